@@ -1,0 +1,154 @@
+package net.dl4jnets.common.backend;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import org.bytedeco.javacpp.Loader;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import net.dl4jnets.common.cli.UserError;
+
+/**
+ * Starts ND4J once, the fast way, and says how in one line.
+ *
+ * <p>Three things matter for speed on CPU, all measured in BENCHMARKS.md:
+ * <ul>
+ *   <li>DL4J's oneDNN layer helpers are off unless {@code org.eclipse.deeplearning4j.helpers.disable=false}; they
+ *       make a CNN epoch about 7x faster. We set it here so nobody has to remember a JVM flag.</li>
+ *   <li>DL4J also needs {@code org.nd4j.nativeblas.Nd4jCpu} (our shim) to see that oneDNN is on.</li>
+ *   <li>Threads: ND4J's default of one OpenMP thread per core oversubscribes a small machine for small matrices;
+ *       each {@link Workload} has a measured default.</li>
+ * </ul>
+ */
+public final class Backend {
+    public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+    private static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
+
+    private static BackendInfo started;
+
+    private Backend() {}
+
+    /** What kind of network will run: the best thread count differs (see BENCHMARKS.md). */
+    public enum Workload {
+        /** Small dense layers: one thread avoids OpenMP overhead on tiny matrix products. */
+        DENSE(1),
+        /** Convolutions: oneDNN's kernels scale to every core. */
+        CONV(0),
+        /** LSTM steps are small sequential matrix products, like dense layers. */
+        RECURRENT(1);
+
+        /** 0 means every available core. */
+        final int defaultThreads;
+
+        Workload(int defaultThreads) {
+            this.defaultThreads = defaultThreads;
+        }
+    }
+
+    /** The one-line description of the backend, printed at start and written to every run's config. */
+    public record BackendInfo(String backend, String build, boolean oneDnn, int threads) {
+        public String line() {
+            return String.format(Locale.ROOT, "Backend: %s | %s | oneDNN helpers %s | %d thread%s",
+                    backend, build, oneDnn ? "on" : "off", threads, threads == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * Starts ND4J with the given thread count (0 or less: the workload's default) and prints the backend line once.
+     * Later calls change only the thread count.
+     */
+    public static synchronized BackendInfo start(int threads, Workload workload) {
+        int wanted = threads > 0 ? threads : resolveDefault(workload);
+        if (started == null) {
+            checkSingleBackend();
+            // Must be set before the first layer is built: DL4J reads it when a layer creates its helper.
+            if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
+                System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
+            }
+            Nd4j.getExecutioner(); // loads the backend; NativeOpsHolder needs its configuration
+            setThreads(wanted);
+            started = describe(wanted);
+            System.out.println(started.line());
+        } else if (started.threads() != wanted) {
+            setThreads(wanted);
+            started = new BackendInfo(started.backend(), started.build(), started.oneDnn(), wanted);
+            System.out.println("Threads: " + wanted);
+        }
+        return started;
+    }
+
+    public static synchronized BackendInfo info() {
+        return started != null ? started : start(0, Workload.DENSE);
+    }
+
+    private static int resolveDefault(Workload workload) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return workload.defaultThreads > 0 ? Math.min(workload.defaultThreads, cores) : cores;
+    }
+
+    private static void setThreads(int threads) {
+        // The OpenMP pool of libnd4j, its own thread limits, and OpenBLAS each have a setting of their own.
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+    }
+
+    private static void checkSingleBackend() {
+        boolean cpu = present(CPU_BACKEND);
+        boolean cuda = present(CUDA_BACKEND);
+        if (cpu && cuda) {
+            throw new UserError("Both the CPU (nd4j-native) and CUDA (nd4j-cuda) backends are on the classpath; "
+                    + "build with one profile only: the default (CPU) or -Pcuda.");
+        }
+        if (!cpu && !cuda) {
+            throw new UserError("No ND4J backend on the classpath: build with the default CPU profile or with -Pcuda.");
+        }
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, Backend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static BackendInfo describe(int threads) {
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        String backend = env.getProperty("backend", "?");
+        boolean cpu = "CPU".equalsIgnoreCase(backend);
+        String build;
+        if (cpu) {
+            build = "nd4j-native " + nativeBuild() + " + " + env.getProperty("blas.vendor", "BLAS");
+        } else {
+            Object devices = env.get("cuda.devicesInformation");
+            build = "nd4j-cuda " + (devices != null ? devices : "") + ", cuDNN helpers "
+                    + (present("org.deeplearning4j.cuda.BaseCudnnHelper") ? "present" : "absent");
+        }
+        boolean oneDnn = cpu && org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN()
+                && !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"))
+                && Nd4j.getEnvironment().helpersAllowed();
+        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads);
+    }
+
+    /** The classifier of the native jar that JavaCPP loaded, read off the cached library's path. */
+    private static String nativeBuild() {
+        for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
+            if (e.getKey().contains("nd4jcpu") && e.getValue() != null) {
+                for (Path p = Path.of(e.getValue()).getParent(); p != null; p = p.getParent()) {
+                    String name = p.getFileName() == null ? "" : p.getFileName().toString();
+                    if (name.startsWith(Loader.getPlatform())) {
+                        return name;
+                    }
+                }
+            }
+        }
+        return Loader.getPlatform();
+    }
+}

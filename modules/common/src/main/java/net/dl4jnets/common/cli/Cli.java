@@ -1,0 +1,79 @@
+package net.dl4jnets.common.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The one command-line convention: picocli parsing, {@code --help} with defaults, and errors the user caused
+ * ({@link UserError}, bad options) printed as one line with exit code 2. Other exceptions are bugs and keep their
+ * stack trace (exit 1).
+ */
+public final class Cli {
+    public static final int USER_ERROR = 2;
+    public static final int INTERRUPTED = 130;
+
+    private Cli() {}
+
+    /** Parses args into the command and runs it; returns the exit code. */
+    public static int run(Object command, String... args) {
+        return commandLine(command).execute(args);
+    }
+
+    /** For a module's {@code main}: runs and exits with its code. */
+    public static void main(Object command, String... args) {
+        System.exit(run(command, args));
+    }
+
+    public static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        configure(cl);
+        return cl;
+    }
+
+    static void configure(CommandLine cl) {
+        cl.setParameterExceptionHandler(PARAMETER_ERRORS);
+        cl.setExecutionExceptionHandler(EXECUTION_ERRORS);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+    }
+
+    private static final IParameterExceptionHandler PARAMETER_ERRORS = (ParameterException ex, String[] args) -> {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("error: " + firstLine(ex.getMessage()) + " (see: " + cl.getCommandSpec().qualifiedName() + " --help)");
+        err.flush();
+        return USER_ERROR;
+    };
+
+    private static final IExecutionExceptionHandler EXECUTION_ERRORS = (Exception ex, CommandLine cl, ParseResult pr) -> {
+        UserError user = findUserError(ex);
+        if (user != null) {
+            cl.getErr().println("error: " + firstLine(user.getMessage()));
+            cl.getErr().flush();
+            return USER_ERROR;
+        }
+        throw ex;
+    };
+
+    /** A UserError anywhere in the cause chain (ND4J and CompletableFuture like to wrap exceptions). */
+    static UserError findUserError(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof UserError u) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return s.replace('\n', ' ').replace('\r', ' ').trim();
+    }
+}

@@ -1,0 +1,54 @@
+package net.dl4jnets.common.cli;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The launcher's entry point: {@code nets <command> [options]}. Commands are discovered from every module on the
+ * classpath through {@link ServiceLoader}; see {@link NetsCommand}.
+ */
+@Command(name = "nets", mixinStandardHelpOptions = true, version = "dl4j-nets 0.1",
+        description = "Neural networks from one neuron to attention, on DeepLearning4J. Run 'nets <command> --help'.",
+        subcommandsRepeatable = false)
+public final class Nets implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static List<NetsCommand> discover() {
+        return ServiceLoader.load(NetsCommand.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparing(c -> name(c)))
+                .toList();
+    }
+
+    public static String name(NetsCommand c) {
+        Command a = c.getClass().getAnnotation(Command.class);
+        if (a == null || a.name().isEmpty()) {
+            throw new IllegalStateException(c.getClass() + " must carry @Command(name = ...)");
+        }
+        return a.name();
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Nets());
+        for (NetsCommand c : discover()) {
+            cl.addSubcommand(name(c), c);
+        }
+        Cli.configure(cl);
+        cl.getSubcommands().values().forEach(Cli::configure);
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

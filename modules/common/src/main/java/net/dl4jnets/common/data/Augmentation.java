@@ -1,0 +1,49 @@
+package net.dl4jnets.common.data;
+
+import java.util.Random;
+
+/**
+ * Random changes to a training image that keep its class: a horizontal flip (clothes are left-right symmetric
+ * enough) and a shift of up to {@code maxShift} pixels in each direction with zero padding (a random crop of the
+ * padded image). Applied by {@link ImageBatches} to training batches only.
+ */
+public record Augmentation(boolean flip, int maxShift) {
+    public static final Augmentation NONE = new Augmentation(false, 0);
+
+    public Augmentation {
+        if (maxShift < 0 || maxShift > 8) {
+            throw new IllegalArgumentException("maxShift must be in 0..8, got " + maxShift);
+        }
+    }
+
+    public boolean isNone() {
+        return !flip && maxShift == 0;
+    }
+
+    /**
+     * Transforms one 28x28 image in place. {@code scratch} is a buffer of at least 784 floats.
+     * {@code background} is the value of an empty pixel after normalisation.
+     */
+    public void apply(float[] img, int offset, float[] scratch, float background, Random rng) {
+        int rows = FashionMnist.ROWS;
+        int cols = FashionMnist.COLS;
+        boolean doFlip = flip && rng.nextBoolean();
+        int dy = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;
+        int dx = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;
+        if (!doFlip && dx == 0 && dy == 0) {
+            return;
+        }
+        System.arraycopy(img, offset, scratch, 0, rows * cols);
+        for (int r = 0; r < rows; r++) {
+            int sr = r - dy;
+            for (int c = 0; c < cols; c++) {
+                int sc = c - dx;
+                if (doFlip) {
+                    sc = cols - 1 - sc;
+                }
+                img[offset + r * cols + c] = (sr >= 0 && sr < rows && sc >= 0 && sc < cols)
+                        ? scratch[sr * cols + sc] : background;
+            }
+        }
+    }
+}

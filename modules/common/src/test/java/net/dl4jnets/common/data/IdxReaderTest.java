@@ -1,0 +1,109 @@
+package net.dl4jnets.common.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.dl4jnets.common.cli.UserError;
+
+class IdxReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsPlainAndGzippedFilesAlike() throws IOException {
+        byte[] content = IdxFixtures.images(3);
+        Path plain = IdxFixtures.write(dir.resolve("a"), content, false);
+        Path gz = IdxFixtures.write(dir.resolve("b.gz"), content, true);
+        IdxReader.Images a = IdxReader.readImages(plain, 28, 28, null);
+        IdxReader.Images b = IdxReader.readImages(gz, 28, 28, IdxReader.sha256(plain));
+        assertEquals(3, a.count());
+        assertArrayEquals(a.pixels(), b.pixels());
+        assertEquals((byte) ((2 * 37 + 5) & 0xFF), a.pixels()[2 * 784 + 5]);
+        assertArrayEquals(new byte[] {0, 9, 4}, IdxReader.readLabels(IdxFixtures.write(dir.resolve("l"),
+                IdxFixtures.labels(0, 9, 4), true), 10, null));
+    }
+
+    @Test
+    void rejectsWrongMagicNumber() throws IOException {
+        Path f = IdxFixtures.write(dir.resolve("img"), IdxFixtures.images(2, 28, 28, 2049), false);
+        String msg = assertThrows(UserError.class, () -> IdxReader.readImages(f, 28, 28, null)).getMessage();
+        assertTrue(msg.contains(f.toString()) && msg.contains("magic number 2049, expected 2051"), msg);
+        Path l = IdxFixtures.write(dir.resolve("lab"), IdxFixtures.images(1), false);
+        String msg2 = assertThrows(UserError.class, () -> IdxReader.readLabels(l, 10, null)).getMessage();
+        assertTrue(msg2.contains("magic number 2051, expected 2049"), msg2);
+    }
+
+    @Test
+    void rejectsWrongDimensions() throws IOException {
+        Path f = IdxFixtures.write(dir.resolve("img"), IdxFixtures.images(2, 32, 32, 2051), false);
+        String msg = assertThrows(UserError.class, () -> IdxReader.readImages(f, 28, 28, null)).getMessage();
+        assertTrue(msg.contains("images are 32x32, expected 28x28"), msg);
+    }
+
+    @Test
+    void rejectsTruncatedFiles() throws IOException {
+        byte[] full = IdxFixtures.images(3);
+        Path f = IdxFixtures.write(dir.resolve("img.gz"), Arrays.copyOf(full, full.length - 100), true);
+        String msg = assertThrows(UserError.class, () -> IdxReader.readImages(f, 28, 28, null)).getMessage();
+        assertTrue(msg.contains("truncated") && msg.contains("3 images"), msg);
+        Path header = IdxFixtures.write(dir.resolve("hdr"), Arrays.copyOf(full, 6), false);
+        String msg2 = assertThrows(UserError.class, () -> IdxReader.readImages(header, 28, 28, null)).getMessage();
+        assertTrue(msg2.contains("truncated"), msg2);
+        // A gzip stream cut in the middle is truncated too, not a cryptic zlib error.
+        byte[] gz = IdxFixtures.gzip(full);
+        Path cut = IdxFixtures.write(dir.resolve("cut.gz"), Arrays.copyOf(gz, gz.length / 2), false);
+        String msg3 = assertThrows(UserError.class, () -> IdxReader.readImages(cut, 28, 28, null)).getMessage();
+        assertTrue(msg3.contains(cut.toString()) && msg3.contains("truncated"), msg3);
+    }
+
+    @Test
+    void rejectsTrailingBytes() throws IOException {
+        byte[] full = IdxFixtures.images(1);
+        Path f = IdxFixtures.write(dir.resolve("img"), Arrays.copyOf(full, full.length + 10), false);
+        String msg = assertThrows(UserError.class, () -> IdxReader.readImages(f, 28, 28, null)).getMessage();
+        assertTrue(msg.contains("bytes after the end"), msg);
+    }
+
+    @Test
+    void rejectsLabelOutsideRange() throws IOException {
+        Path f = IdxFixtures.write(dir.resolve("lab"), IdxFixtures.labels(1, 2, 10), false);
+        String msg = assertThrows(UserError.class, () -> IdxReader.readLabels(f, 10, null)).getMessage();
+        assertTrue(msg.contains("label 10 at index 2 is outside 0-9"), msg);
+    }
+
+    @Test
+    void rejectsImageAndLabelCountMismatch() throws IOException {
+        Path folder = IdxFixtures.fashionFolder(dir.resolve("fm"), new int[] {1, 2, 3}, new int[] {4, 5});
+        IdxFixtures.write(folder.resolve("t10k-labels-idx1-ubyte"), IdxFixtures.labels(4, 5, 6), false);
+        String msg = assertThrows(UserError.class, () -> FashionMnist.load(folder, "test", false)).getMessage();
+        assertTrue(msg.contains("holds 2 images but") && msg.contains("holds 3 labels"), msg);
+    }
+
+    @Test
+    void rejectsWrongChecksum() throws IOException {
+        Path f = IdxFixtures.write(dir.resolve("img.gz"), IdxFixtures.images(2), true);
+        String msg = assertThrows(UserError.class,
+                () -> IdxReader.readImages(f, 28, 28, FashionMnist.IdxFile.TRAIN_IMAGES.sha256)).getMessage();
+        assertTrue(msg.contains(f.toString()) && msg.contains("SHA-256") && msg.contains("expected c59f468a"), msg);
+        // The official loader checks every file against its published checksum.
+        Path folder = IdxFixtures.fashionFolder(dir.resolve("fm"), new int[] {1}, new int[] {2});
+        String msg2 = assertThrows(UserError.class, () -> FashionMnist.load(folder, "test")).getMessage();
+        assertTrue(msg2.contains("SHA-256"), msg2);
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path f = dir.resolve("nope");
+        String msg = assertThrows(UserError.class, () -> IdxReader.readLabels(f, 10, null)).getMessage();
+        assertTrue(msg.contains(f + ": no such file"), msg);
+    }
+}

@@ -1,0 +1,167 @@
+package net.dl4jnets.common.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import net.dl4jnets.common.backend.Backend;
+
+class ImageBatchesTest {
+    static final FashionMnist DATA = IdxFixtures.synthetic(200, 50);
+
+    @BeforeAll
+    static void backend() {
+        Backend.start(1, Backend.Workload.DENSE);
+    }
+
+    static ImageBatches batches(Layout layout, boolean shuffle, long seed) {
+        return new ImageBatches(DATA.train().all(),
+                new ImageBatches.Options(layout, 32, shuffle, seed, null, Augmentation.NONE));
+    }
+
+    @Test
+    void threeLayoutsHaveTheirShapesAndTheSamePixels() {
+        DataSet dense = batches(Layout.DENSE, false, 1).next();
+        DataSet conv = batches(Layout.CONV, false, 1).next();
+        DataSet seq = batches(Layout.SEQUENCE, false, 1).next();
+        assertArrayEquals(new long[] {32, 784}, dense.getFeatures().shape());
+        assertArrayEquals(new long[] {32, 1, 28, 28}, conv.getFeatures().shape());
+        assertArrayEquals(new long[] {32, 28, 28}, seq.getFeatures().shape());
+        assertArrayEquals(new long[] {32, 10}, dense.getLabels().shape());
+        // image 3, row 5, column 7: the same pixel in each layout (sequence: feature = column, time = row)
+        float expected = ((3 * 37 + 5 * 28 + 7) & 0xFF) / 255f;
+        assertEquals(expected, dense.getFeatures().getFloat(3, 5 * 28 + 7), 1e-6);
+        assertEquals(expected, conv.getFeatures().getFloat(3, 0, 5, 7), 1e-6);
+        assertEquals(expected, seq.getFeatures().getFloat(3, 7, 5), 1e-6);
+        assertEquals(1f, dense.getLabels().getFloat(3, 3));
+        assertEquals(1f, dense.getLabels().sumNumber().floatValue() / 32f, 1e-6);
+    }
+
+    @Test
+    void pixelsLieInUnitRangeOrAreStandardised() {
+        ImageBatches it = batches(Layout.DENSE, true, 1);
+        while (it.hasNext()) {
+            INDArray f = it.next().getFeatures();
+            assertTrue(f.minNumber().doubleValue() >= 0 && f.maxNumber().doubleValue() <= 1);
+        }
+        double[] ms = DATA.train().all().pixelMeanStd();
+        ImageBatches std = new ImageBatches(DATA.train().all(),
+                new ImageBatches.Options(Layout.DENSE, 200, false, 1, ms, null));
+        INDArray all = std.next().getFeatures();
+        assertEquals(0, all.meanNumber().doubleValue(), 1e-4);
+        assertEquals(1, all.stdNumber().doubleValue(), 1e-2);
+    }
+
+    private static List<Integer> firstLabels(ImageBatches it) {
+        List<Integer> out = new ArrayList<>();
+        INDArray labels = it.next().getLabels();
+        for (int i = 0; i < labels.rows(); i++) {
+            out.add(labels.getRow(i).argMax().getInt(0));
+        }
+        INDArray f = it.next().getFeatures();
+        out.add((int) (f.getFloat(0, 0) * 255));
+        return out;
+    }
+
+    @Test
+    void shuffleIsDeterministicPerSeedAndChangesEachEpoch() {
+        assertEquals(firstLabels(batches(Layout.DENSE, true, 7)), firstLabels(batches(Layout.DENSE, true, 7)));
+        assertNotEquals(firstLabels(batches(Layout.DENSE, true, 7)), firstLabels(batches(Layout.DENSE, true, 8)));
+        ImageBatches it = batches(Layout.DENSE, true, 7);
+        List<Integer> epoch0 = firstLabels(it);
+        it.reset();
+        assertNotEquals(epoch0, firstLabels(it));
+        it.setEpoch(0);
+        assertEquals(epoch0, firstLabels(it));
+    }
+
+    @Test
+    void everyImageOnceAnEpoch() {
+        ImageBatches it = batches(Layout.DENSE, true, 3);
+        int seen = 0;
+        int batches = 0;
+        while (it.hasNext()) {
+            seen += it.next().numExamples();
+            batches++;
+        }
+        assertEquals(200, seen);
+        assertEquals(7, batches);
+        assertEquals(7, it.batchesPerEpoch());
+    }
+
+    @Test
+    void validationIsHeldOutOfTrainingAndLimitShrinks() {
+        FashionMnist.Split split = DATA.split(40, 0, 5);
+        Set<Integer> train = new HashSet<>();
+        for (int i : split.train().indices()) {
+            train.add(i);
+        }
+        for (int i : split.validation().indices()) {
+            assertFalse(train.contains(i), "image " + i + " is in both");
+        }
+        assertEquals(160, split.train().size());
+        assertEquals(40, split.validation().size());
+        assertEquals(50, split.test().size());
+        assertEquals(100, DATA.split(40, 100, 5).train().size());
+    }
+
+    @Test
+    void flipMirrorsAnAsymmetricImage() {
+        float[] img = new float[784];
+        img[3 * 28 + 2] = 1f; // row 3, column 2
+        new Augmentation(true, 0).apply(img, 0, new float[784], 0f, new Random(0) {
+            @Override
+            public boolean nextBoolean() {
+                return true;
+            }
+        });
+        assertEquals(1f, img[3 * 28 + 25]);
+        assertEquals(1f, sum(img));
+    }
+
+    @Test
+    void shiftMovesAndPadsWithBackground() {
+        float[] img = new float[784];
+        for (int i = 0; i < 784; i++) {
+            img[i] = 1f;
+        }
+        new Augmentation(false, 2).apply(img, 0, new float[784], -0.5f, new Random(11));
+        float total = sum(img);
+        assertTrue(total < 784, "some pixels became background: " + total);
+    }
+
+    @Test
+    void augmentationKeepsLabelsAndSkipsEvaluation() {
+        ImageBatches.Options opts = new ImageBatches.Options(Layout.DENSE, 50, true, 4, null, new Augmentation(true, 3));
+        DataSet plain = new ImageBatches(DATA.train().all(),
+                new ImageBatches.Options(Layout.DENSE, 50, true, 4, null, null)).next();
+        DataSet augmented = new ImageBatches(DATA.train().all(), opts).next();
+        assertEquals(plain.getLabels(), augmented.getLabels());
+        assertNotEquals(plain.getFeatures(), augmented.getFeatures());
+        DataSet eval = new ImageBatches(DATA.train().all(), opts.forEvaluation()).next();
+        DataSet inOrder = new ImageBatches(DATA.train().all(),
+                new ImageBatches.Options(Layout.DENSE, 50, false, 4, null, null)).next();
+        assertEquals(inOrder.getFeatures(), eval.getFeatures());
+    }
+
+    private static float sum(float[] a) {
+        float s = 0;
+        for (float v : a) {
+            s += v;
+        }
+        return s;
+    }
+}
