@@ -6,7 +6,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import net.dl4jnets.common.train.EpochIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Each batch is built in one float array and handed to ND4J whole: no per-example INDArrays.
  */
-public final class ImageBatches implements DataSetIterator {
+public final class ImageBatches implements EpochIterator {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -66,6 +66,7 @@ public final class ImageBatches implements DataSetIterator {
     }
 
     /** Moves on to the given epoch: the order and augmentation depend only on (seed, epoch). Used by resume. */
+    @Override
     public void setEpoch(int epoch) {
         this.epoch = epoch;
         startEpoch();
@@ -94,6 +95,7 @@ public final class ImageBatches implements DataSetIterator {
         return order.length;
     }
 
+    @Override
     public int batchesPerEpoch() {
         return (order.length + options.batchSize() - 1) / options.batchSize();
     }

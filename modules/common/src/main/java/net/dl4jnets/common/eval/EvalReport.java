@@ -1,0 +1,93 @@
+package net.dl4jnets.common.eval;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.ImageBatches;
+import net.dl4jnets.common.data.ImageSet;
+import net.dl4jnets.common.report.Charts;
+import net.dl4jnets.common.report.Json;
+
+/**
+ * The final test evaluation of a Fashion-MNIST classifier, written three ways: a printed table, eval.json, and two
+ * PNGs (the confusion matrix, and a grid of misclassified test images labelled "true → predicted (p)").
+ */
+public final class EvalReport {
+    private EvalReport() {}
+
+    public static Map<String, Object> json(String model, Evaluator.Result r, List<String> names) {
+        Confusion c = r.confusion();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("examples", r.examples());
+        m.put("loss", r.loss());
+        m.put("accuracy", c.accuracy());
+        m.put("macro_f1", c.macroF1());
+        List<Map<String, Object>> perClass = new ArrayList<>();
+        for (int k = 0; k < c.classes(); k++) {
+            Map<String, Object> pc = new LinkedHashMap<>();
+            pc.put("class", names.get(k));
+            pc.put("precision", c.precision(k));
+            pc.put("recall", c.recall(k));
+            pc.put("f1", c.f1(k));
+            perClass.add(pc);
+        }
+        m.put("per_class", perClass);
+        m.put("labels", names);
+        m.put("confusion_matrix", c.counts());
+        return m;
+    }
+
+    /** Evaluates on test, prints the table, writes eval.json, confusion.png and misclassified.png into dir. */
+    public static Evaluator.Result write(Path dir, String model, ComputationGraph graph, ImageSet.View test,
+                                         ImageBatches.Options options) {
+        ImageBatches batches = new ImageBatches(test, options.forEvaluation());
+        Evaluator.Result r = Evaluator.evaluate(graph, batches, FashionMnist.CLASSES);
+        System.out.printf(Locale.ROOT, "Test set (%,d images): accuracy %.4f, loss %.4f%n", r.examples(),
+                r.accuracy(), r.loss());
+        System.out.print(r.confusion().table(FashionMnist.LABELS));
+        Json.write(json(model, r, FashionMnist.LABELS), dir.resolve("eval.json"));
+        Charts.confusion(dir.resolve("confusion.png"), String.format(Locale.ROOT,
+                "%s: test confusion matrix (accuracy %.2f%%)", model, 100 * r.accuracy()),
+                r.confusion().counts(), FashionMnist.LABELS);
+        misclassified(dir.resolve("misclassified.png"), model, graph, test, options, 24);
+        return r;
+    }
+
+    /** The first {@code max} misclassified test images, with the true and predicted class and its probability. */
+    static void misclassified(Path png, String model, ComputationGraph graph, ImageSet.View test,
+                              ImageBatches.Options options, int max) {
+        ImageBatches batches = new ImageBatches(test, options.forEvaluation());
+        List<Charts.Tile> tiles = new ArrayList<>();
+        int seen = 0;
+        byte[] px = test.set().pixels();
+        while (batches.hasNext() && tiles.size() < max) {
+            var ds = batches.next();
+            INDArray probs = graph.outputSingle(false, ds.getFeatures());
+            int[] predicted = probs.argMax(1).toIntVector();
+            for (int i = 0; i < predicted.length && tiles.size() < max; i++) {
+                int idx = test.indices()[seen + i];
+                int truth = test.set().label(idx);
+                if (predicted[i] != truth) {
+                    float[] img = new float[FashionMnist.PIXELS];
+                    for (int k = 0; k < img.length; k++) {
+                        img[k] = (px[idx * FashionMnist.PIXELS + k] & 0xFF) / 255f;
+                    }
+                    String caption = FashionMnist.LABELS.get(truth) + " →\n" + FashionMnist.LABELS.get(predicted[i])
+                            + String.format(Locale.ROOT, " (%.2f)", probs.getDouble(i, predicted[i]));
+                    tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, caption, true));
+                }
+            }
+            seen += predicted.length;
+        }
+        Charts.grid(png, model + ": misclassified test images (true → predicted (probability))", tiles, 8, 4);
+    }
+}

@@ -1,0 +1,215 @@
+package net.dl4jnets.common.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import net.dl4jnets.common.train.Checkpoints;
+
+/**
+ * The one plotting helper: line charts (XChart) and the two pictures XChart does not draw well, a confusion matrix
+ * with counts in its cells and a labelled grid of images (Java2D). Every PNG has a title, axis names and a legend,
+ * and is written atomically.
+ */
+public final class Charts {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /** One named curve: x and y values of equal length. */
+    public record Series(String name, double[] x, double[] y) {}
+
+    /** A line chart of the given series; logY draws the y axis on a log scale. */
+    public static void lines(Path png, String title, String xTitle, String yTitle, List<Series> series, boolean logY) {
+        XYChart chart = lineChart(title, xTitle, yTitle, series, logY, 900, 560);
+        write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    public static XYChart lineChart(String title, String xTitle, String yTitle, List<Series> series, boolean logY,
+                                    int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        Styler st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        chart.getStyler().setMarkerSize(6);
+        for (Series s : series) {
+            var xy = chart.addSeries(s.name(), s.x(), s.y());
+            if (s.x().length > 40) {
+                xy.setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
+
+    /** Several charts side by side in one PNG. */
+    public static void panels(Path png, List<XYChart> charts) {
+        int w = charts.stream().mapToInt(XYChart::getWidth).sum();
+        int h = charts.stream().mapToInt(XYChart::getHeight).max().orElse(1);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        int x = 0;
+        for (XYChart c : charts) {
+            Graphics2D sub = (Graphics2D) g.create(x, 0, c.getWidth(), c.getHeight());
+            c.paint(sub, c.getWidth(), c.getHeight());
+            sub.dispose();
+            x += c.getWidth();
+        }
+        g.dispose();
+        writeImage(png, img);
+    }
+
+    /** A confusion matrix as a heat map: rows true class, columns predicted class, the count in each cell. */
+    public static void confusion(Path png, String title, long[][] counts, List<String> names) {
+        int n = counts.length;
+        int cell = 58;
+        int left = 130;
+        int top = 80;
+        int bottom = 120;
+        int w = left + n * cell + 30;
+        int h = top + n * cell + bottom;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        centered(g, title, w / 2, 32);
+        long rowMax = 1;
+        for (long[] row : counts) {
+            for (long v : row) {
+                rowMax = Math.max(rowMax, v);
+            }
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        for (int t = 0; t < n; t++) {
+            long rowTotal = 0;
+            for (long v : counts[t]) {
+                rowTotal += v;
+            }
+            for (int p = 0; p < n; p++) {
+                double share = rowTotal == 0 ? 0 : (double) counts[t][p] / rowTotal;
+                float shade = (float) Math.sqrt(share);
+                Color c = t == p ? new Color(1 - 0.8f * shade, 1 - 0.45f * shade, 1 - 0.8f * shade)
+                        : new Color(1 - 0.1f * shade, 1 - 0.75f * shade, 1 - 0.75f * shade);
+                g.setColor(c);
+                g.fillRect(left + p * cell, top + t * cell, cell, cell);
+                g.setColor(Color.LIGHT_GRAY);
+                g.drawRect(left + p * cell, top + t * cell, cell, cell);
+                g.setColor(share > 0.5 ? Color.WHITE : Color.BLACK);
+                centered(g, Long.toString(counts[t][p]), left + p * cell + cell / 2, top + t * cell + cell / 2 + 5);
+            }
+            g.setColor(Color.BLACK);
+            FontMetrics fm = g.getFontMetrics();
+            g.drawString(names.get(t), left - 8 - fm.stringWidth(names.get(t)), top + t * cell + cell / 2 + 5);
+        }
+        for (int p = 0; p < n; p++) {
+            Graphics2D r = (Graphics2D) g.create();
+            r.translate(left + p * cell + cell / 2 + 5, top + n * cell + 8);
+            r.rotate(Math.toRadians(45));
+            r.drawString(names.get(p), 0, 0);
+            r.dispose();
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        centered(g, "predicted class", left + n * cell / 2, h - 12);
+        Graphics2D r = (Graphics2D) g.create();
+        r.translate(18, top + n * cell / 2);
+        r.rotate(-Math.PI / 2);
+        centered(r, "true class", 0, 0);
+        r.dispose();
+        g.dispose();
+        writeImage(png, img);
+    }
+
+    /** One captioned image of a grid. Pixels are grey levels in [0,1], row-major, {@code rows x cols}. */
+    public record Tile(float[] pixels, int rows, int cols, String caption, boolean bad) {}
+
+    /** A grid of small grey images, each scaled up and captioned. */
+    public static void grid(Path png, String title, List<Tile> tiles, int columns, int scale) {
+        if (tiles.isEmpty()) {
+            return;
+        }
+        int tw = tiles.get(0).cols() * scale;
+        int th = tiles.get(0).rows() * scale;
+        int capH = 34;
+        int pad = 12;
+        int cellW = Math.max(tw, 150) + pad;
+        int rowsOfTiles = (tiles.size() + columns - 1) / columns;
+        int w = columns * cellW + pad;
+        int h = 60 + rowsOfTiles * (th + capH + pad);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        centered(g, title, w / 2, 32);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i < tiles.size(); i++) {
+            Tile t = tiles.get(i);
+            int x0 = pad + (i % columns) * cellW + (cellW - pad - tw) / 2;
+            int y0 = 50 + (i / columns) * (th + capH + pad);
+            for (int r = 0; r < t.rows(); r++) {
+                for (int c = 0; c < t.cols(); c++) {
+                    float v = Math.max(0f, Math.min(1f, t.pixels()[r * t.cols() + c]));
+                    g.setColor(new Color(v, v, v));
+                    g.fillRect(x0 + c * scale, y0 + r * scale, scale, scale);
+                }
+            }
+            g.setColor(t.bad() ? new Color(0xB00020) : Color.BLACK);
+            String[] lines = t.caption().split("\n");
+            for (int k = 0; k < lines.length; k++) {
+                centered(g, lines[k], x0 + tw / 2, y0 + th + 14 + 14 * k);
+            }
+        }
+        g.dispose();
+        writeImage(png, img);
+    }
+
+    private static Graphics2D canvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(1f));
+        return g;
+    }
+
+    private static void centered(Graphics2D g, String s, int cx, int baseline) {
+        g.drawString(s, cx - g.getFontMetrics().stringWidth(s) / 2, baseline);
+    }
+
+    public static void writeImage(Path png, BufferedImage img) {
+        write(png, out -> ImageIO.write(img, "png", out));
+    }
+
+    interface PngWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static void write(Path png, PngWriter writer) {
+        Checkpoints.atomicWrite(png, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+        });
+    }
+}
