@@ -90,7 +90,8 @@ public final class FashionTraining {
                 run.dir());
 
         Trainer trainer = new Trainer(new Trainer.Settings(opts.epochs, opts.patience, opts.maxBatches, opts.seed,
-                Trainer.Monitor.VAL_LOSS, FashionMnist.CLASSES, System.console() != null))
+                Trainer.Monitor.VAL_LOSS, FashionMnist.CLASSES, System.console() != null,
+                Trainer.Settings.divergenceLimit(FashionMnist.CLASSES)))
                 .onEpoch((r, history) -> RunCharts.draw(r, spec.model(), history));
         Trainer.Result result = trainer.fit(graph, trainerData, run);
         if (result.outcome() == Trainer.Outcome.INTERRUPTED) {

@@ -49,9 +49,18 @@ public final class Trainer {
      * @param patience   stop after this many epochs without improvement; 0 never
      * @param maxBatches stop each epoch after this many batches (smoke tests); 0 for all
      * @param classes    number of classes for accuracy, or 0 for models that are not classifiers
+     * @param divergeAbove a batch loss above this stops the run as diverged (NaN and infinity always do)
      */
     public record Settings(int epochs, int patience, int maxBatches, long seed, Monitor monitor, int classes,
-                           boolean progressBar) {}
+                           boolean progressBar, double divergeAbove) {
+        /**
+         * For a softmax over n outcomes: 4 ln(n), four times the loss of guessing uniformly. DL4J clips the log of a
+         * probability at about -23, so a blown-up network's loss saturates near 20 instead of turning NaN.
+         */
+        public static double divergenceLimit(int outcomes) {
+            return 4 * Math.log(outcomes);
+        }
+    }
 
     /** The data of one run: training batches, a fixed sample of training data to measure accuracy on, validation. */
     public record Data(EpochIterator train, DataSetIterator trainSample, DataSetIterator validation) {}
@@ -180,7 +189,7 @@ public final class Trainer {
                 DataSet ds = train.next();
                 graph.fit(ds);
                 double loss = graph.score();
-                if (!Double.isFinite(loss)) {
+                if (!Double.isFinite(loss) || loss > settings.divergeAbove()) {
                     throw diverged(epoch, b, loss, run);
                 }
                 lossSum += loss * ds.numExamples();
@@ -221,8 +230,9 @@ public final class Trainer {
         String kept = last != null
                 ? "The last good checkpoint is kept: " + last + "."
                 : "No epoch had completed, so there is no checkpoint.";
-        return new UserError(String.format(Locale.ROOT, "Training diverged: the loss became %s at epoch %d, batch %d. "
-                + "The learning rate is probably too high; try one 10x lower with --lr. %s", loss, epoch, batch, kept));
+        return new UserError(String.format(Locale.ROOT, "Training diverged: the loss became %.4g at epoch %d, batch %d (the limit is %.3g). "
+                + "The learning rate is probably too high; try one 10x lower with --lr. %s", loss, epoch + 1, batch + 1,
+                settings.divergeAbove(), kept));
     }
 
     private ProgressBar progressBar(int epoch, int batches, int first) {

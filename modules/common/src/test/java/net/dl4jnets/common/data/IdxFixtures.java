@@ -80,6 +80,26 @@ public final class IdxFixtures {
         return new FashionMnist(set(trainCount), set(testCount), "synthetic");
     }
 
+    /** A learnable synthetic dataset: class c lights up every pixel k with k % 10 == c, over a noisy background. */
+    public static FashionMnist learnable(int trainCount, int testCount) {
+        return new FashionMnist(learnableSet(trainCount, 1), learnableSet(testCount, 2), "learnable synthetic");
+    }
+
+    private static ImageSet learnableSet(int n, long seed) {
+        java.util.Random rng = new java.util.Random(seed);
+        byte[] px = new byte[n * FashionMnist.PIXELS];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 10;
+            labels[i] = (byte) c;
+            for (int k = 0; k < FashionMnist.PIXELS; k++) {
+                int v = rng.nextInt(90) + (k % 10 == c ? 120 : 0);
+                px[i * FashionMnist.PIXELS + k] = (byte) v;
+            }
+        }
+        return new ImageSet(px, labels);
+    }
+
     private static ImageSet set(int n) {
         byte[] px = new byte[n * FashionMnist.PIXELS];
         byte[] labels = new byte[n];

@@ -1,0 +1,63 @@
+package net.dl4jnets.common.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.backend.Backend;
+
+class ConfusionTest {
+    @Test
+    void metricsMatchAHandComputedExample() {
+        // truth:     0 0 0 1 1 2
+        // predicted: 0 0 1 1 2 2
+        Confusion c = new Confusion(3);
+        int[][] pairs = {{0, 0}, {0, 0}, {0, 1}, {1, 1}, {1, 2}, {2, 2}};
+        for (int[] p : pairs) {
+            c.add(p[0], p[1]);
+        }
+        assertEquals(4.0 / 6, c.accuracy(), 1e-12);
+        assertEquals(1.0, c.precision(0), 1e-12);       // 2 of 2 predicted 0
+        assertEquals(2.0 / 3, c.recall(0), 1e-12);      // 2 of 3 true 0
+        assertEquals(0.5, c.precision(1), 1e-12);       // 1 of 2 predicted 1
+        assertEquals(0.5, c.recall(1), 1e-12);
+        assertEquals(0.5, c.precision(2), 1e-12);
+        assertEquals(1.0, c.recall(2), 1e-12);
+        assertEquals(0.8, c.f1(0), 1e-12);
+        assertEquals(2.0 / 3, c.f1(2), 1e-12);
+        String table = c.table(List.of("a", "b", "c"));
+        assertTrue(table.contains("accuracy 0.6667"), table);
+    }
+
+    @Test
+    void evaluatorBuildsTheSameMatrixFromAGraph() {
+        Backend.start(1, Backend.Workload.DENSE);
+        // An identity "classifier": softmax of 10x the input picks the input's largest entry.
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(3)
+                        .activation(Activation.SOFTMAX).hasBias(false).build(), "in")
+                .setOutputs("out").build());
+        g.init();
+        g.setParam("out_W", Nd4j.eye(3).muli(10));
+        float[][] x = {{1, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, 1}};
+        float[][] y = {{1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 1, 0}, {0, 0, 1}};
+        var it = new ListDataSetIterator<>(new DataSet(Nd4j.create(x), Nd4j.create(y)).asList(), 4);
+        Evaluator.Result r = Evaluator.evaluate(g, it, 3);
+        assertEquals(6, r.examples());
+        assertEquals(2, r.confusion().count(0, 0));
+        assertEquals(1, r.confusion().count(0, 1));
+        assertEquals(1, r.confusion().count(1, 2));
+        assertEquals(4.0 / 6, r.accuracy(), 1e-12);
+    }
+}

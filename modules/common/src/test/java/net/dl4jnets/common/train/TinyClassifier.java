@@ -1,0 +1,49 @@
+package net.dl4jnets.common.train;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.IdxFixtures;
+import net.dl4jnets.common.data.ImageBatches;
+import net.dl4jnets.common.data.Layout;
+
+/** A small dense classifier with dropout and synthetic data, for trainer tests. */
+final class TinyClassifier {
+    static final FashionMnist DATA = IdxFixtures.learnable(300, 60);
+
+    private TinyClassifier() {}
+
+    static ComputationGraphConfiguration graph(double lr) {
+        return graph(new Adam(lr));
+    }
+
+    static ComputationGraphConfiguration graph(IUpdater updater) {
+        return new NeuralNetConfiguration.Builder().seed(3).updater(updater).graphBuilder()
+                .addInputs("in")
+                .addLayer("h", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).dropOut(0.8).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "h")
+                .setOutputs("out")
+                .setInputTypes(Layout.DENSE.inputType())
+                .build();
+    }
+
+    static Trainer.Data data() {
+        FashionMnist.Split split = DATA.split(60, 0, 1);
+        ImageBatches.Options o = new ImageBatches.Options(Layout.DENSE, 32, true, 9, null, null);
+        return new Trainer.Data(new ImageBatches(split.train(), o), null,
+                new ImageBatches(split.validation(), o.forEvaluation()));
+    }
+
+    static Trainer.Settings settings(int epochs) {
+        return new Trainer.Settings(epochs, 0, 0, 5, Trainer.Monitor.VAL_LOSS, 10, false,
+                Trainer.Settings.divergenceLimit(10));
+    }
+}

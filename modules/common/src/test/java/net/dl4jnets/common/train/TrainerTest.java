@@ -1,0 +1,133 @@
+package net.dl4jnets.common.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Sgd;
+
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.UserError;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void backend() {
+        Backend.start(1, Backend.Workload.DENSE);
+    }
+
+    @AfterEach
+    void restoreHook() {
+        Checkpoints.beforeRename = tmp -> { };
+    }
+
+    private static ComputationGraph fresh(double lr) {
+        ComputationGraph g = new ComputationGraph(TinyClassifier.graph(lr));
+        g.init();
+        return g;
+    }
+
+    @Test
+    void trainingLowersTheLossAndFillsTheRunFolder() {
+        RunFolder run = RunFolder.create(dir, "tiny");
+        Trainer.Result r = new Trainer(TinyClassifier.settings(4)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        assertEquals(4, r.history().size());
+        assertTrue(r.history().get(3).trainLoss() < r.history().get(0).trainLoss() * 0.7, r.history().toString());
+        assertTrue(Files.isRegularFile(run.bestModel()));
+        assertTrue(Files.isRegularFile(run.checkpoint()));
+        assertEquals(5, lines(run.metricsFile()));
+        assertEquals(4, run.state().epochsDone());
+    }
+
+    @Test
+    void twoEpochsStraightEqualOneEpochResumeAndOneMore() {
+        RunFolder straight = RunFolder.create(dir, "straight");
+        ComputationGraph a = fresh(1e-2);
+        new Trainer(TinyClassifier.settings(2)).fit(a, TinyClassifier.data(), straight);
+
+        RunFolder split = RunFolder.create(dir, "split");
+        new Trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), split);
+        RunFolder reopened = RunFolder.open(split.dir());
+        ComputationGraph b = Checkpoints.loadModel(reopened.checkpoint());
+        Trainer.Result r = new Trainer(TinyClassifier.settings(2)).fit(b, TinyClassifier.data(), reopened);
+
+        assertEquals(2, r.history().size());
+        INDArray pa = a.params();
+        INDArray pb = b.params();
+        double maxDiff = pa.sub(pb).amaxNumber().doubleValue();
+        assertTrue(maxDiff < 1e-5, "parameters differ by " + maxDiff);
+        assertTrue(pa.sub(fresh(1e-2).params()).amaxNumber().doubleValue() > 1e-3, "training changed nothing");
+    }
+
+    @Test
+    void crashBetweenWriteAndRenameKeepsTheOldCheckpoint() throws IOException {
+        RunFolder run = RunFolder.create(dir, "crash");
+        ComputationGraph g = fresh(1e-2);
+        new Trainer(TinyClassifier.settings(1)).fit(g, TinyClassifier.data(), run);
+        Path good = run.checkpoint();
+        Checkpoints.beforeRename = tmp -> {
+            throw new IOException("simulated crash after writing " + tmp.getFileName());
+        };
+        assertThrows(RuntimeException.class, () -> Checkpoints.saveModel(g, good));
+        assertThrows(RuntimeException.class,
+                () -> new Trainer(TinyClassifier.settings(2)).fit(g, TinyClassifier.data(), RunFolder.open(run.dir())));
+        Checkpoints.beforeRename = tmp -> { };
+        RunFolder after = RunFolder.open(run.dir());
+        assertEquals(1, after.state().epochsDone());
+        assertNotNull(Checkpoints.loadModel(after.checkpoint()).params());
+        try (Stream<Path> files = Files.list(run.dir())) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left");
+        }
+    }
+
+    @Test
+    void divergingLossStopsWithAMessageAndKeepsTheLastCheckpoint() {
+        RunFolder run = RunFolder.create(dir, "nan");
+        new Trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        // Plain SGD at a learning rate of 1e6: the weights blow up within a few steps.
+        ComputationGraph wild = new ComputationGraph(TinyClassifier.graph(new Sgd(1e6)));
+        wild.init();
+        UserError e = assertThrows(UserError.class,
+                () -> new Trainer(TinyClassifier.settings(30)).fit(wild, TinyClassifier.data(), run));
+        assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("--lr")
+                && e.getMessage().contains("epoch"), e.getMessage());
+        assertNotNull(Checkpoints.loadModel(RunFolder.open(run.dir()).checkpoint()));
+    }
+
+    @Test
+    void stopRequestCheckpointsMidEpochAndResumeFinishes() {
+        RunFolder run = RunFolder.create(dir, "stop");
+        Trainer t = new Trainer(TinyClassifier.settings(2));
+        t.requestStop();
+        Trainer.Result r = t.fit(fresh(1e-2), TinyClassifier.data(), run);
+        assertEquals(Trainer.Outcome.INTERRUPTED, r.outcome());
+        assertEquals(1, run.state().batchesDone());
+        RunFolder reopened = RunFolder.open(run.dir());
+        Trainer.Result done = new Trainer(TinyClassifier.settings(2))
+                .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
+        assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
+        assertEquals(2, reopened.state().epochsDone());
+    }
+
+    private static long lines(Path p) {
+        try (Stream<String> s = Files.lines(p)) {
+            return s.count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
