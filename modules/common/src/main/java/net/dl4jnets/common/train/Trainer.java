@@ -153,10 +153,8 @@ public final class Trainer {
                 }
             }
         } finally {
-            if (outcome != Outcome.INTERRUPTED) {
-                removeHook(hook);
-            }
             stopped.countDown();
+            removeHook(hook); // refused (and harmless) when the JVM is already shutting down on a signal
         }
         if (outcome == Outcome.INTERRUPTED) {
             System.out.println("Stopped. Checkpoint: " + run.checkpoint() + System.lineSeparator()
