@@ -49,7 +49,7 @@ public final class FashionMlp implements NetsCommand {
         @Override
         protected Map<String, Object> defaults() {
             Config d = Config.DEFAULT;
-            return Map.of("--epochs", d.epochs(), "--batch-size", d.batchSize(), "--lr", d.lr(),
+            return Map.of("--epochs", d.epochs(), "--batch-size", d.batchSize(), "--lr", d.lr(), "--lr-schedule", "cosine",
                     "--hidden", String.join(",", d.hidden().stream().map(String::valueOf).toList()),
                     "--dropout", d.dropout(), "--l2", d.l2());
         }

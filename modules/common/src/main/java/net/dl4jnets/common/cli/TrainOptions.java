@@ -2,6 +2,7 @@ package net.dl4jnets.common.cli;
 
 import java.nio.file.Path;
 
+import net.dl4jnets.common.train.LrSchedule;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -46,6 +47,21 @@ public class TrainOptions {
             description = "Where run folders go: DIR/<model>/<timestamp>/ (default: runs/ in the project).")
     public Path out;
 
+    @Option(names = "--lr-schedule", paramLabel = "KIND", defaultValue = "constant",
+            description = "Learning rate per epoch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public LrSchedule lrSchedule;
+
+    @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "0",
+            description = "Rescale each layer's gradient to an L2 norm of at most X; 0 = off (default: ${DEFAULT-VALUE}).")
+    public double clipNorm;
+
+    @Option(names = "--ui", description = "Start DL4J's live training dashboard in the browser.")
+    public boolean ui;
+
+    @Option(names = "--ui-port", paramLabel = "PORT", defaultValue = "9000",
+            description = "Port of the dashboard (default: ${DEFAULT-VALUE}).")
+    public int uiPort;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in RUN_DIR from its last checkpoint.")
     public Path resume;
 
@@ -61,6 +77,12 @@ public class TrainOptions {
         nonNegative("--val-size", valSize);
         nonNegative("--patience", patience);
         nonNegative("--max-batches", maxBatches);
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new UserError("--clip-norm must be 0 (off) or a positive number, got " + clipNorm + ".");
+        }
+        if (uiPort < 0 || uiPort > 65535) {
+            throw new UserError("--ui-port must be a port number between 0 and 65535, got " + uiPort + ".");
+        }
         if (resume != null && !resume.resolve("state.json").toFile().isFile()) {
             throw new UserError("--resume " + resume + ": not a run folder with a checkpoint (no state.json there).");
         }

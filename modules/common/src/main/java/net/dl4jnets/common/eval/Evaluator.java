@@ -1,16 +1,27 @@
 package net.dl4jnets.common.eval;
 
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The one evaluator: runs a graph over a data set in inference mode and returns its mean loss and, for
  * classifiers (labels [batch, classes]), the confusion matrix from which every other metric follows.
+ *
+ * <p>For a softmax classifier the loss is the cross-entropy computed from the same forward pass as the predictions
+ * (one pass per batch, not two); it is the data loss only, without any L1/L2 penalty. Other models fall back to
+ * DL4J's own score, which costs a second pass.
  */
 public final class Evaluator {
     private Evaluator() {}
+
+    /** DL4J clips probabilities at this before taking the log (LossMCXENT's default); so do we. */
+    private static final double CLIP = 1e-10;
 
     /** What evaluation saw. {@code confusion} is null for models whose labels are not [batch, classes]. */
     public record Result(double loss, Confusion confusion, long examples) {
@@ -22,6 +33,7 @@ public final class Evaluator {
     /** Evaluates over the whole iterator (from its start) and leaves it reset. */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
         data.reset();
+        boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
         double lossSum = 0;
         long examples = 0;
         Confusion confusion = null;
@@ -30,9 +42,14 @@ public final class Evaluator {
             int n = ds.numExamples();
             INDArray labels = ds.getLabels();
             INDArray out = graph.outputSingle(false, ds.getFeatures());
-            lossSum += graph.score(ds, false) * n;
+            boolean classifier = labels.rank() == 2 && classes > 0;
+            if (classifier && softmaxCrossEntropy) {
+                lossSum -= Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels).sumNumber().doubleValue();
+            } else {
+                lossSum += graph.score(ds, false) * n;
+            }
             examples += n;
-            if (labels.rank() == 2 && classes > 0) {
+            if (classifier) {
                 if (confusion == null) {
                     confusion = new Confusion(classes);
                 }
@@ -45,5 +62,16 @@ public final class Evaluator {
         }
         data.reset();
         return new Result(examples == 0 ? Double.NaN : lossSum / examples, confusion, examples);
+    }
+
+    static boolean isSoftmaxCrossEntropy(ComputationGraph graph) {
+        if (graph.getNumOutputArrays() != 1) {
+            return false;
+        }
+        var conf = graph.getOutputLayer(0).conf().getLayer();
+        return conf instanceof BaseOutputLayer out
+                && out.getActivationFn() instanceof ActivationSoftmax
+                && out.getLossFn() instanceof LossMCXENT xent // also LossNegativeLogLikelihood, its subclass
+                && xent.getWeights() == null;
     }
 }

@@ -40,8 +40,15 @@ public final class FashionTraining {
     public record Spec(String model, Layout layout, Backend.Workload workload, Record hyperParameters,
                        ComputationGraphConfiguration graph, boolean standardize, Augmentation augmentation) {}
 
-    /** What a run produced; {@code test} is null if the run was interrupted. */
-    public record Outcome(RunFolder run, Trainer.Result training, Evaluator.Result test) {
+    /**
+     * What a run produced. If the run was interrupted, {@code test} and {@code best} are null.
+     *
+     * @param best        the best model, as evaluated on the test set
+     * @param testView    the test images, for pictures a model module draws from them
+     * @param evalOptions how the model's inputs are prepared (layout, standardisation; no augmentation)
+     */
+    public record Outcome(RunFolder run, Trainer.Result training, Evaluator.Result test, ComputationGraph best,
+                          ImageSet.View testView, ImageBatches.Options evalOptions) {
         public int exitCode() {
             return training.outcome() == Trainer.Outcome.INTERRUPTED ? Cli.INTERRUPTED : 0;
         }
@@ -81,7 +88,7 @@ public final class FashionTraining {
                     + (run.state().batchesDone() > 0 ? ", batch " + run.state().batchesDone() : ""));
         } else {
             run = RunFolder.create(opts.out != null ? opts.out : DataPaths.home().resolve("runs"), spec.model());
-            graph = new ComputationGraph(spec.graph());
+            graph = new ComputationGraph(GradientClipping.apply(spec.graph(), opts.clipNorm));
             graph.init();
             Json.write(config(spec, opts, backend, data, split, stats, graph), run.file("config.json"));
         }
@@ -89,19 +96,25 @@ public final class FashionTraining {
                 spec.model(), graph.numParams(), split.train().size(), split.validation().size(), split.test().size(),
                 run.dir());
 
-        Trainer trainer = new Trainer(new Trainer.Settings(opts.epochs, opts.patience, opts.maxBatches, opts.seed,
-                Trainer.Monitor.VAL_LOSS, FashionMnist.CLASSES, System.console() != null,
+        Trainer trainer = new Trainer(Trainer.Settings.from(opts, Trainer.Monitor.VAL_LOSS, FashionMnist.CLASSES,
                 Trainer.Settings.divergenceLimit(FashionMnist.CLASSES)))
                 .onEpoch((r, history) -> RunCharts.draw(r, spec.model(), history));
-        Trainer.Result result = trainer.fit(graph, trainerData, run);
+        Trainer.Result result;
+        try (Dashboard ui = opts.ui ? Dashboard.start(opts.uiPort) : null) {
+            if (ui != null) {
+                System.out.println("Training dashboard: " + ui.url());
+                trainer.withGraphListener(ui.listener());
+            }
+            result = trainer.fit(graph, trainerData, run);
+        }
         if (result.outcome() == Trainer.Outcome.INTERRUPTED) {
-            return new Outcome(run, result, null);
+            return new Outcome(run, result, null, null, split.test(), evalOptions);
         }
         ComputationGraph best = Checkpoints.loadModel(run.bestModel());
         System.out.println("Best epoch: " + result.bestEpoch() + " (lowest validation loss); evaluating it on the test set.");
         Evaluator.Result test = EvalReport.write(run.dir(), spec.model(), best, split.test(), evalOptions);
         System.out.println("Run folder: " + run.dir());
-        return new Outcome(run, result, test);
+        return new Outcome(run, result, test, best, split.test(), evalOptions);
     }
 
     private static Map<String, Object> config(Spec spec, TrainOptions o, Backend.BackendInfo backend, FashionMnist data,
@@ -121,6 +134,8 @@ public final class FashionTraining {
         t.put("epochs", o.epochs);
         t.put("batch_size", o.batchSize);
         t.put("lr", o.lr);
+        t.put("lr_schedule", o.lrSchedule);
+        t.put("clip_norm", o.clipNorm);
         t.put("seed", o.seed);
         t.put("limit", o.limit);
         t.put("val_size", o.valSize);

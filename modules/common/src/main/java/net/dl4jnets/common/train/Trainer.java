@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import net.dl4jnets.common.cli.TrainOptions;
 import net.dl4jnets.common.cli.UserError;
 import net.dl4jnets.common.eval.Evaluator;
 
@@ -49,10 +50,28 @@ public final class Trainer {
      * @param patience   stop after this many epochs without improvement; 0 never
      * @param maxBatches stop each epoch after this many batches (smoke tests); 0 for all
      * @param classes    number of classes for accuracy, or 0 for models that are not classifiers
-     * @param divergeAbove a batch loss above this stops the run as diverged (NaN and infinity always do)
+     * @param divergeAbove a loss above this for {@link #PATIENCE_ABOVE_LIMIT} batches in a row stops the run as
+     *                   diverged (a NaN or infinite loss stops it at once); a single early spike does not
+     * @param schedule   learning rate per epoch, relative to {@code baseLr}; CONSTANT leaves the graph's own rate
      */
     public record Settings(int epochs, int patience, int maxBatches, long seed, Monitor monitor, int classes,
-                           boolean progressBar, double divergeAbove) {
+                           boolean progressBar, double divergeAbove, LrSchedule schedule, double baseLr) {
+        /** Consecutive batches above {@code divergeAbove} that count as divergence rather than a transient spike. */
+        public static final int PATIENCE_ABOVE_LIMIT = 10;
+
+        /** The settings the shared command-line options ask for. */
+        public static Settings from(TrainOptions o, Monitor monitor, int classes, double divergeAbove) {
+            return new Settings(o.epochs, o.patience, o.maxBatches, o.seed, monitor, classes, System.console() != null,
+                    divergeAbove, o.lrSchedule, o.lr);
+        }
+
+        /** Without a learning-rate schedule. */
+        public Settings(int epochs, int patience, int maxBatches, long seed, Monitor monitor, int classes,
+                        boolean progressBar, double divergeAbove) {
+            this(epochs, patience, maxBatches, seed, monitor, classes, progressBar, divergeAbove, LrSchedule.CONSTANT,
+                    Double.NaN);
+        }
+
         /**
          * For a softmax over n outcomes: 4 ln(n), four times the loss of guessing uniformly. DL4J clips the log of a
          * probability at about -23, so a blown-up network's loss saturates near 20 instead of turning NaN.
@@ -83,6 +102,7 @@ public final class Trainer {
     private final List<EpochListener> epochListeners = new ArrayList<>();
     private final List<TrainingListener> graphListeners = new ArrayList<>();
     private volatile boolean stopRequested;
+    private int batchesAboveLimit;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public Trainer(Settings settings) {
@@ -96,6 +116,9 @@ public final class Trainer {
 
     /** DL4J listeners to attach to the graph (the UI's StatsListener, for example). */
     public Trainer withGraphListener(TrainingListener listener) {
+        if (listener == null) {
+            return this;
+        }
         graphListeners.add(listener);
         return this;
     }
@@ -171,6 +194,9 @@ public final class Trainer {
         // Everything random in an epoch is a function of (seed, epoch): resuming at an epoch repeats it exactly.
         Nd4j.getRandom().setSeed(settings.seed() * 1_000_003L + epoch);
         graph.getConfiguration().setEpochCount(epoch);
+        if (settings.schedule() != LrSchedule.CONSTANT) {
+            graph.setLearningRate(settings.schedule().at(settings.baseLr(), epoch, settings.epochs()));
+        }
         EpochIterator train = data.train();
         train.setEpoch(epoch);
         int batches = settings.maxBatches() > 0 ? Math.min(settings.maxBatches(), train.batchesPerEpoch())
@@ -187,7 +213,8 @@ public final class Trainer {
                 DataSet ds = train.next();
                 graph.fit(ds);
                 double loss = graph.score();
-                if (!Double.isFinite(loss) || loss > settings.divergeAbove()) {
+                batchesAboveLimit = loss > settings.divergeAbove() ? batchesAboveLimit + 1 : 0;
+                if (!Double.isFinite(loss) || batchesAboveLimit >= Settings.PATIENCE_ABOVE_LIMIT) {
                     throw diverged(epoch, b, loss, run);
                 }
                 lossSum += loss * ds.numExamples();
@@ -228,7 +255,8 @@ public final class Trainer {
         String kept = last != null
                 ? "The last good checkpoint is kept: " + last + "."
                 : "No epoch had completed, so there is no checkpoint.";
-        return new UserError(String.format(Locale.ROOT, "Training diverged: the loss became %.4g at epoch %d, batch %d (the limit is %.3g). "
+        return new UserError(String.format(Locale.ROOT, "Training diverged: the loss was %.4g at epoch %d, batch %d (NaN, infinite, or above %.3g for "
+                + Settings.PATIENCE_ABOVE_LIMIT + " batches in a row). "
                 + "The learning rate is probably too high; try one 10x lower with --lr. %s", loss, epoch + 1, batch + 1,
                 settings.divergeAbove(), kept));
     }

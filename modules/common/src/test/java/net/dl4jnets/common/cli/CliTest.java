@@ -57,6 +57,9 @@ class CliTest {
             "--threads=-2      | --threads must be 0 (automatic) or positive",
             "--resume=/no/such | not a run folder",
             "--epochs=many     | Invalid value for option '--epochs'",
+            "--lr-schedule=zig | Invalid value for option '--lr-schedule'",
+            "--clip-norm=-1    | --clip-norm must be 0 (off) or a positive number",
+            "--ui-port=70000   | --ui-port must be a port number",
             "--no-such-option  | Unknown option: '--no-such-option'"})
     void badValuesGetOneLineAndExitCode2(String arg, String expected) {
         Run r = run(arg.trim());

@@ -1,0 +1,172 @@
+package net.dl4jnets.cnn;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.ImageBatches;
+import net.dl4jnets.common.data.ImageSet;
+import net.dl4jnets.common.report.Charts;
+
+/**
+ * What a trained CNN learned, as pictures: the first layer's filters, and what each stage of the network makes of
+ * one test image of every class (its feature maps).
+ */
+public final class CnnPictures {
+    /** Feature maps shown per image and stage. */
+    static final int CHANNELS_SHOWN = 8;
+
+    private CnnPictures() {}
+
+    /** The first convolution's filters as a grid, on one shared grey scale: mid-grey is 0, white positive. */
+    public static void filters(Path png, ComputationGraph graph, String model) {
+        String first = convolutions(graph).get(0);
+        INDArray w = graph.getParam(first + "_W"); // [out, in, kH, kW]
+        long out = w.size(0);
+        int kh = (int) w.size(2);
+        int kw = (int) w.size(3);
+        double maxAbs = w.amaxNumber().doubleValue();
+        List<Charts.Tile> tiles = new ArrayList<>();
+        for (int f = 0; f < out; f++) {
+            float[] px = new float[kh * kw];
+            for (int r = 0; r < kh; r++) {
+                for (int c = 0; c < kw; c++) {
+                    // Sum over input channels (there is one: grey images).
+                    double v = w.get(org.nd4j.linalg.indexing.NDArrayIndex.point(f),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(r),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(c)).sumNumber().doubleValue();
+                    px[r * kw + c] = (float) (0.5 + 0.5 * v / maxAbs);
+                }
+            }
+            tiles.add(new Charts.Tile(px, kh, kw, "filter " + (f + 1), false));
+        }
+        Charts.grid(png, String.format(Locale.ROOT, "%s: the %d first-layer filters (%dx%d; grey = 0, white > 0, black < 0)",
+                model, out, kh, kw), tiles, 8, Math.max(4, 72 / Math.max(kh, kw)));
+    }
+
+    /**
+     * One PNG per stage of the network (the last activation at each image size): for one test image of each class,
+     * the image and its first feature maps. Returns the files written.
+     */
+    public static List<Path> featureMaps(Path dir, ComputationGraph graph, String model, ImageSet.View test,
+                                         ImageBatches.Options options) {
+        int[] pick = onePerClass(test);
+        ImageSet.View examples = new ImageSet.View(test.set(), pick);
+        INDArray input = new ImageBatches(examples, new ImageBatches.Options(options.layout(), pick.length, false,
+                0, options.standardize(), null)).next().getFeatures();
+        Map<String, INDArray> acts = graph.feedForward(input, false);
+        List<Path> written = new ArrayList<>();
+        int stage = 0;
+        for (Map.Entry<String, String> e : stageOutputs(graph, acts).entrySet()) {
+            INDArray a = acts.get(e.getValue()); // [n, channels, h, w]
+            int h = (int) a.size(2);
+            int w = (int) a.size(3);
+            int shown = (int) Math.min(CHANNELS_SHOWN, a.size(1));
+            List<Charts.Tile> tiles = new ArrayList<>();
+            for (int i = 0; i < pick.length; i++) {
+                float[] img = new float[FashionMnist.PIXELS];
+                int idx = examples.indices()[i];
+                for (int k = 0; k < img.length; k++) {
+                    img[k] = (test.set().pixels()[idx * FashionMnist.PIXELS + k] & 0xFF) / 255f;
+                }
+                tiles.add(new Charts.Tile(upscale(img, 28, 28, h, w), h, w,
+                        FashionMnist.LABELS.get(test.set().label(idx)), false));
+                for (int ch = 0; ch < shown; ch++) {
+                    float[] map = a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(ch)).dup().data().asFloat();
+                    tiles.add(new Charts.Tile(normalise(map), h, w, "channel " + (ch + 1), false));
+                }
+            }
+            Path png = dir.resolve(String.format(Locale.ROOT, "features-%d-%s.png", ++stage, e.getValue()));
+            Charts.grid(png, String.format(Locale.ROOT, "%s, stage %d (%s, %dx%d): the first %d of %d feature maps, brighter = stronger",
+                    model, stage, e.getValue(), h, w, shown, a.size(1)), tiles, shown + 1, Math.max(2, 112 / h));
+            written.add(png);
+        }
+        return written;
+    }
+
+    /** Names of the convolution layers, in the order the graph computes them. */
+    static List<String> convolutions(ComputationGraph graph) {
+        List<String> names = new ArrayList<>();
+        for (int i : graph.topologicalSortOrder()) {
+            GraphVertex v = graph.getVertices()[i];
+            if (v.hasLayer() && v.getLayer().conf().getLayer() instanceof ConvolutionLayer) {
+                names.add(v.getVertexName());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * For each image size the network works at, the last vertex at that size whose output has been through a
+     * non-linearity (a ReLU layer or a convolution with an activation): what the next stage gets to see.
+     */
+    static Map<String, String> stageOutputs(ComputationGraph graph, Map<String, INDArray> acts) {
+        Map<String, String> bySize = new LinkedHashMap<>();
+        for (int i : graph.topologicalSortOrder()) {
+            GraphVertex v = graph.getVertices()[i];
+            INDArray a = acts.get(v.getVertexName());
+            if (a == null || a.rank() != 4 || !v.hasLayer()) {
+                continue;
+            }
+            var layer = v.getLayer().conf().getLayer();
+            boolean activated = layer instanceof ActivationLayer
+                    || layer instanceof ConvolutionLayer conv && !(conv.getActivationFn() instanceof ActivationIdentity);
+            if (activated) {
+                bySize.put(a.size(2) + "x" + a.size(3), v.getVertexName());
+            }
+        }
+        return bySize;
+    }
+
+    /** The first test image of each class, in class order. */
+    static int[] onePerClass(ImageSet.View test) {
+        int[] pick = new int[FashionMnist.CLASSES];
+        java.util.Arrays.fill(pick, -1);
+        int found = 0;
+        for (int i : test.indices()) {
+            int label = test.set().label(i);
+            if (pick[label] < 0) {
+                pick[label] = i;
+                if (++found == pick.length) {
+                    break;
+                }
+            }
+        }
+        return java.util.Arrays.stream(pick).filter(i -> i >= 0).toArray();
+    }
+
+    private static float[] normalise(float[] map) {
+        float max = 0;
+        for (float v : map) {
+            max = Math.max(max, v);
+        }
+        float[] out = new float[map.length];
+        for (int k = 0; k < map.length; k++) {
+            out[k] = max > 0 ? Math.max(0, map[k]) / max : 0;
+        }
+        return out;
+    }
+
+    /** The 28x28 input resampled to the stage's size, so it sits in the same grid as its maps. */
+    private static float[] upscale(float[] img, int rows, int cols, int h, int w) {
+        float[] out = new float[h * w];
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                out[r * w + c] = img[(r * rows / h) * cols + (c * cols / w)];
+            }
+        }
+        return out;
+    }
+}

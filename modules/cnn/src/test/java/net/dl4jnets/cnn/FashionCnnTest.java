@@ -1,0 +1,84 @@
+package net.dl4jnets.cnn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.train.FashionTraining;
+
+class FashionCnnTest {
+    static FashionCnn.Config small(FashionCnn.Arch arch) {
+        return new FashionCnn.Config(arch, 4, 1, 0.3, true, 2, 1, 1e-3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(FashionCnn.Arch.class)
+    void eachArchitectureGivesTenProbabilitiesForEachLayoutItAccepts(FashionCnn.Arch arch) {
+        for (Layout layout : new Layout[] {Layout.CONV, Layout.DENSE}) {
+            ComputationGraph g = new ComputationGraph(FashionCnn.graph(small(arch), layout));
+            g.init();
+            INDArray in = layout == Layout.CONV ? Nd4j.rand(3, 1, 28, 28) : Nd4j.rand(3, 784);
+            INDArray out = g.outputSingle(in);
+            assertArrayEquals(new long[] {3, 10}, out.shape(), arch + " " + layout);
+            assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4, "rows are probability distributions");
+        }
+        assertThrows(IllegalArgumentException.class, () -> FashionCnn.graph(small(arch), Layout.SEQUENCE));
+    }
+
+    @Test
+    void residualNetworkAddsItsShortcuts() {
+        var conf = FashionCnn.graph(small(FashionCnn.Arch.RESNET), Layout.CONV);
+        assertEquals(3, conf.getVertices().keySet().stream().filter(n -> n.endsWith("_add")).count());
+        assertEquals(2, conf.getVertexInputs().get("block2_add").size());
+    }
+
+    @Test
+    void modernCnnLearnsFromAFiveThousandImageSubsetInOneEpoch(@TempDir Path out) throws Exception {
+        FashionCnn cnn = new FashionCnn();
+        Cli.commandLine(cnn).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500",
+                "--out", out.toString());
+        FashionTraining.Outcome o = cnn.train();
+        assertTrue(o.testAccuracy() > 0.70, "test accuracy " + o.testAccuracy());
+        for (String png : new String[] {"filters.png", "loss.png", "confusion.png"}) {
+            assertValidPng(o.run().dir().resolve(png));
+        }
+        try (var files = Files.list(o.run().dir())) {
+            long maps = files.filter(p -> p.getFileName().toString().startsWith("features-")).peek(
+                    FashionCnnTest::assertValidPng).count();
+            assertEquals(2, maps, "one feature-map picture per stage of the modern CNN");
+        }
+    }
+
+    static void assertValidPng(Path png) {
+        try {
+            BufferedImage img = ImageIO.read(png.toFile());
+            assertTrue(img != null && img.getWidth() > 300 && img.getHeight() > 200, png + " is a readable picture");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(png + ": " + e);
+        }
+    }
+
+    @Test
+    void rejectsBadOptions() {
+        assertEquals(2, Cli.run(new FashionCnn(), "--arch", "vgg"));
+        assertEquals(2, Cli.run(new FashionCnn(), "--width", "0"));
+        assertEquals(2, Cli.run(new FashionCnn(), "--shift", "20"));
+    }
+}

@@ -1,0 +1,24 @@
+package net.dl4jnets.common.train;
+
+/**
+ * How the learning rate changes from epoch to epoch. The trainer sets it at the start of every epoch, so a schedule
+ * is a pure function of the epoch and a resumed run follows the same curve.
+ */
+public enum LrSchedule {
+    /** The same rate throughout. */
+    CONSTANT,
+    /** Half a cosine from the base rate down towards 0 at the end of the run: large steps early, fine ones late. */
+    COSINE,
+    /** The base rate, then a tenth of it from half-way, then a hundredth from three quarters of the run. */
+    STEP;
+
+    /** The rate for epoch (0-based) of a run of {@code epochs}. */
+    public double at(double base, int epoch, int epochs) {
+        double progress = epochs <= 1 ? 0 : (double) epoch / epochs;
+        return switch (this) {
+            case CONSTANT -> base;
+            case COSINE -> base * 0.5 * (1 + Math.cos(Math.PI * progress));
+            case STEP -> base * (progress < 0.5 ? 1 : progress < 0.75 ? 0.1 : 0.01);
+        };
+    }
+}

@@ -1,0 +1,134 @@
+package net.dl4jnets.common.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.data.UserImage;
+import net.dl4jnets.common.report.Json;
+import net.dl4jnets.common.train.Checkpoints;
+import picocli.CommandLine;
+
+class PredictTest {
+    @TempDir
+    Path dir;
+
+    /** A white pair of trouser legs on black, as a learner might draw it, at a size unlike 28x28. */
+    static BufferedImage trousers(Color background, Color ink) {
+        BufferedImage img = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(background);
+        g.fillRect(0, 0, 300, 200);
+        g.setColor(ink);
+        g.fillRect(120, 20, 60, 20);   // waistband
+        g.fillRect(120, 40, 25, 150);  // left leg
+        g.fillRect(155, 40, 25, 150);  // right leg
+        g.dispose();
+        return img;
+    }
+
+    /** A run folder as a training command leaves it: model.zip and config.json. */
+    Path savedRun(int classes, String layout) {
+        var conf = new NeuralNetConfiguration.Builder().seed(1).graphBuilder().addInputs("in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).build(), "in")
+                .setOutputs("out").setInputTypes(Layout.DENSE.inputType()).build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        Path run = dir.resolve("run");
+        Checkpoints.saveModel(graph, run.resolve("model.zip"));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model", layout == null ? "char-lstm" : "tiny");
+        config.put("layout", layout);
+        config.put("standardize", Map.of("mean", 0.29, "std", 0.35));
+        Json.write(config, run.resolve("config.json"));
+        return run;
+    }
+
+    record Run(int code, String out, String err) {}
+
+    Run predict(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(out, true));
+        try {
+            CommandLine cl = Cli.commandLine(new Predict());
+            cl.setErr(new PrintWriter(err, true));
+            return new Run(cl.execute(args), out.toString(), err.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    @Test
+    void userImageBecomesALightObjectOnDarkThatFillsTheFrame() {
+        byte[] dark = UserImage.toFashion(trousers(Color.BLACK, Color.WHITE));
+        byte[] light = UserImage.toFashion(trousers(Color.WHITE, Color.BLACK));
+        assertEquals(FashionMnist.PIXELS, dark.length);
+        // corners are background, the legs are bright; a dark-on-light drawing gives the same picture
+        assertEquals(0, dark[0] & 0xFF);
+        assertTrue((dark[27 * 28 + 11] & 0xFF) > 200, "bottom of the left leg is bright");
+        assertTrue((dark[27 * 28 + 14] & 0xFF) < 80, "the gap between the legs is dark");
+        for (int i = 0; i < dark.length; i++) {
+            assertTrue(Math.abs((dark[i] & 0xFF) - (light[i] & 0xFF)) <= 2, "pixel " + i);
+        }
+    }
+
+    @Test
+    void classifiesADrawnImageAndPrintsTheTopThree() throws Exception {
+        Path png = dir.resolve("trousers.png");
+        ImageIO.write(trousers(Color.BLACK, Color.WHITE), "png", png.toFile());
+        Run r = predict("--model", savedRun(10, "DENSE").toString(), png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trousers.png"), r.out());
+        long ranked = r.out().lines().filter(l -> l.matches("\\s+[123]\\. .+%")).count();
+        assertEquals(3, ranked, r.out());
+    }
+
+    @Test
+    void aFileThatIsNotAnImageGetsAClearError() throws Exception {
+        Path notImage = Files.writeString(dir.resolve("notes.png"), "these are not pixels");
+        Run r = predict("--model", savedRun(10, "DENSE").toString(), notImage.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("notes.png is not an image"), r.err());
+    }
+
+    @Test
+    void aModelThatIsNotAFashionClassifierIsRefused() {
+        Run textModel = predict("--model", savedRun(10, null).toString());
+        assertEquals(2, textModel.code());
+        assertTrue(textModel.err().contains("is a char-lstm model, not a Fashion-MNIST image classifier"), textModel.err());
+
+        Run wrongOutputs = predict("--model", savedRun(4, "DENSE").toString());
+        assertEquals(2, wrongOutputs.code());
+        assertTrue(wrongOutputs.err().contains("does not output 10 class probabilities"), wrongOutputs.err());
+
+        Run missing = predict("--model", dir.resolve("nothing-here.zip").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such model file"), missing.err());
+    }
+}
