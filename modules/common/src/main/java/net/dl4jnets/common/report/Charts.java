@@ -66,16 +66,20 @@ public final class Charts {
 
     /** Several charts side by side in one PNG. */
     public static void panels(Path png, List<XYChart> charts) {
-        int w = charts.stream().mapToInt(XYChart::getWidth).sum();
-        int h = charts.stream().mapToInt(XYChart::getHeight).max().orElse(1);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        int x = 0;
-        for (XYChart c : charts) {
-            Graphics2D sub = (Graphics2D) g.create(x, 0, c.getWidth(), c.getHeight());
-            c.paint(sub, c.getWidth(), c.getHeight());
+        panels(png, charts, charts.size());
+    }
+
+    /** Several charts in a grid of the given number of columns, in one PNG. */
+    public static void panels(Path png, List<XYChart> charts, int columns) {
+        int cw = charts.stream().mapToInt(XYChart::getWidth).max().orElse(1);
+        int ch = charts.stream().mapToInt(XYChart::getHeight).max().orElse(1);
+        int rows = (charts.size() + columns - 1) / columns;
+        BufferedImage img = new BufferedImage(cw * Math.min(columns, charts.size()), ch * rows, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        for (int i = 0; i < charts.size(); i++) {
+            Graphics2D sub = (Graphics2D) g.create((i % columns) * cw, (i / columns) * ch, cw, ch);
+            charts.get(i).paint(sub, charts.get(i).getWidth(), charts.get(i).getHeight());
             sub.dispose();
-            x += c.getWidth();
         }
         g.dispose();
         writeImage(png, img);

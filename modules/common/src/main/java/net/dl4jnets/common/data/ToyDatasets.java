@@ -1,0 +1,135 @@
+package net.dl4jnets.common.data;
+
+import java.util.Locale;
+import java.util.Random;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The 2-D classification sets of TensorFlow Playground: two classes of points in the square [-1, 1]², made from a
+ * seed, with label noise-free geometry and Gaussian jitter of the given size.
+ */
+public final class ToyDatasets {
+    private ToyDatasets() {}
+
+    public enum Kind {
+        /** A disc of one class inside a ring of the other. */
+        CIRCLE,
+        /** The four quadrants, alternating: the sign of x times y. */
+        XOR,
+        /** Two Gaussian clusters. */
+        GAUSS,
+        /** Two interleaved spirals, the hard one. */
+        SPIRAL;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Points as rows of (x, y) and labels 0 or 1. */
+    public record Points(double[][] xy, int[] labels) {
+        public int size() {
+            return labels.length;
+        }
+
+        /** First {@code n} points and the rest: the points are already in random order. */
+        public Points[] split(int n) {
+            double[][] a = java.util.Arrays.copyOfRange(xy, 0, n);
+            double[][] b = java.util.Arrays.copyOfRange(xy, n, xy.length);
+            return new Points[] {new Points(a, java.util.Arrays.copyOfRange(labels, 0, n)),
+                    new Points(b, java.util.Arrays.copyOfRange(labels, n, labels.length))};
+        }
+
+        /** Features (one column per feature) and one-hot labels [n, 2], in double precision. */
+        public DataSet toDataSet(Feature... features) {
+            double[][] f = new double[size()][features.length];
+            double[][] y = new double[size()][2];
+            for (int i = 0; i < size(); i++) {
+                for (int k = 0; k < features.length; k++) {
+                    f[i][k] = features[k].of(xy[i][0], xy[i][1]);
+                }
+                y[i][labels[i]] = 1;
+            }
+            return new DataSet(Nd4j.create(f).castTo(DataType.FLOAT), Nd4j.create(y).castTo(DataType.FLOAT));
+        }
+    }
+
+    /** Input features the playground can feed the network, computed from the point's coordinates. */
+    public enum Feature {
+        X, Y, X2, Y2, XY, SINX, SINY;
+
+        public double of(double x, double y) {
+            return switch (this) {
+                case X -> x;
+                case Y -> y;
+                case X2 -> x * x;
+                case Y2 -> y * y;
+                case XY -> x * y;
+                case SINX -> Math.sin(Math.PI * x);
+                case SINY -> Math.sin(Math.PI * y);
+            };
+        }
+
+        public String id() {
+            return switch (this) {
+                case X2 -> "x²";
+                case Y2 -> "y²";
+                case XY -> "xy";
+                case SINX -> "sin(πx)";
+                case SINY -> "sin(πy)";
+                default -> name().toLowerCase(Locale.ROOT);
+            };
+        }
+    }
+
+    /** {@code n} points of the given kind, shuffled, with Gaussian jitter of standard deviation {@code noise}. */
+    public static Points make(Kind kind, int n, double noise, long seed) {
+        Random rng = new Random(seed);
+        double[][] xy = new double[n][];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int label = i % 2;
+            double[] p = switch (kind) {
+                case CIRCLE -> {
+                    double r = label == 0 ? 0.5 * rng.nextDouble() : 0.7 + 0.3 * rng.nextDouble();
+                    double t = 2 * Math.PI * rng.nextDouble();
+                    yield new double[] {r * Math.cos(t), r * Math.sin(t)};
+                }
+                case XOR -> {
+                    double x = rng.nextDouble() * 2 - 1;
+                    double y = rng.nextDouble() * 2 - 1;
+                    // keep a small margin around the axes, as the playground does
+                    x += Math.signum(x) * 0.05;
+                    y += Math.signum(y) * 0.05;
+                    label = x * y > 0 ? 1 : 0;
+                    yield new double[] {x / 1.05, y / 1.05};
+                }
+                case GAUSS -> {
+                    double c = label == 0 ? -0.45 : 0.45;
+                    yield new double[] {c + 0.2 * rng.nextGaussian(), c + 0.2 * rng.nextGaussian()};
+                }
+                case SPIRAL -> {
+                    double s = rng.nextDouble();
+                    double r = 0.9 * s;
+                    double t = 1.75 * s * 2 * Math.PI + label * Math.PI;
+                    yield new double[] {r * Math.sin(t), r * Math.cos(t)};
+                }
+            };
+            xy[i] = new double[] {p[0] + noise * rng.nextGaussian(), p[1] + noise * rng.nextGaussian()};
+            labels[i] = label;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            double[] t = xy[i];
+            xy[i] = xy[j];
+            xy[j] = t;
+            int l = labels[i];
+            labels[i] = labels[j];
+            labels[j] = l;
+        }
+        return new Points(xy, labels);
+    }
+}

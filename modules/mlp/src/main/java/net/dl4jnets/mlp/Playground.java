@@ -1,0 +1,303 @@
+package net.dl4jnets.mlp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
+import org.datavec.api.split.FileSplit;
+import org.datavec.api.writable.Writable;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.DemoOptions;
+import net.dl4jnets.common.cli.NetsCommand;
+import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.data.ToyDatasets;
+import net.dl4jnets.common.data.ToyDatasets.Feature;
+import net.dl4jnets.common.data.ToyDatasets.Kind;
+import net.dl4jnets.common.eval.Evaluator;
+import net.dl4jnets.common.report.BoundaryChart;
+import net.dl4jnets.common.report.Charts;
+import net.dl4jnets.common.train.Checkpoints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Week 2: TensorFlow Playground from the command line. Pick a 2-D dataset, the input features, the hidden layers,
+ * the activation, the learning rate and regularisation; watch the decision boundary and the train/test loss.
+ *
+ * <p>The spiral is the hard one. It is solved (test accuracy ≥ 95%) by:
+ * <pre>nets playground --dataset spiral --hidden 8,8 --features x,y,x2,y2,xy,sinx,siny --batch-size 50 --lr 0.05 --epochs 150</pre>
+ */
+@Command(name = "playground", mixinStandardHelpOptions = true,
+        description = "A command-line TensorFlow Playground: 2-D datasets, features, layers, decision boundary.")
+public final class Playground implements NetsCommand {
+    public enum Regularization { NONE, L1, L2 }
+
+    /** Activations offered, as in the playground. */
+    public enum Act {
+        TANH(Activation.TANH), RELU(Activation.RELU), SIGMOID(Activation.SIGMOID), LINEAR(Activation.IDENTITY);
+
+        final Activation dl4j;
+
+        Act(Activation a) {
+            this.dl4j = a;
+        }
+    }
+
+    /** Everything that defines a playground run. */
+    public record Config(Kind dataset, int points, double noise, double trainRatio, List<Feature> features,
+                         List<Integer> hidden, Act activation, double lr, Regularization regularization,
+                         double regularizationRate, int epochs, int batchSize, long seed) {}
+
+    @Mixin
+    DemoOptions demo = new DemoOptions();
+
+    @Option(names = "--dataset", paramLabel = "KIND", defaultValue = "circle",
+            description = "circle, xor, gauss or spiral (default: ${DEFAULT-VALUE}).")
+    Kind dataset;
+
+    @Option(names = "--data", paramLabel = "CSV",
+            description = "Your own points instead: a CSV file with a header and columns x,y,label (label 0 or 1).")
+    Path csv;
+
+    @Option(names = "--points", paramLabel = "N", defaultValue = "500", description = "Points to generate (default: ${DEFAULT-VALUE}).")
+    int points;
+
+    @Option(names = "--noise", paramLabel = "S", defaultValue = "0.0", description = "Jitter of the points, 0 to 0.5 (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--train-ratio", paramLabel = "R", defaultValue = "0.5", description = "Share of points used for training (default: ${DEFAULT-VALUE}).")
+    double trainRatio;
+
+    @Option(names = "--features", split = ",", paramLabel = "F,F", defaultValue = "x,y",
+            description = "Inputs among x, y, x2, y2, xy, sinx, siny (default: ${DEFAULT-VALUE}).")
+    List<Feature> features;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N,N", defaultValue = "4,2",
+            description = "Hidden layer sizes; 0 for none (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--activation", paramLabel = "A", defaultValue = "tanh",
+            description = "tanh, relu, sigmoid or linear (default: ${DEFAULT-VALUE}).")
+    Act activation;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.03", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--regularization", paramLabel = "KIND", defaultValue = "none", description = "none, l1 or l2 (default: ${DEFAULT-VALUE}).")
+    Regularization regularization;
+
+    @Option(names = "--regularization-rate", paramLabel = "R", defaultValue = "0.001",
+            description = "Strength of the regularization (default: ${DEFAULT-VALUE}).")
+    double regularizationRate;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "200", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "10", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    /** What a run measured. */
+    public record Result(Path folder, Config config, double trainAccuracy, double testAccuracy, double[] trainLoss,
+                         double[] testLoss) {}
+
+    Config config() {
+        if (points < 10) {
+            throw new UserError("--points must be at least 10, got " + points + ".");
+        }
+        if (noise < 0 || noise > 0.5) {
+            throw new UserError("--noise must be between 0 and 0.5, got " + noise + ".");
+        }
+        if (trainRatio <= 0 || trainRatio >= 1) {
+            throw new UserError("--train-ratio must be between 0 and 1 (exclusive), got " + trainRatio + ".");
+        }
+        if (hidden.stream().anyMatch(h -> h < 0)) {
+            throw new UserError("--hidden sizes must be 0 or positive, got " + hidden + ".");
+        }
+        if (!(lr > 0) || epochs < 1 || batchSize < 1 || regularizationRate < 0) {
+            throw new UserError("--lr, --epochs and --batch-size must be positive and --regularization-rate not negative.");
+        }
+        List<Integer> layers = hidden.stream().filter(h -> h > 0).toList();
+        return new Config(dataset, points, noise, trainRatio, List.copyOf(features), layers, activation, lr,
+                regularization, regularizationRate, epochs, batchSize, demo.seed);
+    }
+
+    static ComputationGraphConfiguration graph(Config c) {
+        var b = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .updater(new Adam(c.lr()))
+                .weightInit(WeightInit.XAVIER);
+        if (c.regularization() == Regularization.L1) {
+            b.l1(c.regularizationRate());
+        } else if (c.regularization() == Regularization.L2) {
+            b.l2(c.regularizationRate());
+        }
+        var g = b.graphBuilder().addInputs("features");
+        String last = "features";
+        int in = c.features().size();
+        for (int i = 0; i < c.hidden().size(); i++) {
+            g.addLayer("hidden" + (i + 1), new DenseLayer.Builder().nIn(in).nOut(c.hidden().get(i))
+                    .activation(c.activation().dl4j).build(), last);
+            last = "hidden" + (i + 1);
+            in = c.hidden().get(i);
+        }
+        return g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(2)
+                        .activation(Activation.SOFTMAX).build(), last)
+                .setOutputs("out")
+                .build();
+    }
+
+    public Result run() {
+        Config c = config();
+        Backend.start(0, Backend.Workload.DENSE);
+        var folder = demo.folder("playground");
+        ToyDatasets.Points all = csv != null ? readCsv(csv) : ToyDatasets.make(c.dataset(), c.points(), c.noise(), c.seed());
+        int nTrain = Math.max(1, Math.min(all.size() - 1, (int) Math.round(all.size() * c.trainRatio())));
+        ToyDatasets.Points[] parts = all.split(nTrain);
+        Feature[] f = c.features().toArray(Feature[]::new);
+        DataSet train = parts[0].toDataSet(f);
+        DataSet test = parts[1].toDataSet(f);
+        writeCsv(folder.file("points.csv"), parts);
+
+        ComputationGraph g = new ComputationGraph(graph(c));
+        g.init();
+        double[] trainLoss = new double[c.epochs()];
+        double[] testLoss = new double[c.epochs()];
+        double[] epochAxis = new double[c.epochs()];
+        for (int e = 0; e < c.epochs(); e++) {
+            DataSet shuffled = train.copy();
+            shuffled.shuffle(c.seed() + e);
+            for (DataSet batch : shuffled.batchBy(c.batchSize())) {
+                g.fit(batch);
+            }
+            trainLoss[e] = loss(g, train);
+            testLoss[e] = loss(g, test);
+            epochAxis[e] = e + 1;
+            if ((e + 1) % Math.max(1, c.epochs() / 10) == 0) {
+                System.out.printf(Locale.ROOT, "epoch %4d   train loss %.4f   test loss %.4f%n", e + 1, trainLoss[e], testLoss[e]);
+            }
+        }
+        double trainAcc = accuracy(g, train);
+        double testAcc = accuracy(g, test);
+        String what = csv != null ? csv.getFileName().toString() : c.dataset().id();
+        System.out.printf(Locale.ROOT, "%s: %,d train and %,d test points; train accuracy %.1f%%, test accuracy %.1f%%%n",
+                what, parts[0].size(), parts[1].size(), 100 * trainAcc, 100 * testAcc);
+
+        List<BoundaryChart.Point> drawn = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < parts[k].size(); i++) {
+                drawn.add(new BoundaryChart.Point(parts[k].xy()[i][0], parts[k].xy()[i][1], parts[k].labels()[i], k == 1));
+            }
+        }
+        String layers = c.hidden().isEmpty() ? "no hidden layer" : "hidden " + c.hidden() + " " + c.activation().name().toLowerCase(Locale.ROOT);
+        BoundaryChart.draw(folder.file("boundary.png"), String.format(Locale.ROOT, "%s, %s, features %s: test accuracy %.1f%%",
+                what, layers, c.features().stream().map(Feature::id).toList(), 100 * testAcc), -1.2, 1.2, (xs, ys) -> {
+                    double[][] grid = new double[xs.length][f.length];
+                    for (int i = 0; i < xs.length; i++) {
+                        for (int k = 0; k < f.length; k++) {
+                            grid[i][k] = f[k].of(xs[i], ys[i]);
+                        }
+                    }
+                    return g.outputSingle(Nd4j.createFromArray(grid).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT))
+                            .getColumn(1).toDoubleVector();
+                }, drawn);
+        Charts.lines(folder.file("loss.png"), "Playground: " + what + ", loss per epoch", "epoch", "cross-entropy loss",
+                List.of(new Charts.Series("train", epochAxis, trainLoss), new Charts.Series("test", epochAxis, testLoss)), false);
+        System.out.println("Pictures: " + folder.file("boundary.png") + ", " + folder.file("loss.png"));
+        return new Result(folder.dir(), c, trainAcc, testAcc, trainLoss, testLoss);
+    }
+
+    static double loss(ComputationGraph g, DataSet d) {
+        return Evaluator.evaluate(g, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(List.of(d)), 2).loss();
+    }
+
+    static double accuracy(ComputationGraph g, DataSet d) {
+        return Evaluator.evaluate(g, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(List.of(d)), 2).accuracy();
+    }
+
+    /** Reads x,y,label rows with DataVec's CSV reader; every bad row is reported with its line number. */
+    static ToyDatasets.Points readCsv(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("--data " + file + ": no such file.");
+        }
+        List<double[]> xy = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        try (CSVRecordReader reader = new CSVRecordReader(1, ',')) {
+            reader.initialize(new FileSplit(file.toFile()));
+            int line = 1;
+            while (reader.hasNext()) {
+                line++;
+                List<Writable> row = reader.next();
+                if (row.size() != 3) {
+                    throw new UserError("--data " + file + ", line " + line + ": expected 3 columns x,y,label, found " + row.size() + ".");
+                }
+                try {
+                    double x = row.get(0).toDouble();
+                    double y = row.get(1).toDouble();
+                    int label = row.get(2).toInt();
+                    if (label != 0 && label != 1) {
+                        throw new NumberFormatException();
+                    }
+                    xy.add(new double[] {x, y});
+                    labels.add(label);
+                } catch (NumberFormatException e) {
+                    throw new UserError("--data " + file + ", line " + line + ": x and y must be numbers and label 0 or 1, got " + row + ".");
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError("--data " + file + ": could not be read as CSV (" + e.getMessage() + ").");
+        }
+        if (xy.size() < 4) {
+            throw new UserError("--data " + file + ": needs at least 4 points, has " + xy.size() + ".");
+        }
+        // Shuffle with a fixed seed so the train/test split does not follow the file's order.
+        java.util.Random rng = new java.util.Random(7);
+        for (int i = xy.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            java.util.Collections.swap(xy, i, j);
+            java.util.Collections.swap(labels, i, j);
+        }
+        return new ToyDatasets.Points(xy.toArray(double[][]::new), labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    static void writeCsv(Path file, ToyDatasets.Points[] parts) {
+        StringBuilder sb = new StringBuilder("x,y,label,split\n");
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < parts[k].size(); i++) {
+                sb.append(String.format(Locale.ROOT, "%.6f,%.6f,%d,%s%n", parts[k].xy()[i][0], parts[k].xy()[i][1],
+                        parts[k].labels()[i], k == 0 ? "train" : "test"));
+            }
+        }
+        Checkpoints.saveText(sb.toString(), file);
+    }
+
+    @Override
+    public Integer call() {
+        run();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        Cli.main(new Playground(), args);
+    }
+}
