@@ -31,7 +31,7 @@ public final class ModernCnn {
             }
         }
         // In DL4J a layer's dropOut acts on that layer's input: so this drops conv features and dense features.
-        var dense = new DenseLayer.Builder().nOut(256).activation(Activation.RELU);
+        var dense = new DenseLayer.Builder().nOut(8 * c.width()).activation(Activation.RELU); // 256 at width 32
         if (c.dropout() > 0) {
             dense.dropOut(1 - c.dropout()); // DL4J takes the probability of keeping a unit
         }

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -19,7 +18,7 @@ import org.nd4j.linalg.activations.Activation;
  * <pre>
  * stem: conv 3x3 stride 2 (w) → BN → ReLU          28 → 14
  * block1: [conv BN ReLU conv BN] + x → ReLU         14, w channels
- * block2: [conv/2 BN ReLU conv BN] + proj(x) → ReLU 7, 2w channels (1x1 stride-2 projection on the shortcut)
+ * block2: [conv/2 BN ReLU conv BN] + proj(x) → ReLU 7, 2w channels (proj: 1x1 conv, stride 2)
  * block3: [conv BN ReLU conv BN] + x → ReLU         7, 2w channels
  * global average pool → dropout → softmax         (no dense head: 10 x 2w weights)
  * </pre>
@@ -43,15 +42,17 @@ public final class SmallResNet {
     /** out = ReLU(F(x) + shortcut(x)); the shortcut is x itself unless the shape changes. */
     static String residual(ComputationGraphConfiguration.GraphBuilder g, String name, String input, int channels,
                            int stride) {
-        String a = ModernCnn.convBnRelu(g, name + "_conv1", input, channels, stride, true);
-        String f = ModernCnn.convBnRelu(g, name + "_conv2", a, channels, 1, false);
+        // The projection is one layer (1x1 convolution with a bias, no batchnorm) and is added first: DL4J orders
+        // parameters by insertion but computes parallel branches interleaved, and its GradientCheckUtil names
+        // parameters assuming both orders agree.
         String shortcut = input;
         if (stride != 1) {
             g.addLayer(name + "_proj", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(channels)
-                    .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build(), input);
-            g.addLayer(name + "_proj_bn", new BatchNormalization.Builder().build(), name + "_proj");
-            shortcut = name + "_proj_bn";
+                    .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), input);
+            shortcut = name + "_proj";
         }
+        String a = ModernCnn.convBnRelu(g, name + "_conv1", input, channels, stride, true);
+        String f = ModernCnn.convBnRelu(g, name + "_conv2", a, channels, 1, false);
         g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), f, shortcut);
         g.addLayer(name + "_out", new ActivationLayer(Activation.RELU), name + "_add");
         return name + "_out";

@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.train.FashionTraining;
+import net.dl4jnets.common.train.GradientChecks;
 
 class FashionCnnTest {
     static FashionCnn.Config small(FashionCnn.Arch arch) {
@@ -40,6 +41,18 @@ class FashionCnnTest {
             assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4, "rows are probability distributions");
         }
         assertThrows(IllegalArgumentException.class, () -> FashionCnn.graph(small(arch), Layout.SEQUENCE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FashionCnn.Arch.class, names = {"MODERN", "RESNET"})
+    void backpropMatchesFiniteDifferencesOnTinyConvAndResidualGraphs(FashionCnn.Arch arch) {
+        // The architecture's own builder on 8x8 images: GradientCheckUtil checks every parameter, so keep them few.
+        var conf = arch.graph(new FashionCnn.Config(arch, 2, 1, 0, false, 0, 1, 1e-3),
+                org.deeplearning4j.nn.conf.inputs.InputType.convolutional(16, 16, 1));
+        INDArray labels = Nd4j.zeros(2, 10);
+        labels.putScalar(0, 3, 1);
+        labels.putScalar(1, 7, 1);
+        assertTrue(GradientChecks.check(conf, Nd4j.rand(2, 1, 16, 16), labels), arch + " gradients");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -71,6 +72,11 @@ public final class FashionMlp implements NetsCommand {
     boolean batchNorm;
 
     public static ComputationGraphConfiguration graph(Config c, long seed) {
+        return graph(c, seed, Layout.DENSE.inputType());
+    }
+
+    /** The same network for another input size (gradient checks use a small one). */
+    static ComputationGraphConfiguration graph(Config c, long seed, InputType input) {
         var builder = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(c.lr()))
@@ -97,7 +103,7 @@ public final class FashionMlp implements NetsCommand {
                 .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(10).activation(Activation.SOFTMAX).build(), previous)
                 .setOutputs("classes")
-                .setInputTypes(Layout.DENSE.inputType())
+                .setInputTypes(input)
                 .build();
     }
 

@@ -30,11 +30,15 @@ public final class Evaluator {
         }
     }
 
-    /** Evaluates over the whole iterator (from its start) and leaves it reset. */
+    /**
+     * Evaluates over the whole iterator (from its start) and leaves it reset. The loss is per example, or per time
+     * step for sequence outputs (nats per character for a language model).
+     */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
         data.reset();
         boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
         double lossSum = 0;
+        double lossCount = 0; // examples, or labelled time steps for sequence outputs
         long examples = 0;
         Confusion confusion = null;
         while (data.hasNext()) {
@@ -43,11 +47,14 @@ public final class Evaluator {
             INDArray labels = ds.getLabels();
             INDArray out = graph.outputSingle(false, ds.getFeatures());
             boolean classifier = labels.rank() == 2 && classes > 0;
-            if (classifier && softmaxCrossEntropy) {
+            long steps = labels.rank() == 3 ? n * labels.size(2) : n;
+            if (softmaxCrossEntropy && ds.getLabelsMaskArray() == null) {
+                // Labels are one-hot, so this sums -log p(true class) over examples (and time steps).
                 lossSum -= Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels).sumNumber().doubleValue();
             } else {
-                lossSum += graph.score(ds, false) * n;
+                lossSum += graph.score(ds, false) * n; // DL4J: summed over time steps, averaged over the batch
             }
+            lossCount += steps;
             examples += n;
             if (classifier) {
                 if (confusion == null) {
@@ -61,7 +68,7 @@ public final class Evaluator {
             }
         }
         data.reset();
-        return new Result(examples == 0 ? Double.NaN : lossSum / examples, confusion, examples);
+        return new Result(lossCount == 0 ? Double.NaN : lossSum / lossCount, confusion, examples);
     }
 
     static boolean isSoftmaxCrossEntropy(ComputationGraph graph) {

@@ -50,7 +50,8 @@ public final class Charts {
                 .yAxisTitle(yTitle).build();
         Styler st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Keep the legend out of the curves' way: rising curves end top-right, so put it bottom-right for them.
+        st.setLegendPosition(rising(series) ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
         st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
@@ -62,6 +63,18 @@ public final class Charts {
             }
         }
         return chart;
+    }
+
+    static boolean rising(List<Series> series) {
+        double first = 0;
+        double last = 0;
+        for (Series s : series) {
+            if (s.y().length > 1 && Double.isFinite(s.y()[0]) && Double.isFinite(s.y()[s.y().length - 1])) {
+                first += s.y()[0];
+                last += s.y()[s.y().length - 1];
+            }
+        }
+        return last > first;
     }
 
     /** Several charts side by side in one PNG. */

@@ -1,7 +1,6 @@
 package net.dl4jnets.common.train;
 
 import java.io.IOException;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.eval.EvalReport;
 import net.dl4jnets.common.eval.Evaluator;
-import net.dl4jnets.common.report.Json;
 import net.dl4jnets.common.report.RunCharts;
 
 /**
@@ -75,23 +73,10 @@ public final class FashionTraining {
         Trainer.Data trainerData = new Trainer.Data(new ImageBatches(split.train(), trainOptions),
                 new ImageBatches(sample, evalOptions), new ImageBatches(split.validation(), evalOptions));
 
-        RunFolder run;
-        ComputationGraph graph;
-        if (opts.resume != null) {
-            run = RunFolder.open(opts.resume);
-            String was = Json.read(run.file("config.json"), Map.class).get("model").toString();
-            if (!was.equals(spec.model())) {
-                throw new UserError("--resume " + opts.resume + " is a run of " + was + ", not of " + spec.model() + ".");
-            }
-            graph = Checkpoints.loadModel(run.checkpoint());
-            System.out.println("Resuming " + run.dir() + " after epoch " + run.state().epochsDone()
-                    + (run.state().batchesDone() > 0 ? ", batch " + run.state().batchesDone() : ""));
-        } else {
-            run = RunFolder.create(opts.out != null ? opts.out : DataPaths.home().resolve("runs"), spec.model());
-            graph = new ComputationGraph(GradientClipping.apply(spec.graph(), opts.clipNorm));
-            graph.init();
-            Json.write(config(spec, opts, backend, data, split, stats, graph), run.file("config.json"));
-        }
+        TrainingRuns.Started started = TrainingRuns.start(opts, spec.model(), spec.graph(),
+                () -> config(spec, opts, backend, data, split, stats));
+        RunFolder run = started.run();
+        ComputationGraph graph = started.graph();
         System.out.printf("%s: %,d parameters; %,d training, %,d validation, %,d test images; run folder %s%n",
                 spec.model(), graph.numParams(), split.train().size(), split.validation().size(), split.test().size(),
                 run.dir());
@@ -99,14 +84,7 @@ public final class FashionTraining {
         Trainer trainer = new Trainer(Trainer.Settings.from(opts, Trainer.Monitor.VAL_LOSS, FashionMnist.CLASSES,
                 Trainer.Settings.divergenceLimit(FashionMnist.CLASSES)))
                 .onEpoch((r, history) -> RunCharts.draw(r, spec.model(), history));
-        Trainer.Result result;
-        try (Dashboard ui = opts.ui ? Dashboard.start(opts.uiPort) : null) {
-            if (ui != null) {
-                System.out.println("Training dashboard: " + ui.url());
-                trainer.withGraphListener(ui.listener());
-            }
-            result = trainer.fit(graph, trainerData, run);
-        }
+        Trainer.Result result = TrainingRuns.fit(trainer, opts, graph, trainerData, run);
         if (result.outcome() == Trainer.Outcome.INTERRUPTED) {
             return new Outcome(run, result, null, null, split.test(), evalOptions);
         }
@@ -118,30 +96,17 @@ public final class FashionTraining {
     }
 
     private static Map<String, Object> config(Spec spec, TrainOptions o, Backend.BackendInfo backend, FashionMnist data,
-                                              FashionMnist.Split split, double[] stats, ComputationGraph graph) {
+                                              FashionMnist.Split split, double[] stats) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("model", spec.model());
-        c.put("created", OffsetDateTime.now().toString());
-        c.put("git_commit", gitCommit());
         c.put("backend", backend.line());
         c.put("dataset", data.source());
         c.put("layout", spec.layout().name());
         c.put("standardize", stats == null ? null : Map.of("mean", stats[0], "std", stats[1]));
         c.put("augmentation", spec.augmentation());
-        c.put("parameters", graph.numParams());
         c.put("hyper_parameters", spec.hyperParameters());
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("epochs", o.epochs);
-        t.put("batch_size", o.batchSize);
-        t.put("lr", o.lr);
-        t.put("lr_schedule", o.lrSchedule);
-        t.put("clip_norm", o.clipNorm);
-        t.put("seed", o.seed);
+        Map<String, Object> t = TrainingRuns.training(o, backend);
         t.put("limit", o.limit);
         t.put("val_size", o.valSize);
-        t.put("patience", o.patience);
-        t.put("max_batches", o.maxBatches);
-        t.put("threads", backend.threads());
         t.put("train_images", split.train().size());
         t.put("validation_images", split.validation().size());
         t.put("test_images", split.test().size());

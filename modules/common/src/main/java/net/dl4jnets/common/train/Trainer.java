@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.DataSet;
@@ -212,7 +213,7 @@ public final class Trainer {
             for (int b = first; b < batches && train.hasNext(); b++) {
                 DataSet ds = train.next();
                 graph.fit(ds);
-                double loss = graph.score();
+                double loss = perStep(graph, ds, graph.score());
                 batchesAboveLimit = loss > settings.divergeAbove() ? batchesAboveLimit + 1 : 0;
                 if (!Double.isFinite(loss) || batchesAboveLimit >= Settings.PATIENCE_ABOVE_LIMIT) {
                     throw diverged(epoch, b, loss, run);
@@ -237,6 +238,23 @@ public final class Trainer {
                 : Evaluator.evaluate(graph, data.trainSample(), settings.classes()).accuracy();
         return new EpochRecord(epoch + 1, lossSum / Math.max(1, examples), trainAcc, val.loss(), val.accuracy(), seconds,
                 examples / seconds, learningRate(graph));
+    }
+
+    /**
+     * DL4J scores a sequence output as the sum over its time steps (for truncated BPTT, over the last segment's),
+     * averaged over the batch; the loss per step (nats per character for a language model) is what people compare.
+     */
+    static double perStep(ComputationGraph graph, DataSet ds, double score) {
+        if (ds.getLabels().rank() != 3) {
+            return score;
+        }
+        long steps = ds.getLabels().size(2);
+        var conf = graph.getConfiguration();
+        if (conf.getBackpropType() == BackpropType.TruncatedBPTT && conf.getTbpttFwdLength() < steps) {
+            long segment = conf.getTbpttFwdLength();
+            steps = steps % segment == 0 ? segment : steps % segment;
+        }
+        return score / steps;
     }
 
     /** The learning rate the updater uses now (after any schedule), read from the first layer that has one. */

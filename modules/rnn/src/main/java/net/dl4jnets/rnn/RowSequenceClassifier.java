@@ -1,0 +1,141 @@
+package net.dl4jnets.rnn;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.ModelDefaults;
+import net.dl4jnets.common.cli.NetsCommand;
+import net.dl4jnets.common.cli.TrainOptions;
+import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.data.Augmentation;
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.train.FashionTraining;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Week 4: a recurrent network reads each Fashion-MNIST image as a sequence, one row of 28 pixels per step, carrying a
+ * state from row to row, and classifies from what it holds after the last row. A plain RNN must squeeze 28 steps of
+ * history through one tanh; an LSTM's gates decide what to keep, which is why it reads long sequences better.
+ */
+@Command(name = "rnn", mixinStandardHelpOptions = true, defaultValueProvider = RowSequenceClassifier.Defaults.class,
+        description = "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.")
+public final class RowSequenceClassifier implements NetsCommand {
+    /** The recurrent cell. */
+    public enum Arch {
+        SIMPLE, LSTM, BILSTM;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** @param hidden units of the recurrent layer (per direction for bilstm) */
+    public record Config(Arch arch, int hidden, long seed, double lr) {
+        public static final Config DEFAULT = new Config(Arch.LSTM, 128, 42, 2e-3);
+    }
+
+    public static final class Defaults extends ModelDefaults {
+        @Override
+        protected Map<String, Object> defaults() {
+            Config d = Config.DEFAULT;
+            return Map.of("--epochs", 15, "--batch-size", 128, "--lr", d.lr(), "--lr-schedule", "cosine",
+                    "--clip-norm", 1.0, "--arch", d.arch().id(), "--hidden", d.hidden());
+        }
+    }
+
+    @Mixin
+    TrainOptions train = new TrainOptions();
+
+    @Option(names = "--arch", paramLabel = "ARCH", description = "simple, lstm or bilstm (default: ${DEFAULT-VALUE}).")
+    Arch arch;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    public static ComputationGraphConfiguration graph(Config c) {
+        return graph(c, Layout.SEQUENCE.inputType());
+    }
+
+    /** The graph for any [batch, features, steps] input (gradient checks use a small one). */
+    public static ComputationGraphConfiguration graph(Config c, InputType input) {
+        var g = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .updater(new Adam(c.lr()))
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("rows")
+                .setInputTypes(input);
+        String summary;
+        switch (c.arch()) {
+            case SIMPLE -> {
+                g.addLayer("rnn", new SimpleRnn.Builder().nOut(c.hidden()).activation(Activation.TANH).build(), "rows");
+                g.addVertex("last", new LastTimeStepVertex("rows"), "rnn");
+                summary = "last";
+            }
+            case LSTM -> {
+                g.addLayer("rnn", new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build(), "rows");
+                g.addVertex("last", new LastTimeStepVertex("rows"), "rnn");
+                summary = "last";
+            }
+            case BILSTM -> {
+                // The backward direction's last step has read only the bottom row, so instead of the last step the
+                // classifier sees, per unit, the strongest response over all rows from both directions.
+                g.addLayer("rnn", new Bidirectional(Bidirectional.Mode.CONCAT,
+                        new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build()), "rows");
+                g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "rnn");
+                summary = "pool";
+            }
+            default -> throw new IllegalStateException();
+        }
+        return g.addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(FashionMnist.CLASSES).activation(Activation.SOFTMAX).build(), summary)
+                .setOutputs("classes")
+                .build();
+    }
+
+    public static FashionTraining.Spec spec(Config c) {
+        return new FashionTraining.Spec("rnn-" + c.arch().id(), Layout.SEQUENCE, Backend.Workload.RECURRENT, c,
+                graph(c), true, Augmentation.NONE);
+    }
+
+    Config config() {
+        if (hidden < 1) {
+            throw new UserError("--hidden must be positive, got " + hidden + ".");
+        }
+        return new Config(arch, hidden, train.seed, train.lr);
+    }
+
+    public FashionTraining.Outcome train() {
+        train.common.applyLogging();
+        return FashionTraining.run(spec(config()), train);
+    }
+
+    @Override
+    public Integer call() {
+        return train().exitCode();
+    }
+
+    public static void main(String[] args) {
+        Cli.main(new RowSequenceClassifier(), args);
+    }
+}

@@ -1,0 +1,52 @@
+package net.dl4jnets.rnn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.train.FashionTraining;
+import net.dl4jnets.common.train.GradientChecks;
+
+class RowSequenceClassifierTest {
+    @ParameterizedTest
+    @EnumSource(RowSequenceClassifier.Arch.class)
+    void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
+        ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
+                new RowSequenceClassifier.Config(arch, 8, 1, 1e-3)));
+        g.init();
+        INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
+        assertArrayEquals(new long[] {3, 10}, out.shape());
+        assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RowSequenceClassifier.Arch.class, names = {"SIMPLE", "LSTM"})
+    void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch) {
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 1, 1e-3),
+                InputType.recurrent(4, 5));
+        INDArray labels = Nd4j.zeros(2, 10);
+        labels.putScalar(0, 2, 1);
+        labels.putScalar(1, 9, 1);
+        assertTrue(GradientChecks.check(conf, Nd4j.rand(2, 4, 5).subi(0.5), labels));
+    }
+
+    @Test
+    void oneEpochOfTheLstmOnFiveThousandImagesBeatsSixtyPercent(@TempDir Path out) {
+        RowSequenceClassifier rnn = new RowSequenceClassifier();
+        Cli.commandLine(rnn).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500", "--out", out.toString());
+        FashionTraining.Outcome o = rnn.train();
+        assertTrue(o.testAccuracy() > 0.60, "test accuracy " + o.testAccuracy());
+    }
+}
