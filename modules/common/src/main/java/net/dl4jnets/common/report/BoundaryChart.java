@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 public final class BoundaryChart {
     static {
         System.setProperty("java.awt.headless", "true");
+        javax.imageio.ImageIO.setUseCache(false);
     }
 
     private static final Color BLUE = new Color(0x1F77B4);

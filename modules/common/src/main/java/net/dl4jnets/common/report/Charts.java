@@ -31,6 +31,9 @@ import net.dl4jnets.common.train.Checkpoints;
 public final class Charts {
     static {
         System.setProperty("java.awt.headless", "true");
+        // No temporary cache files: ImageIO would register a shutdown hook for them, which fails (and loses the
+        // chart) when a Ctrl-C has already started the JVM's shutdown and the trainer is drawing its last epoch.
+        ImageIO.setUseCache(false);
     }
 
     private Charts() {}
@@ -56,6 +59,7 @@ public final class Charts {
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90); // at most ~10 labelled ticks: 1,000 steps stay legible
         for (Series s : series) {
             var xy = chart.addSeries(s.name(), s.x(), s.y());
             if (s.x().length > 40) {

@@ -176,13 +176,13 @@ public final class Trainer {
                     break;
                 }
             }
+            if (outcome == Outcome.INTERRUPTED) {
+                System.out.println("Stopped. Checkpoint: " + run.checkpoint() + System.lineSeparator()
+                        + "Resume with: --resume " + run.dir());
+            }
         } finally {
-            stopped.countDown();
+            stopped.countDown(); // lets a signal's shutdown hook finish the exit, now that the checkpoint is written
             removeHook(hook); // refused (and harmless) when the JVM is already shutting down on a signal
-        }
-        if (outcome == Outcome.INTERRUPTED) {
-            System.out.println("Stopped. Checkpoint: " + run.checkpoint() + System.lineSeparator()
-                    + "Resume with: --resume " + run.dir());
         }
         return new Result(run, history, run.state().bestEpoch(), outcome);
     }
@@ -294,7 +294,10 @@ public final class Trainer {
                 .build();
     }
 
-    /** On SIGINT/SIGTERM: ask the loop to stop and give it time to write its checkpoint before the JVM exits. */
+    /**
+     * On SIGINT/SIGTERM: ask the loop to stop, give it time to write its checkpoint and say how to resume, then end
+     * the process with exit code 130.
+     */
     private void onSignal() {
         stopRequested = true;
         try {
@@ -304,6 +307,11 @@ public final class Trainer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // The JVM would exit with 128 + the signal's number (143 for SIGTERM); an interrupted run exits with 130
+        // whichever signal stopped it, as the command line promises.
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(net.dl4jnets.common.cli.Cli.INTERRUPTED);
     }
 
     private static void removeHook(Thread hook) {
