@@ -181,21 +181,25 @@ public final class Playground implements NetsCommand {
         double[] trainLoss = new double[c.epochs()];
         double[] testLoss = new double[c.epochs()];
         double[] epochAxis = new double[c.epochs()];
+        Evaluator.Result onTrain = null;
+        Evaluator.Result onTest = null;
         for (int e = 0; e < c.epochs(); e++) {
             DataSet shuffled = train.copy();
             shuffled.shuffle(c.seed() + e);
             for (DataSet batch : shuffled.batchBy(c.batchSize())) {
                 g.fit(batch);
             }
-            trainLoss[e] = loss(g, train);
-            testLoss[e] = loss(g, test);
+            onTrain = evaluate(g, train);
+            onTest = evaluate(g, test);
+            trainLoss[e] = onTrain.loss();
+            testLoss[e] = onTest.loss();
             epochAxis[e] = e + 1;
             if ((e + 1) % Math.max(1, c.epochs() / 10) == 0) {
                 System.out.printf(Locale.ROOT, "epoch %4d   train loss %.4f   test loss %.4f%n", e + 1, trainLoss[e], testLoss[e]);
             }
         }
-        double trainAcc = accuracy(g, train);
-        double testAcc = accuracy(g, test);
+        double trainAcc = onTrain.accuracy();
+        double testAcc = onTest.accuracy();
         String what = csv != null ? csv.getFileName().toString() : c.dataset().id();
         System.out.printf(Locale.ROOT, "%s: %,d train and %,d test points; train accuracy %.1f%%, test accuracy %.1f%%%n",
                 what, parts[0].size(), parts[1].size(), 100 * trainAcc, 100 * testAcc);
@@ -224,12 +228,8 @@ public final class Playground implements NetsCommand {
         return new Result(folder.dir(), c, trainAcc, testAcc, trainLoss, testLoss);
     }
 
-    static double loss(ComputationGraph g, DataSet d) {
-        return Evaluator.evaluate(g, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(List.of(d)), 2).loss();
-    }
-
-    static double accuracy(ComputationGraph g, DataSet d) {
-        return Evaluator.evaluate(g, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(List.of(d)), 2).accuracy();
+    static Evaluator.Result evaluate(ComputationGraph g, DataSet d) {
+        return Evaluator.evaluate(g, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(List.of(d)), 2);
     }
 
     /** Reads x,y,label rows with DataVec's CSV reader; every bad row is reported with its line number. */

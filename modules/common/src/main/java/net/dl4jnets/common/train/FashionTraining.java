@@ -1,6 +1,5 @@
 package net.dl4jnets.common.train;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +11,6 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TrainOptions;
 import net.dl4jnets.common.cli.UserError;
 import net.dl4jnets.common.data.Augmentation;
-import net.dl4jnets.common.data.DataPaths;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
@@ -112,19 +110,5 @@ public final class FashionTraining {
         t.put("test_images", split.test().size());
         c.put("training", t);
         return c;
-    }
-
-    static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "-C", DataPaths.home().toString(), "rev-parse", "HEAD")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            return p.waitFor() == 0 ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
     }
 }

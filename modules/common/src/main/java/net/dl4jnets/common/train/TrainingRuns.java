@@ -1,5 +1,6 @@
 package net.dl4jnets.common.train;
 
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class TrainingRuns {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", model);
         c.put("created", OffsetDateTime.now().toString());
-        c.put("git_commit", FashionTraining.gitCommit());
+        c.put("git_commit", gitCommit());
         c.put("parameters", graph.numParams());
         c.putAll(config.get());
         Json.write(c, run.file("config.json"));
@@ -78,6 +79,21 @@ public final class TrainingRuns {
                 trainer.withGraphListener(ui.listener());
             }
             return trainer.fit(graph, data, run);
+        }
+    }
+
+    /** The commit the code was built from, for config.json; "unknown" outside a git checkout. */
+    static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "-C", DataPaths.home().toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 }
