@@ -16,6 +16,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.AugmentOptions;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.ModelDefaults;
 import net.dl4jnets.common.cli.NetsCommand;
@@ -24,6 +25,9 @@ import net.dl4jnets.common.cli.UserError;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.train.Architecture;
+import net.dl4jnets.common.train.ArchitectureProvider;
+import net.dl4jnets.common.train.FashionModel;
 import net.dl4jnets.common.train.FashionTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,15 +40,32 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cnn", mixinStandardHelpOptions = true, defaultValueProvider = FashionCnn.Defaults.class,
         description = "Train a convolutional network (lenet, modern or resnet) on Fashion-MNIST.")
-public final class FashionCnn implements NetsCommand {
+public final class FashionCnn implements NetsCommand, FashionModel {
+    /** Every {@link Arch} as an architecture for {@code compare}. */
+    public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return java.util.Arrays.stream(Arch.values()).map(a -> new Architecture("cnn-" + a.id(), 3, a.summary(),
+                    FashionCnn::new, List.of("--arch", a.id()))).toList();
+        }
+    }
+
     /** The architectures; each is a small function from the hyper-parameters to a graph. */
     public enum Arch {
-        LENET(LeNet5::graph), MODERN(ModernCnn::graph), RESNET(SmallResNet::graph);
+        LENET(LeNet5::graph, "LeNet-5 (1998): tanh convolutions and average pooling"),
+        MODERN(ModernCnn::graph, "strided conv-batchnorm-ReLU stages, dropout, dense head"),
+        RESNET(SmallResNet::graph, "small ResNet: residual blocks joined by ElementWiseVertex additions");
 
         private final BiFunction<Config, InputType, ComputationGraphConfiguration> builder;
+        private final String summary;
 
-        Arch(BiFunction<Config, InputType, ComputationGraphConfiguration> builder) {
+        Arch(BiFunction<Config, InputType, ComputationGraphConfiguration> builder, String summary) {
             this.builder = builder;
+            this.summary = summary;
+        }
+
+        public String summary() {
+            return summary;
         }
 
         public String id() {
@@ -80,7 +101,7 @@ public final class FashionCnn implements NetsCommand {
             Config d = Config.DEFAULT;
             return Map.of("--epochs", 20, "--batch-size", 128, "--lr", d.lr(), "--lr-schedule", "cosine",
                     "--arch", d.arch().id(), "--width", d.width(), "--convs-per-stage", d.convsPerStage(),
-                    "--dropout", d.dropout(), "--shift", d.shift());
+                    "--dropout", d.dropout(), "--flip", d.flip(), "--shift", d.shift());
         }
     }
 
@@ -99,11 +120,8 @@ public final class FashionCnn implements NetsCommand {
     @Option(names = "--dropout", paramLabel = "P", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--no-flip", description = "Turn off random horizontal flips of training images.")
-    boolean noFlip;
-
-    @Option(names = "--shift", paramLabel = "PX", description = "Random shift of training images, in pixels; 0 = off (default: ${DEFAULT-VALUE}).")
-    int shift;
+    @Mixin
+    AugmentOptions augment = new AugmentOptions();
 
     @Option(names = "--filters", description = "Write first-layer filter and feature-map pictures after training (default: on).",
             negatable = true, defaultValue = "true", fallbackValue = "true")
@@ -157,10 +175,18 @@ public final class FashionCnn implements NetsCommand {
         if (dropout < 0 || dropout >= 1) {
             throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
         }
-        if (shift < 0 || shift > 8) {
-            throw new UserError("--shift must be between 0 and 8 pixels, got " + shift + ".");
-        }
-        return new Config(arch, width, convsPerStage, dropout, !noFlip, shift, train.seed, train.lr);
+        Augmentation a = augment.augmentation();
+        return new Config(arch, width, convsPerStage, dropout, a.flip(), a.maxShift(), train.seed, train.lr);
+    }
+
+    @Override
+    public FashionTraining.Spec spec() {
+        return spec(config());
+    }
+
+    @Override
+    public TrainOptions trainOptions() {
+        return train;
     }
 
     /** Trains, evaluates and draws; returns what the run produced. */

@@ -22,6 +22,9 @@ import net.dl4jnets.common.cli.TrainOptions;
 import net.dl4jnets.common.cli.UserError;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.train.Architecture;
+import net.dl4jnets.common.train.ArchitectureProvider;
+import net.dl4jnets.common.train.FashionModel;
 import net.dl4jnets.common.train.FashionTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +36,16 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mlp", mixinStandardHelpOptions = true, defaultValueProvider = FashionMlp.Defaults.class,
         description = "Train a multi-layer perceptron on Fashion-MNIST.")
-public final class FashionMlp implements NetsCommand {
+public final class FashionMlp implements NetsCommand, FashionModel {
+    /** The MLP as an architecture for {@code compare}. */
+    public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return List.of(new Architecture("mlp", 2, "784-512-256-10 perceptron with dropout", FashionMlp::new,
+                    List.of()));
+        }
+    }
+
     /**
      * @param hidden    sizes of the hidden ReLU layers
      * @param dropout   probability of dropping a hidden unit during training (0 = off)
@@ -120,12 +132,22 @@ public final class FashionMlp implements NetsCommand {
         return new Config(List.copyOf(hidden), dropout, l2, batchNorm, train.epochs, train.batchSize, train.lr);
     }
 
+    @Override
+    public FashionTraining.Spec spec() {
+        Config c = config();
+        return new FashionTraining.Spec("mlp", Layout.DENSE, Backend.Workload.DENSE, c, graph(c, train.seed), true,
+                Augmentation.NONE);
+    }
+
+    @Override
+    public TrainOptions trainOptions() {
+        return train;
+    }
+
     /** Trains and evaluates; returns what the run produced. */
     public FashionTraining.Outcome train() {
         train.common.applyLogging();
-        Config c = config();
-        return FashionTraining.run(new FashionTraining.Spec("mlp", Layout.DENSE, Backend.Workload.DENSE, c,
-                graph(c, train.seed), true, Augmentation.NONE), train);
+        return FashionTraining.run(spec(), train);
     }
 
     @Override

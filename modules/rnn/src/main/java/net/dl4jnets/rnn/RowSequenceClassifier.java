@@ -1,5 +1,7 @@
 package net.dl4jnets.rnn;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.AugmentOptions;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.ModelDefaults;
 import net.dl4jnets.common.cli.NetsCommand;
@@ -27,6 +30,9 @@ import net.dl4jnets.common.cli.UserError;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.train.Architecture;
+import net.dl4jnets.common.train.ArchitectureProvider;
+import net.dl4jnets.common.train.FashionModel;
 import net.dl4jnets.common.train.FashionTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,27 +45,49 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rnn", mixinStandardHelpOptions = true, defaultValueProvider = RowSequenceClassifier.Defaults.class,
         description = "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.")
-public final class RowSequenceClassifier implements NetsCommand {
+public final class RowSequenceClassifier implements NetsCommand, FashionModel {
+    /** Every {@link Arch} as an architecture for {@code compare}. */
+    public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return Arrays.stream(Arch.values()).map(a -> new Architecture("rnn-" + a.id(), 4, a.summary,
+                    RowSequenceClassifier::new, List.of("--arch", a.id()))).toList();
+        }
+    }
+
     /** The recurrent cell. */
     public enum Arch {
-        SIMPLE, LSTM, BILSTM;
+        SIMPLE("plain tanh RNN reading the 28 rows, last step"),
+        LSTM("LSTM reading the 28 rows, last step"),
+        BILSTM("bidirectional LSTM, strongest response over the rows");
+
+        final String summary;
+
+        Arch(String summary) {
+            this.summary = summary;
+        }
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    /** @param hidden units of the recurrent layer (per direction for bilstm) */
-    public record Config(Arch arch, int hidden, long seed, double lr) {
-        public static final Config DEFAULT = new Config(Arch.LSTM, 128, 42, 2e-3);
+    /**
+     * @param hidden       units of the recurrent layer (per direction for bilstm)
+     * @param augmentation of training images before they are read as rows; a flip reverses every row, which an
+     *                     LSTM cannot get for free the way a convolution's weight sharing does
+     */
+    public record Config(Arch arch, int hidden, Augmentation augmentation, long seed, double lr) {
+        public static final Config DEFAULT = new Config(Arch.LSTM, 128, new Augmentation(true, 0), 42, 2e-3);
     }
 
     public static final class Defaults extends ModelDefaults {
         @Override
         protected Map<String, Object> defaults() {
             Config d = Config.DEFAULT;
-            return Map.of("--epochs", 15, "--batch-size", 128, "--lr", d.lr(), "--lr-schedule", "cosine",
-                    "--clip-norm", 1.0, "--arch", d.arch().id(), "--hidden", d.hidden());
+            return Map.of("--epochs", 12, "--batch-size", 128, "--lr", d.lr(), "--lr-schedule", "cosine",
+                    "--clip-norm", 1.0, "--arch", d.arch().id(), "--hidden", d.hidden(),
+                    "--flip", d.augmentation().flip(), "--shift", d.augmentation().maxShift());
         }
     }
 
@@ -71,6 +99,9 @@ public final class RowSequenceClassifier implements NetsCommand {
 
     @Option(names = "--hidden", paramLabel = "N", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
     int hidden;
+
+    @Mixin
+    AugmentOptions augment = new AugmentOptions();
 
     public static ComputationGraphConfiguration graph(Config c) {
         return graph(c, Layout.SEQUENCE.inputType());
@@ -115,19 +146,29 @@ public final class RowSequenceClassifier implements NetsCommand {
 
     public static FashionTraining.Spec spec(Config c) {
         return new FashionTraining.Spec("rnn-" + c.arch().id(), Layout.SEQUENCE, Backend.Workload.RECURRENT, c,
-                graph(c), true, Augmentation.NONE);
+                graph(c), true, c.augmentation());
     }
 
     Config config() {
         if (hidden < 1) {
             throw new UserError("--hidden must be positive, got " + hidden + ".");
         }
-        return new Config(arch, hidden, train.seed, train.lr);
+        return new Config(arch, hidden, augment.augmentation(), train.seed, train.lr);
+    }
+
+    @Override
+    public FashionTraining.Spec spec() {
+        return spec(config());
+    }
+
+    @Override
+    public TrainOptions trainOptions() {
+        return train;
     }
 
     public FashionTraining.Outcome train() {
         train.common.applyLogging();
-        return FashionTraining.run(spec(config()), train);
+        return FashionTraining.run(spec(), train);
     }
 
     @Override

@@ -43,6 +43,10 @@ public class TrainOptions {
             description = "Stop each epoch after N batches, for smoke tests; 0 = all (default: ${DEFAULT-VALUE}).")
     public int maxBatches;
 
+    @Option(names = "--max-minutes", paramLabel = "M", defaultValue = "0",
+            description = "Stop training after M minutes, mid-epoch if need be; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    public double maxMinutes;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where run folders go: DIR/<model>/<timestamp>/ (default: runs/ in the project).")
     public Path out;
@@ -77,6 +81,9 @@ public class TrainOptions {
         nonNegative("--val-size", valSize);
         nonNegative("--patience", patience);
         nonNegative("--max-batches", maxBatches);
+        if (!(maxMinutes >= 0) || Double.isInfinite(maxMinutes)) {
+            throw new UserError("--max-minutes must be 0 (no limit) or a positive number, got " + maxMinutes + ".");
+        }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new UserError("--clip-norm must be 0 (off) or a positive number, got " + clipNorm + ".");
         }

@@ -81,6 +81,27 @@ public final class Charts {
         return last > first;
     }
 
+    /**
+     * One labelled point per series (a legend entry each), for comparisons such as parameters against accuracy;
+     * logX suits quantities that span orders of magnitude.
+     */
+    public static void scatter(Path png, String title, String xTitle, String yTitle, List<Series> points, boolean logX) {
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        Styler st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(14);
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        for (Series s : points) {
+            chart.addSeries(s.name(), s.x(), s.y());
+        }
+        write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
     /** Several charts side by side in one PNG. */
     public static void panels(Path png, List<XYChart> charts) {
         panels(png, charts, charts.size());

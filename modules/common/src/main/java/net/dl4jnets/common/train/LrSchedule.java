@@ -14,7 +14,11 @@ public enum LrSchedule {
 
     /** The rate for epoch (0-based) of a run of {@code epochs}. */
     public double at(double base, int epoch, int epochs) {
-        double progress = epochs <= 1 ? 0 : (double) epoch / epochs;
+        return at(base, epochs <= 1 ? 0 : (double) epoch / epochs);
+    }
+
+    /** The rate after {@code progress} (0 to 1) of the run, whether measured in epochs or in time. */
+    public double at(double base, double progress) {
         return switch (this) {
             case CONSTANT -> base;
             case COSINE -> base * 0.5 * (1 + Math.cos(Math.PI * progress));

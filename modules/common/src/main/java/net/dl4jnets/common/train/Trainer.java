@@ -86,7 +86,7 @@ public final class Trainer {
     public record Data(EpochIterator train, DataSetIterator trainSample, DataSetIterator validation) {}
 
     /** How a run ended. */
-    public enum Outcome { COMPLETED, EARLY_STOPPED, INTERRUPTED }
+    public enum Outcome { COMPLETED, EARLY_STOPPED, INTERRUPTED, TIME_UP }
 
     public record Result(RunFolder run, List<EpochRecord> history, int bestEpoch, Outcome outcome) {
         public EpochRecord best() {
@@ -103,6 +103,9 @@ public final class Trainer {
     private final List<EpochListener> epochListeners = new ArrayList<>();
     private final List<TrainingListener> graphListeners = new ArrayList<>();
     private volatile boolean stopRequested;
+    private long budgetNanos;
+    private long startNanos;
+    private boolean timeUp;
     private int batchesAboveLimit;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -124,6 +127,16 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Stops training once this much time has gone into it (0 = no limit), in the middle of an epoch if need be: the
+     * partial epoch is evaluated and counted. A learning-rate schedule then follows the clock rather than the epochs,
+     * so a run cut short by time still ends with small steps.
+     */
+    public Trainer timeBudget(double minutes) {
+        budgetNanos = (long) (minutes * 60e9);
+        return this;
+    }
+
     /** Asks the loop to stop after the current batch, write a checkpoint and return. Safe from any thread. */
     public void requestStop() {
         stopRequested = true;
@@ -140,6 +153,7 @@ public final class Trainer {
         for (TrainingListener l : graphListeners) {
             graph.addListeners(l);
         }
+        startNanos = System.nanoTime();
         Thread hook = new Thread(this::onSignal, "nets-stop-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -173,6 +187,12 @@ public final class Trainer {
                 }
                 if (stopRequested) {
                     outcome = Outcome.INTERRUPTED;
+                    break;
+                }
+                if (timeUp) {
+                    System.out.printf(Locale.ROOT, "Time budget of %.1f min used up during epoch %d.%n",
+                            budgetNanos / 60e9, epoch + 1);
+                    outcome = Outcome.TIME_UP;
                     break;
                 }
             }
@@ -225,6 +245,9 @@ public final class Trainer {
                     bar.step();
                     bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f %,.0f ex/s", loss, examples / secs));
                 }
+                if (budgetNanos > 0 && followClock(graph, epoch, b)) {
+                    break;
+                }
                 if (stopRequested) {
                     run.commit(graph, new RunFolder.State(epoch, b + 1, null, state.bestEpoch(), state.bestScore(),
                             state.epochsSinceBest()));
@@ -238,6 +261,20 @@ public final class Trainer {
                 : Evaluator.evaluate(graph, data.trainSample(), settings.classes()).accuracy();
         return new EpochRecord(epoch + 1, lossSum / Math.max(1, examples), trainAcc, val.loss(), val.accuracy(), seconds,
                 examples / seconds, learningRate(graph));
+    }
+
+    /**
+     * Under a time budget: every 20 batches, sets the scheduled rate from the time used (DL4J rebuilds the updater on
+     * each change, so not every batch); true once the budget is spent.
+     */
+    private boolean followClock(ComputationGraph graph, int epoch, int batch) {
+        double used = (double) (System.nanoTime() - startNanos) / budgetNanos;
+        if (settings.schedule() != LrSchedule.CONSTANT && batch % 20 == 0) {
+            double progress = Math.max(used, (double) epoch / settings.epochs());
+            graph.setLearningRate(settings.schedule().at(settings.baseLr(), Math.min(1, progress)));
+        }
+        timeUp = used >= 1;
+        return timeUp;
     }
 
     /**

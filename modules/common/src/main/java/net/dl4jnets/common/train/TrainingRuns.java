@@ -66,6 +66,7 @@ public final class TrainingRuns {
         t.put("seed", o.seed);
         t.put("patience", o.patience);
         t.put("max_batches", o.maxBatches);
+        t.put("max_minutes", o.maxMinutes);
         t.put("threads", backend.threads());
         return t;
     }

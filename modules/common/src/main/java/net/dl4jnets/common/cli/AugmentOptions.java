@@ -1,0 +1,25 @@
+package net.dl4jnets.common.cli;
+
+import net.dl4jnets.common.data.Augmentation;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --flip/--no-flip} and {@code --shift}: the augmentation of training images, shared by every image model.
+ * Each model's {@link ModelDefaults} gives its own defaults under these names.
+ */
+public final class AugmentOptions {
+    @Option(names = "--flip", negatable = true, fallbackValue = "true",
+            description = "Random horizontal flips of training images (default: ${DEFAULT-VALUE}).")
+    public boolean flip;
+
+    @Option(names = "--shift", paramLabel = "PX",
+            description = "Random shift of training images by up to PX pixels; 0 = off (default: ${DEFAULT-VALUE}).")
+    public int shift;
+
+    public Augmentation augmentation() {
+        if (shift < 0 || shift > 8) {
+            throw new UserError("--shift must be between 0 and 8 pixels, got " + shift + ".");
+        }
+        return new Augmentation(flip, shift);
+    }
+}
