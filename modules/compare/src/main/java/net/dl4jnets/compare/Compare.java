@@ -38,13 +38,14 @@ public final class Compare implements NetsCommand {
     /** The quick budget: small enough for every architecture in under ten minutes on two cores. */
     static final int QUICK_LIMIT = 10_000;
     static final int QUICK_EPOCHS = 2;
-    static final int DEFAULT_EPOCHS = 5;
+    static final int QUICK_VAL_SIZE = 2_000;
+    static final int DEFAULT_EPOCHS = 3;
 
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--quick", description = "All architectures in about ten minutes: " + QUICK_EPOCHS
-            + " epochs on " + QUICK_LIMIT + " training images.")
+    @Option(names = "--quick", description = "All architectures in under ten minutes: " + QUICK_EPOCHS
+            + " epochs on " + QUICK_LIMIT + " training images, " + QUICK_VAL_SIZE + " validation images.")
     boolean quick;
 
     @Option(names = "--minutes", paramLabel = "M",
@@ -66,9 +67,9 @@ public final class Compare implements NetsCommand {
             + QUICK_LIMIT + ").")
     Integer limit;
 
-    @Option(names = "--val-size", paramLabel = "N", defaultValue = "5000",
-            description = "Validation images held out of training (default: ${DEFAULT-VALUE}).")
-    int valSize;
+    @Option(names = "--val-size", paramLabel = "N",
+            description = "Validation images held out of training (default: 5000; --quick: " + QUICK_VAL_SIZE + ").")
+    Integer valSize;
 
     @Option(names = "--max-batches", paramLabel = "N", defaultValue = "0",
             description = "At most N batches per epoch, for a smoke test; 0 = all (default: ${DEFAULT-VALUE}).")
@@ -102,7 +103,7 @@ public final class Compare implements NetsCommand {
     }
 
     /** The budget every architecture gets, from the options. */
-    record Budget(int epochs, int limit, double minutes, String description) {}
+    record Budget(int epochs, int limit, int valSize, double minutes, String description) {}
 
     Budget budget() {
         if (minutes != null && (!(minutes > 0) || minutes.isInfinite())) {
@@ -118,23 +119,24 @@ public final class Compare implements NetsCommand {
             throw new UserError("--minutes and --epochs are two different budgets; give one of them.");
         }
         int lim = limit != null ? limit : quick ? QUICK_LIMIT : 0;
+        int val = valSize != null ? valSize : quick ? QUICK_VAL_SIZE : 5000;
+        if (val < 1) {
+            throw new UserError("--val-size must be at least 1, got " + val + ".");
+        }
         String images = lim > 0 ? String.format(Locale.ROOT, "a subset of %,d training images", lim)
                 : "all training images";
         if (minutes != null) {
             // Epochs only cap the run; the clock ends it and drives the learning-rate schedule.
-            return new Budget(10_000, lim, minutes, String.format(Locale.ROOT, "%.3g minutes of training each, on %s",
+            return new Budget(10_000, lim, val, minutes, String.format(Locale.ROOT, "%.3g minutes of training each, on %s",
                     minutes, images));
         }
         int e = epochs != null ? epochs : quick ? QUICK_EPOCHS : DEFAULT_EPOCHS;
-        return new Budget(e, lim, 0, String.format(Locale.ROOT, "%d epoch%s each, on %s", e, e == 1 ? "" : "s", images));
+        return new Budget(e, lim, val, 0, String.format(Locale.ROOT, "%d epoch%s each, on %s", e, e == 1 ? "" : "s", images));
     }
 
     public Report compare() {
         common.applyLogging();
         common.validate();
-        if (valSize < 1) {
-            throw new UserError("--val-size must be at least 1, got " + valSize + ".");
-        }
         List<Architecture> chosen = select(Architecture.registered(), archs);
         if (chosen.isEmpty()) {
             throw new UserError("No architectures are registered: is the launcher's classpath complete?");
@@ -171,7 +173,7 @@ public final class Compare implements NetsCommand {
             model = a.model().get();
             List<String> args = new ArrayList<>(a.args());
             args.addAll(List.of("--epochs", String.valueOf(budget.epochs()), "--limit", String.valueOf(budget.limit()),
-                    "--val-size", String.valueOf(valSize), "--seed", String.valueOf(seed),
+                    "--val-size", String.valueOf(budget.valSize()), "--seed", String.valueOf(seed),
                     "--max-batches", String.valueOf(maxBatches), "--max-minutes", String.valueOf(budget.minutes()),
                     "--threads", String.valueOf(common.threads), "--out", runs.toString()));
             if (common.dataDir != null) {

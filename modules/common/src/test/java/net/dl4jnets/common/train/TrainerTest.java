@@ -123,6 +123,21 @@ class TrainerTest {
         assertEquals(2, reopened.state().epochsDone());
     }
 
+    @Test
+    void aTimeBudgetEndsTheRunMidEpochWithTheScheduleRunOut() {
+        RunFolder run = RunFolder.create(dir, "budget");
+        Trainer.Settings s = TinyClassifier.settings(50);
+        Trainer.Settings cosine = new Trainer.Settings(s.epochs(), 0, 0, s.seed(), s.monitor(), 10, false,
+                s.divergeAbove(), LrSchedule.COSINE, 1e-2);
+        Trainer.Result r = new Trainer(cosine).timeBudget(1e-7).fit(fresh(1e-2), TinyClassifier.data(), run);
+        assertEquals(Trainer.Outcome.TIME_UP, r.outcome());
+        assertEquals(1, r.history().size(), "stops within the first epoch");
+        EpochRecord only = r.history().get(0);
+        assertEquals(32, Math.round(only.seconds() * only.examplesPerSecond()), "after one batch of 32");
+        assertEquals(0, only.learningRate(), 1e-12, "the cosine schedule followed the clock to its end");
+        assertTrue(Files.isRegularFile(run.bestModel()), "the partial epoch is evaluated and kept");
+    }
+
     private static long lines(Path p) {
         try (Stream<String> s = Files.lines(p)) {
             return s.count();
