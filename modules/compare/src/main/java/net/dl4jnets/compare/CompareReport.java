@@ -75,18 +75,18 @@ final class CompareReport {
 
     static String table(List<ArchResult> rows) {
         StringBuilder b = new StringBuilder();
-        b.append("| arch | test acc | val acc | parameters | training | per epoch | epochs | images/s @1 | images/s @256 | network memory | peak heap |\n");
-        b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        b.append("| arch | test acc | val acc | parameters | training | per epoch | epochs | images/s @1 | images/s @256 | network memory | peak heap | threads |\n");
+        b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (ArchResult r : rows) {
             if (!r.ok()) {
-                b.append("| ").append(r.id()).append(" | **failed** | ").append(r.error()).append(" | | | | | | | | |\n");
+                b.append("| ").append(r.id()).append(" | **failed** | ").append(r.error()).append(" | | | | | | | | | |\n");
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %,d | %s | %s | %.2f | %,.0f | %,.0f | %s | %.0f MB |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %,d | %s | %s | %.2f | %,.0f | %,.0f | %s | %.0f MB | %d |%n",
                     r.id(), 100 * r.testAccuracy(), 100 * r.valAccuracy(), r.parameters(), duration(r.trainSeconds()),
                     duration(r.secondsPerEpoch()), r.epochs(), r.imagesPerSecondBatch1(),
                     r.imagesPerSecondBatch256(), Double.isFinite(r.networkMb())
-                            ? String.format(Locale.ROOT, "%.0f MB", r.networkMb()) : "–", r.peakHeapMb()));
+                            ? String.format(Locale.ROOT, "%.0f MB", r.networkMb()) : "–", r.peakHeapMb(), r.threads()));
         }
         return b.toString();
     }
@@ -117,11 +117,15 @@ final class CompareReport {
     static String markdown(String budget, List<ArchResult> rows, List<String> pictures) {
         StringBuilder b = new StringBuilder();
         b.append("# Fashion-MNIST architectures compared\n\n");
-        b.append("Budget: ").append(budget).append(". ").append(Backend.info().line()).append(". ")
+        Backend.BackendInfo be = Backend.info();
+        b.append("Budget: ").append(budget).append(". Backend: ").append(be.backend()).append(" | ").append(be.build())
+                .append(" | oneDNN helpers ").append(be.oneDnn() ? "on" : "off").append(". ")
                 .append(OffsetDateTime.now().toLocalDate()).append(".\n\n");
         b.append(verdict(rows)).append("\n\n");
         b.append(table(rows)).append('\n');
-        b.append("Test accuracy is that of the epoch with the lowest validation loss. Training time excludes evaluation. "
+        b.append("Test accuracy is that of the epoch with the lowest validation loss, on the test images of the "
+                + "budget (all 10,000, or with a training subset a test subset of a sixth its size, at least 1,000). "
+                + "Training time excludes evaluation. Threads are each model's measured best for this machine. "
                 + "Inference is timed on test images after a warm-up, with the training thread count. Network memory is DL4J's "
                 + "estimate of what training needs at the batch size (parameters, updater state, activations and "
                 + "gradients, all off-heap); peak heap is measured every 100 ms. The process's resident memory is in "

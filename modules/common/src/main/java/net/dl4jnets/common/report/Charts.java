@@ -96,6 +96,13 @@ public final class Charts {
         chart.getStyler().setMarkerSize(14);
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        if (logX) { // whole decades at both ends, so that at least two are labelled
+            double min = points.stream().mapToDouble(p -> p.x()[0]).filter(v -> v > 0).min().orElse(1);
+            double max = points.stream().mapToDouble(p -> p.x()[0]).max().orElse(10);
+            chart.getStyler().setXAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            chart.getStyler().setXAxisMax(Math.pow(10, Math.ceil(Math.log10(Math.max(max, min * 10)))));
+            chart.getStyler().setXAxisDecimalPattern("#,###");
+        }
         for (Series s : points) {
             chart.addSeries(s.name(), s.x(), s.y());
         }

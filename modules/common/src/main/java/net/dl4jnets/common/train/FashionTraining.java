@@ -81,7 +81,6 @@ public final class FashionTraining {
 
         Trainer trainer = new Trainer(Trainer.Settings.from(opts, Trainer.Monitor.VAL_LOSS, FashionMnist.CLASSES,
                 Trainer.Settings.divergenceLimit(FashionMnist.CLASSES)))
-                .timeBudget(opts.maxMinutes)
                 .onEpoch((r, history) -> RunCharts.draw(r, spec.model(), history));
         Trainer.Result result = TrainingRuns.fit(trainer, opts, graph, trainerData, run);
         if (result.outcome() == Trainer.Outcome.INTERRUPTED) {

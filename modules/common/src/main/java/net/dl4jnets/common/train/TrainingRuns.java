@@ -71,9 +71,12 @@ public final class TrainingRuns {
         return t;
     }
 
-    /** Trains, with DL4J's dashboard attached for the duration if {@code --ui} was given. */
+    /**
+     * Trains within {@code --max-minutes}, with DL4J's dashboard attached for the duration if {@code --ui} was given.
+     */
     public static Trainer.Result fit(Trainer trainer, TrainOptions opts, ComputationGraph graph, Trainer.Data data,
                                      RunFolder run) {
+        trainer.timeBudget(opts.maxMinutes);
         try (Dashboard ui = opts.ui ? Dashboard.start(opts.uiPort) : null) {
             if (ui != null) {
                 System.out.println("Training dashboard: " + ui.url());
