@@ -7,28 +7,16 @@ import java.util.Map;
 import java.util.Random;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.cnn.FashionCnn;
 import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.backend.BackendBenchmark;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
@@ -115,12 +103,12 @@ public final class SpeedBench implements NetsCommand {
         }
     }
 
-    /** The benchmark graph: the suite's own builders where the model is one of ours, the classic 2-conv CNN here. */
+    /** The benchmark graph, from the suite's own builders: cnn2 is the reference CNN of bench-backend. */
     public static ComputationGraphConfiguration graph(Model m, long seed) {
         return switch (m) {
             case MLP -> FashionMlp.graph(new FashionMlp.Config(List.of(256, 128), 0, 0, false, 1, 128, 1e-3), seed);
-            case CNN2 -> twoConv(seed, false);
-            case CNN2_BN -> twoConv(seed, true);
+            case CNN2 -> BackendBenchmark.referenceCnn(false, seed);
+            case CNN2_BN -> BackendBenchmark.referenceCnn(true, seed);
             case MODERN -> FashionCnn.spec(new FashionCnn.Config(FashionCnn.Arch.MODERN, 32, 2, 0.25, false, 0, seed,
                     1e-3)).graph();
             case LSTM -> RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.LSTM,
@@ -133,32 +121,6 @@ public final class SpeedBench implements NetsCommand {
     /** The input type FLOPs are counted for. */
     static InputType inputType(Model m) {
         return m == Model.CHAR_LSTM ? InputType.recurrent(CHAR_VOCABULARY, CHAR_STEPS) : m.layout.inputType();
-    }
-
-    /** conv5x5x32 - maxpool - conv5x5x64 - maxpool - dense256 - softmax, with batchnorm after each conv if asked. */
-    static ComputationGraphConfiguration twoConv(long seed, boolean batchNorm) {
-        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).weightInit(WeightInit.RELU)
-                .graphBuilder().addInputs("image").setInputTypes(Layout.CONV.inputType());
-        String prev = "image";
-        int[] channels = {32, 64};
-        for (int i = 0; i < 2; i++) {
-            String c = "conv" + (i + 1);
-            g.addLayer(c, new ConvolutionLayer.Builder(5, 5).nOut(channels[i]).convolutionMode(ConvolutionMode.Same)
-                    .activation(batchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
-            prev = c;
-            if (batchNorm) {
-                g.addLayer(c + "_bn", new BatchNormalization.Builder().build(), prev);
-                g.addLayer(c + "_relu", new ActivationLayer(Activation.RELU), c + "_bn");
-                prev = c + "_relu";
-            }
-            g.addLayer("pool" + (i + 1), new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                    .build(), prev);
-            prev = "pool" + (i + 1);
-        }
-        return g.addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), prev)
-                .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build(), "dense")
-                .setOutputs("classes").build();
     }
 
     /** Trains the model for the warm-up and the timed batches; returns the measurement as written in JSON. */
@@ -211,6 +173,7 @@ public final class SpeedBench implements NetsCommand {
             examples += model == Model.CHAR_LSTM ? ds.getFeatures().size(0) * ds.getFeatures().size(2)
                     : ds.numExamples();
         }
+        graph.score(); // completes any queued native work before the clock stops
         double seconds = (System.nanoTime() - t0) / 1e9;
         long flopsPerExample = Flops.trainingPerExample(graph.getConfiguration(), inputType(model));
         if (model == Model.CHAR_LSTM) {

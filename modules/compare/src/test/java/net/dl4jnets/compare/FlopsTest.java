@@ -24,9 +24,9 @@ class FlopsTest {
 
     @Test
     void convolutionsCountEveryOutputPixel() {
-        long conv1 = 2L * 5 * 5 * 1 * 32 * 28 * 28; // "same" padding keeps 28x28
-        long conv2 = 2L * 5 * 5 * 32 * 64 * 14 * 14; // after the first 2x2 pooling
-        long dense = 2L * 7 * 7 * 64 * 256 + 2L * 256 * 10;
+        long conv1 = 2L * 5 * 5 * 1 * 32 * 24 * 24; // no padding: 28 → 24
+        long conv2 = 2L * 5 * 5 * 32 * 64 * 8 * 8; // 12 → 8 after the first 2x2 pooling
+        long dense = 2L * 4 * 4 * 64 * 256 + 2L * 256 * 10;
         assertEquals(conv1 + conv2 + dense,
                 Flops.forwardPerExample(SpeedBench.graph(SpeedBench.Model.CNN2, 1), Layout.CONV.inputType()));
         // batchnorm adds no matrix products

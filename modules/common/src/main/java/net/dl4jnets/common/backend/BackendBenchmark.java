@@ -5,6 +5,8 @@ import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -95,17 +97,36 @@ public final class BackendBenchmark implements NetsCommand {
     }
 
     static ComputationGraphConfiguration referenceCnn() {
-        return new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(1e-3)).graphBuilder()
+        return referenceCnn(false, 1);
+    }
+
+    /**
+     * The reference CNN: conv5x5x32 - maxpool - conv5x5x64 - maxpool - dense256 - softmax, no padding (28 → 24 → 12
+     * → 8 → 4), Adam 1e-3; with batchnorm between each convolution and its ReLU if asked. The speed benchmark against
+     * PyTorch uses it too.
+     */
+    public static ComputationGraphConfiguration referenceCnn(boolean batchNorm, long seed) {
+        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).graphBuilder()
                 .addInputs("in")
-                .addLayer("conv1", new ConvolutionLayer.Builder(5, 5).nOut(32).activation(Activation.RELU).build(), "in")
-                .addLayer("pool1", new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), "conv1")
-                .addLayer("conv2", new ConvolutionLayer.Builder(5, 5).nOut(64).activation(Activation.RELU).build(), "pool1")
-                .addLayer("pool2", new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), "conv2")
-                .addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), "pool2")
+                .setInputTypes(Layout.CONV.inputType());
+        String prev = "in";
+        int[] channels = {32, 64};
+        for (int i = 1; i <= 2; i++) {
+            g.addLayer("conv" + i, new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
+                    .activation(batchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
+            prev = "conv" + i;
+            if (batchNorm) {
+                g.addLayer("bn" + i, new BatchNormalization.Builder().build(), prev);
+                g.addLayer("relu" + i, new ActivationLayer(Activation.RELU), "bn" + i);
+                prev = "relu" + i;
+            }
+            g.addLayer("pool" + i, new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), prev);
+            prev = "pool" + i;
+        }
+        return g.addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), prev)
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")
-                .setInputTypes(Layout.CONV.inputType())
                 .build();
     }
 
