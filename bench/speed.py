@@ -37,13 +37,16 @@ def main():
     ap.add_argument("--models", default=",".join(THREADS))
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--batches", type=int, default=0, help="timed batches per run; 0 = one whole epoch")
+    ap.add_argument("--char-batches", type=int, default=100,
+                    help="timed batches of 32x100 characters for char-lstm (default 100)")
     ap.add_argument("--data-dir", default=None)
     a = ap.parse_args()
     models = a.models.split(",")
     for m in models:
         if m not in THREADS:
             sys.exit(f"error: unknown model {m}; known: {', '.join(THREADS)}")
-    extra = ["--batches", str(a.batches)] if a.batches else []
+    extra = lambda m: ["--batches", str(a.char_batches if m == "char-lstm" else a.batches)] \
+        if (a.batches or m == "char-lstm") else []
     data = ["--data-dir", a.data_dir] if a.data_dir else []
     gemm = run(["./nets", "speed", "--gemm"])
     print("GEMM (float32 2048x2048, ND4J):", {k: round(v, 1) for k, v in gemm.items() if k.startswith("gemm")},
@@ -53,8 +56,8 @@ def main():
         t = THREADS[m]
         runs = {"dl4j": [], "pytorch": []}
         for rep in range(a.reps):
-            d = run(["./nets", "speed", "--model", m, "--threads", str(t)] + extra + data)
-            p = run(["/usr/bin/python3", "bench/torch_peer.py", "--model", m, "--threads", str(t)] + extra
+            d = run(["./nets", "speed", "--model", m, "--threads", str(t)] + extra(m) + data)
+            p = run(["/usr/bin/python3", "bench/torch_peer.py", "--model", m, "--threads", str(t)] + extra(m)
                     + (["--data-dir", a.data_dir] if a.data_dir else []))
             runs["dl4j"].append(d)
             runs["pytorch"].append(p)
@@ -66,7 +69,7 @@ def main():
     print()
     print(f"{datetime.date.today()}, {platform.node()}, {os.cpu_count()} cores; median of {a.reps}; "
           + ("one whole epoch" if not a.batches else f"{a.batches} batches scaled to an epoch")
-          + " (char-lstm: 100 batches of 32x100 characters)")
+          + f" (char-lstm: {a.char_batches} batches of 32x100 characters)")
     print()
     print("| model | threads | DL4J s/epoch | PyTorch s/epoch | DL4J / PyTorch | train GFLOP/epoch | floor s | DL4J × floor | PyTorch × floor |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

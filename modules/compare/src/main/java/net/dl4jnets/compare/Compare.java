@@ -17,6 +17,7 @@ import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
 import net.dl4jnets.common.cli.UserError;
 import net.dl4jnets.common.data.DataPaths;
+import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.report.Json;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.FashionModel;
@@ -142,6 +143,8 @@ public final class Compare implements NetsCommand {
             throw new UserError("No architectures are registered: is the launcher's classpath complete?");
         }
         Budget budget = budget();
+        // Fails once, with the locator's message and exit code 2, rather than once per architecture.
+        FashionMnistLocator.standard(common.dataDir).load();
         RunFolder folder = RunFolder.create(out != null ? out : DataPaths.home().resolve("runs"), "compare");
         System.out.printf(Locale.ROOT, "compare: %d architectures (%s), %s; report folder %s%n", chosen.size(),
                 String.join(", ", chosen.stream().map(Architecture::id).toList()), budget.description(), folder.dir());

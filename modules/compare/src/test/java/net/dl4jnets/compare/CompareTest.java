@@ -82,6 +82,8 @@ class CompareTest {
         assertEquals(2, Cli.run(new Compare(), "--minutes", "0", "--out", out.toString()));
         assertEquals(2, Cli.run(new Compare(), "--minutes", "1", "--epochs", "2", "--out", out.toString()));
         assertEquals(2, Cli.run(new Compare(), "--epochs", "0", "--out", out.toString()));
+        assertEquals(2, Cli.run(new Compare(), "--archs", "mlp", "--data-dir", out.resolve("nowhere").toString(),
+                "--out", out.toString()), "a missing dataset stops compare once, before any architecture");
     }
 
     @Test
