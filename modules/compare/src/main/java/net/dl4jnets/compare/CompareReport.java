@@ -102,13 +102,24 @@ final class CompareReport {
         String first = String.format(Locale.ROOT, "%s won with %.2f%% test accuracy, using %,d parameters and %s of "
                         + "training (%s per epoch).", best.id(), 100 * best.testAccuracy(), best.parameters(),
                 duration(best.trainSeconds()), duration(best.secondsPerEpoch()));
-        String second = best == fastest
-                ? String.format(Locale.ROOT, "It was also the quickest to train, and classifies %,.0f images/s in batches of 256.",
-                best.imagesPerSecondBatch256())
-                : String.format(Locale.ROOT, "The quickest to train, %s, reached %.2f%% in %s: %.2f points less for %.1f× "
-                        + "less training time.", fastest.id(), 100 * fastest.testAccuracy(),
-                duration(fastest.trainSeconds()), 100 * (best.testAccuracy() - fastest.testAccuracy()),
-                best.trainSeconds() / fastest.trainSeconds());
+        ArchResult slowest = ok.stream().max(Comparator.comparingDouble(ArchResult::trainSeconds)).orElseThrow();
+        ArchResult runnerUp = ok.stream().filter(r -> r != best)
+                .max(Comparator.comparingDouble(ArchResult::testAccuracy)).orElse(null);
+        String second;
+        if (runnerUp != null && slowest.trainSeconds() < 1.25 * fastest.trainSeconds()) {
+            // Equal time budgets: who is quickest means nothing, the runner-up does.
+            second = String.format(Locale.ROOT, "In the same training time the runner-up, %s, reached %.2f%% (%.2f "
+                            + "points less) in %.1f epochs against %.1f.", runnerUp.id(), 100 * runnerUp.testAccuracy(),
+                    100 * (best.testAccuracy() - runnerUp.testAccuracy()), runnerUp.epochs(), best.epochs());
+        } else if (best == fastest) {
+            second = String.format(Locale.ROOT, "It was also the quickest to train, and classifies %,.0f images/s in "
+                    + "batches of 256.", best.imagesPerSecondBatch256());
+        } else {
+            second = String.format(Locale.ROOT, "The quickest to train, %s, reached %.2f%% in %s: %.2f points less for "
+                            + "%.1f× less training time.", fastest.id(), 100 * fastest.testAccuracy(),
+                    duration(fastest.trainSeconds()), 100 * (best.testAccuracy() - fastest.testAccuracy()),
+                    best.trainSeconds() / fastest.trainSeconds());
+        }
         String failed = rows.size() == ok.size() ? "" : " " + (rows.size() - ok.size()) + " architecture"
                 + (rows.size() - ok.size() == 1 ? "" : "s") + " failed (see the table).";
         return first + " " + second + failed;
