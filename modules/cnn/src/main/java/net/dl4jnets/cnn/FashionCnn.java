@@ -190,14 +190,14 @@ public final class FashionCnn implements NetsCommand, FashionModel {
     }
 
     /** Trains, evaluates and draws; returns what the run produced. */
+    @Override
     public FashionTraining.Outcome train() {
-        train.common.applyLogging();
-        Config c = config();
-        FashionTraining.Outcome outcome = FashionTraining.run(spec(c), train);
+        FashionTraining.Outcome outcome = FashionModel.super.train();
         if (pictures && outcome.test() != null) {
             Path dir = outcome.run().dir();
-            CnnPictures.filters(dir.resolve("filters.png"), outcome.best(), "cnn-" + c.arch().id());
-            List<Path> maps = CnnPictures.featureMaps(dir, outcome.best(), "cnn-" + c.arch().id(), outcome.testView(),
+            String model = "cnn-" + arch.id();
+            CnnPictures.filters(dir.resolve("filters.png"), outcome.best(), model);
+            List<Path> maps = CnnPictures.featureMaps(dir, outcome.best(), model, outcome.testView(),
                     outcome.evalOptions());
             System.out.println("Pictures: filters.png, " + String.join(", ", maps.stream()
                     .map(p -> p.getFileName().toString()).toList()));

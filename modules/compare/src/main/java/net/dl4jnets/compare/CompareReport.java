@@ -1,10 +1,6 @@
 package net.dl4jnets.compare;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +13,7 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.report.Charts;
 import net.dl4jnets.common.report.Json;
+import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.train.EpochRecord;
 
 /** The comparison's outputs: the table (markdown, CSV, JSON), the charts, and report.md that ties them together. */
@@ -45,14 +42,14 @@ final class CompareReport {
                         FashionMnist.LABELS);
             }
         }
-        atomically(dir.resolve("results.csv"), csv(rows));
+        Checkpoints.saveText(csv(rows), dir.resolve("results.csv"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("created", OffsetDateTime.now().toString());
         json.put("budget", budget);
         json.put("backend", Backend.info().line());
         json.put("results", rows.stream().map(CompareReport::json).toList());
         Json.write(json, dir.resolve("results.json"));
-        atomically(dir.resolve("report.md"), markdown(budget, rows, pictures));
+        Checkpoints.saveText(markdown(budget, rows, pictures), dir.resolve("report.md"));
     }
 
     /** Validation accuracy per arch, against cumulative epochs or cumulative training seconds. */
@@ -202,15 +199,5 @@ final class CompareReport {
             return String.format(Locale.ROOT, "%.1f s", seconds);
         }
         return String.format(Locale.ROOT, "%.1f min", seconds / 60);
-    }
-
-    private static void atomically(Path file, String text) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

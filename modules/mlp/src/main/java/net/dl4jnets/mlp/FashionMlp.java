@@ -144,12 +144,6 @@ public final class FashionMlp implements NetsCommand, FashionModel {
         return train;
     }
 
-    /** Trains and evaluates; returns what the run produced. */
-    public FashionTraining.Outcome train() {
-        train.common.applyLogging();
-        return FashionTraining.run(spec(), train);
-    }
-
     @Override
     public Integer call() {
         return train().exitCode();

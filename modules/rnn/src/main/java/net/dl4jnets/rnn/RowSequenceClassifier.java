@@ -167,11 +167,6 @@ public final class RowSequenceClassifier implements NetsCommand, FashionModel {
         return train;
     }
 
-    public FashionTraining.Outcome train() {
-        train.common.applyLogging();
-        return FashionTraining.run(spec(), train);
-    }
-
     @Override
     public Integer call() {
         return train().exitCode();

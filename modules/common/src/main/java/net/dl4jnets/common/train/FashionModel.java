@@ -11,4 +11,10 @@ public interface FashionModel {
     FashionTraining.Spec spec();
 
     TrainOptions trainOptions();
+
+    /** Trains and evaluates through the shared run; returns what the run produced. */
+    default FashionTraining.Outcome train() {
+        trainOptions().common.applyLogging();
+        return FashionTraining.run(spec(), trainOptions());
+    }
 }
