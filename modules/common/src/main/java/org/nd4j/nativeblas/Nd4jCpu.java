@@ -25,19 +25,23 @@ public final class Nd4jCpu {
 
         private final Object delegate;
         private final Method isUseOneDnn;
+        private final Method setUseOneDnn;
 
         private Environment() {
             Object d = null;
             Method m = null;
+            Method set = null;
             try {
                 Class<?> moved = Class.forName(MOVED_TO);
                 d = moved.getMethod("getInstance").invoke(null);
                 m = moved.getMethod("isUseONEDNN");
+                set = moved.getMethod("setUseONEDNN", boolean.class);
             } catch (ReflectiveOperationException | LinkageError e) {
                 // Not the CPU backend: oneDNN is simply not there.
             }
             this.delegate = d;
             this.isUseOneDnn = m;
+            this.setUseOneDnn = set;
         }
 
         public static Environment getInstance() {
@@ -53,6 +57,21 @@ public final class Nd4jCpu {
                 return (boolean) isUseOneDnn.invoke(delegate);
             } catch (ReflectiveOperationException e) {
                 return false;
+            }
+        }
+
+        /**
+         * Switches oneDNN for libnd4j's own ops (activations and their gradients, softmax, ...) as well as for DL4J's
+         * layer helpers. A no-op off the CPU backend.
+         */
+        public void setUseMKLDNN(boolean use) {
+            if (delegate == null) {
+                return;
+            }
+            try {
+                setUseOneDnn.invoke(delegate, use);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot switch oneDNN: " + e, e);
             }
         }
     }

@@ -50,7 +50,7 @@ public final class SpeedBench implements NetsCommand {
         CNN2_BN(Layout.CONV, Backend.Workload.CONV, 128),
         MODERN(Layout.CONV, Backend.Workload.CONV, 128),
         LSTM(Layout.SEQUENCE, Backend.Workload.RECURRENT, 128),
-        CHAR_LSTM(null, Backend.Workload.RECURRENT, 32);
+        CHAR_LSTM(null, Backend.Workload.LANGUAGE_MODEL, 32);
 
         final Layout layout;
         final Backend.Workload workload;
@@ -112,7 +112,7 @@ public final class SpeedBench implements NetsCommand {
             case MODERN -> FashionCnn.spec(new FashionCnn.Config(FashionCnn.Arch.MODERN, 32, 2, 0.25, false, 0, seed,
                     1e-3)).graph();
             case LSTM -> RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.LSTM,
-                    128, Augmentation.NONE, seed, 1e-3));
+                    128, 0, Augmentation.NONE, seed, 1e-3)); // no head, as the PyTorch peer
             case CHAR_LSTM -> CharLstmGenerator.graph(new CharLstmGenerator.Config(CHAR_VOCABULARY, 256, 2, CHAR_STEPS,
                     CHAR_TBPTT, 0, seed, 2e-3));
         };
@@ -163,6 +163,7 @@ public final class SpeedBench implements NetsCommand {
         data.reset();
         int timed = batches > 0 ? Math.min(batches, perEpoch) : perEpoch;
         long examples = 0;
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         for (int i = 0; i < timed; i++) {
             if (!data.hasNext()) {
@@ -175,6 +176,7 @@ public final class SpeedBench implements NetsCommand {
         }
         graph.score(); // completes any queued native work before the clock stops
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         long flopsPerExample = Flops.trainingPerExample(graph.getConfiguration(), inputType(model));
         if (model == Model.CHAR_LSTM) {
             flopsPerExample /= CHAR_STEPS; // counted per character
@@ -190,7 +192,14 @@ public final class SpeedBench implements NetsCommand {
         m.put("examples_per_second", examples / seconds);
         m.put("train_flops_per_example", flopsPerExample);
         m.put("epoch_examples", examplesPerEpoch);
+        // Shows whether the thread count held: a 1-thread run near 1.0, not 2.0 (the JIT and GC add a little).
+        m.put("cpu_per_wall", cpuSeconds / seconds);
         return m;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Best of five float32 n×n matrix products, in GFLOP/s, at the given thread count. */

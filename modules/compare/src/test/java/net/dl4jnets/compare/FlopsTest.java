@@ -40,7 +40,7 @@ class FlopsTest {
         long out = 2L * 128 * 10;
         assertEquals(lstm + out, Flops.forwardPerExample(SpeedBench.graph(SpeedBench.Model.LSTM, 1),
                 Layout.SEQUENCE.inputType()));
-        var bi = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.BILSTM, 16,
+        var bi = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.BILSTM, 16, 0,
                 net.dl4jnets.common.data.Augmentation.NONE, 1, 1e-3));
         assertEquals(2 * 2L * 4 * (28 + 16) * 16 * 28 + 2L * 32 * 10,
                 Flops.forwardPerExample(bi, Layout.SEQUENCE.inputType()));

@@ -134,7 +134,7 @@ public final class CharLstmGenerator implements NetsCommand {
         if (dropout < 0 || dropout >= 1) {
             throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
         }
-        Backend.BackendInfo backend = Backend.start(train.common.threads, Backend.Workload.RECURRENT);
+        Backend.BackendInfo backend = Backend.start(train.common.threads, Backend.Workload.LANGUAGE_MODEL);
         Path file = corpus != null ? corpus : TextCorpus.shakespeare();
         TextCorpus text = TextCorpus.load(file, seqLength + 1);
         if (text.droppedFromValidation() > 0) {

@@ -152,7 +152,7 @@ public final class TextGenerator implements NetsCommand {
             throw new UserError("--prompt must not be empty; leave it out to start from a newline.");
         }
         TextModel m = load(model);
-        Backend.start(common.threads, Backend.Workload.RECURRENT);
+        Backend.start(common.threads, Backend.Workload.LANGUAGE_MODEL);
         generate(m.graph(), m.vocabulary(), prompt, length, temperature, topK, seed, System.out);
         System.out.println();
         return 0;

@@ -25,7 +25,7 @@ class RowSequenceClassifierTest {
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, Augmentation.NONE, 1, 1e-3)));
+                new RowSequenceClassifier.Config(arch, 8, 0, Augmentation.NONE, 1, 1e-3)));
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());
@@ -35,7 +35,7 @@ class RowSequenceClassifierTest {
     @ParameterizedTest
     @EnumSource(value = RowSequenceClassifier.Arch.class, names = {"SIMPLE", "LSTM"})
     void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch) {
-        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, Augmentation.NONE, 1, 1e-3),
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 0, Augmentation.NONE, 1, 1e-3),
                 InputType.recurrent(4, 5));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 2, 1);

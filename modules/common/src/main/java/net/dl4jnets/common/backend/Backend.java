@@ -20,8 +20,9 @@ import net.dl4jnets.common.cli.UserError;
  *       make a CNN epoch about 7x faster. We set it here so nobody has to remember a JVM flag.</li>
  *   <li>DL4J also needs {@code org.nd4j.nativeblas.Nd4jCpu} (our shim) to see that oneDNN is on.</li>
  *   <li>Threads: ND4J's default of one OpenMP thread per core oversubscribes a small machine for small matrices;
- *       each {@link Workload} has a measured default.</li>
+ *       each {@link Workload} has a measured default, and so has the use of oneDNN by libnd4j's own ops.</li>
  * </ul>
+ * (A fourth, JavaCPP's physical-memory check at every allocation, is switched off in {@code Nets.main}.)
  */
 public final class Backend {
     public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
@@ -29,23 +30,31 @@ public final class Backend {
     private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
 
     private static BackendInfo started;
+    private static boolean oneDnnOps;
 
     private Backend() {}
 
-    /** What kind of network will run: the best thread count differs (see BENCHMARKS.md). */
+    /** What kind of network will run: the best thread count and use of oneDNN differ (see BENCHMARKS.md). */
     public enum Workload {
         /** Small dense layers: one thread avoids OpenMP overhead on tiny matrix products. */
-        DENSE(1),
+        DENSE(1, true),
         /** Convolutions: oneDNN's kernels scale to every core. */
-        CONV(0),
-        /** LSTM steps are small sequential matrix products, like dense layers. */
-        RECURRENT(1);
+        CONV(0, true),
+        /**
+         * LSTM steps are small sequential matrix products, like dense layers. The row LSTM runs 12% faster with
+         * oneDNN off: its gate activations' gradients fall to oneDNN's reference kernel on DL4J's strided views.
+         */
+        RECURRENT(1, false),
+        /** The character LSTM's softmax over every step still gains from oneDNN. */
+        LANGUAGE_MODEL(1, true);
 
         /** 0 means every available core. */
         final int defaultThreads;
+        final boolean oneDnn;
 
-        Workload(int defaultThreads) {
+        Workload(int defaultThreads, boolean oneDnn) {
             this.defaultThreads = defaultThreads;
+            this.oneDnn = oneDnn;
         }
     }
 
@@ -71,12 +80,14 @@ public final class Backend {
             }
             Nd4j.getExecutioner(); // loads the backend; NativeOpsHolder needs its configuration
             setThreads(wanted);
+            useOneDnn(workload.oneDnn);
             started = describe(wanted);
             System.out.println(started.line());
-        } else if (started.threads() != wanted) {
+        } else if (started.threads() != wanted || oneDnnOps != workload.oneDnn) {
             setThreads(wanted);
-            started = new BackendInfo(started.backend(), started.build(), started.oneDnn(), wanted);
-            System.out.println("Threads: " + wanted);
+            useOneDnn(workload.oneDnn);
+            started = describe(wanted);
+            System.out.println("Now: " + started.line());
         }
         return started;
     }
@@ -88,6 +99,11 @@ public final class Backend {
     private static int resolveDefault(Workload workload) {
         int cores = Runtime.getRuntime().availableProcessors();
         return workload.defaultThreads > 0 ? Math.min(workload.defaultThreads, cores) : cores;
+    }
+
+    private static void useOneDnn(boolean on) {
+        org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().setUseMKLDNN(on);
+        oneDnnOps = on;
     }
 
     private static void setThreads(int threads) {

@@ -1,6 +1,7 @@
 package net.dl4jnets.common.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,5 +42,13 @@ class OneDnnHelperTest {
         var pool = (org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer) graph.getLayer("pool");
         assertInstanceOf(MKLDNNConvHelper.class, conv.getHelper());
         assertInstanceOf(MKLDNNSubsamplingHelper.class, pool.getHelper());
+    }
+
+    @Test
+    void theRecurrentWorkloadSwitchesOneDnnOffAndTheNextConvWorkloadBackOn() {
+        assertFalse(Backend.start(1, Backend.Workload.RECURRENT).oneDnn());
+        assertFalse(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN());
+        assertTrue(Backend.start(1, Backend.Workload.CONV).oneDnn());
+        assertTrue(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN());
     }
 }
