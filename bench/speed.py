@@ -39,14 +39,18 @@ def main():
     ap.add_argument("--batches", type=int, default=0, help="timed batches per run; 0 = one whole epoch")
     ap.add_argument("--char-batches", type=int, default=100,
                     help="timed batches of 32x100 characters for char-lstm (default 100)")
+    ap.add_argument("--warmup", type=int, default=200,
+                    help="untimed batches first (default 200: DL4J's JIT compiler is busy for the first ~30 s)")
+    ap.add_argument("--char-warmup", type=int, default=40, help="untimed batches first for char-lstm (default 40)")
     ap.add_argument("--data-dir", default=None)
     a = ap.parse_args()
     models = a.models.split(",")
     for m in models:
         if m not in THREADS:
             sys.exit(f"error: unknown model {m}; known: {', '.join(THREADS)}")
-    extra = lambda m: ["--batches", str(a.char_batches if m == "char-lstm" else a.batches)] \
-        if (a.batches or m == "char-lstm") else []
+    extra = lambda m: (["--batches", str(a.char_batches if m == "char-lstm" else a.batches)]
+                       if (a.batches or m == "char-lstm") else []) \
+        + ["--warmup", str(a.char_warmup if m == "char-lstm" else a.warmup)]
     data = ["--data-dir", a.data_dir] if a.data_dir else []
     gemm = run(["./nets", "speed", "--gemm"])
     print("GEMM (float32 2048x2048, ND4J):", {k: round(v, 1) for k, v in gemm.items() if k.startswith("gemm")},
@@ -62,7 +66,8 @@ def main():
             runs["dl4j"].append(d)
             runs["pytorch"].append(p)
             print(f"{m} rep {rep + 1}: DL4J {d['epoch_seconds']:.1f} s, PyTorch {p['epoch_seconds']:.1f} s "
-                  f"({d['examples_per_second']:,.0f} vs {p['examples_per_second']:,.0f} per s)", flush=True)
+                  f"({d['examples_per_second']:,.0f} vs {p['examples_per_second']:,.0f} per s; CPU/wall "
+                  f"{d['cpu_per_wall']:.2f} vs {p['cpu_per_wall']:.2f})", flush=True)
         results[m] = runs
 
     rate_key = lambda threads: "gemm_gflops_1_thread" if threads == 1 else f"gemm_gflops_{threads}_threads"
