@@ -25,7 +25,7 @@ class RowSequenceClassifierTest {
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, 0, Augmentation.NONE, 1, 1e-3)));
+                new RowSequenceClassifier.Config(arch, 8, 4, Augmentation.NONE, 1, 1e-3))); // with a read-out head
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());

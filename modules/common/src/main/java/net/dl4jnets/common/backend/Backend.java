@@ -45,7 +45,7 @@ public final class Backend {
          * oneDNN off: its gate activations' gradients fall to oneDNN's reference kernel on DL4J's strided views.
          */
         RECURRENT(1, false),
-        /** The character LSTM's softmax over every step still gains from oneDNN. */
+        /** The character LSTM, with a softmax at every step, kept oneDNN: 2,099 chars/s against 1,730 (one run each). */
         LANGUAGE_MODEL(1, true);
 
         /** 0 means every available core. */

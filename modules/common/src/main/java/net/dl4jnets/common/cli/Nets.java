@@ -50,7 +50,7 @@ public final class Nets implements Runnable {
 
     public static void main(String[] args) {
         // JavaCPP otherwise reads /proc/self/statm at every native allocation to police a physical-memory cap; ND4J
-        // allocates per op, and dropping the check made the MLP's epoch 15% faster (BENCHMARKS.md). Must be set
+        // allocates per op, and dropping the check made the MLP's epoch 10-15% faster (BENCHMARKS.md). Must be set
         // before JavaCPP's Pointer class loads; -D on the command line still wins.
         if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
