@@ -18,8 +18,9 @@ import time
 
 # torch.set_num_threads does not reach Debian's OpenBLAS, which sizes its own thread pool from this variable when it
 # loads: without it a "1-thread" run does its matrix products on every core (measured: 130 GFLOP/s instead of 72).
-os.environ["OPENBLAS_NUM_THREADS"] = next((sys.argv[i + 1] for i, arg in enumerate(sys.argv[:-1])
-                                           if arg == "--threads"), "1")
+_threads_pre = argparse.ArgumentParser(add_help=False)
+_threads_pre.add_argument("--threads", default="1")
+os.environ["OPENBLAS_NUM_THREADS"] = _threads_pre.parse_known_args()[0].threads
 
 import numpy as np
 import torch

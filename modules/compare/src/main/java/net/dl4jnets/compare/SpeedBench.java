@@ -114,7 +114,7 @@ public final class SpeedBench implements NetsCommand {
             case LSTM -> RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.LSTM,
                     128, 0, Augmentation.NONE, seed, 1e-3)); // no head, as the PyTorch peer
             case CHAR_LSTM -> CharLstmGenerator.graph(new CharLstmGenerator.Config(CHAR_VOCABULARY, 256, 2, CHAR_STEPS,
-                    CHAR_TBPTT, 0, seed, 2e-3));
+                    CHAR_TBPTT, 0, seed, 2e-3)); // no dropout, as the PyTorch peer
         };
     }
 

@@ -14,15 +14,16 @@ import net.dl4jnets.common.cli.UserError;
 /**
  * Starts ND4J once, the fast way, and says how in one line.
  *
- * <p>Three things matter for speed on CPU, all measured in BENCHMARKS.md:
+ * <p>These matter for speed on CPU, all measured in BENCHMARKS.md:
  * <ul>
  *   <li>DL4J's oneDNN layer helpers are off unless {@code org.eclipse.deeplearning4j.helpers.disable=false}; they
  *       make a CNN epoch about 7x faster. We set it here so nobody has to remember a JVM flag.</li>
  *   <li>DL4J also needs {@code org.nd4j.nativeblas.Nd4jCpu} (our shim) to see that oneDNN is on.</li>
  *   <li>Threads: ND4J's default of one OpenMP thread per core oversubscribes a small machine for small matrices;
  *       each {@link Workload} has a measured default, and so has the use of oneDNN by libnd4j's own ops.</li>
+ *   <li>JavaCPP's physical-memory check at every allocation; it must be off before JavaCPP loads, so
+ *       {@code Nets.main} does that, not this class.</li>
  * </ul>
- * (A fourth, JavaCPP's physical-memory check at every allocation, is switched off in {@code Nets.main}.)
  */
 public final class Backend {
     public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
