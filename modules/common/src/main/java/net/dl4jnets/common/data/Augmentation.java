@@ -25,20 +25,32 @@ public record Augmentation(boolean flip, int maxShift) {
      * {@code background} is the value of an empty pixel after normalisation.
      */
     public void apply(float[] img, int offset, float[] scratch, float background, Random rng) {
-        int rows = FashionMnist.ROWS;
-        int cols = FashionMnist.COLS;
         boolean doFlip = flip && rng.nextBoolean();
         int dy = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;
         int dx = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;
-        if (!doFlip && dx == 0 && dy == 0) {
-            return;
+        if (doFlip || dx != 0 || dy != 0) {
+            transform(img, offset, scratch, background, doFlip, dx, dy);
         }
+    }
+
+    /**
+     * Mirrors one 28x28 image left-right in place, always: the second view of test-time augmentation, for a model
+     * that learned with random flips.
+     */
+    public static void mirror(float[] img, int offset, float[] scratch) {
+        transform(img, offset, scratch, 0f, true, 0, 0);
+    }
+
+    private static void transform(float[] img, int offset, float[] scratch, float background, boolean flip, int dx,
+                                  int dy) {
+        int rows = FashionMnist.ROWS;
+        int cols = FashionMnist.COLS;
         System.arraycopy(img, offset, scratch, 0, rows * cols);
         for (int r = 0; r < rows; r++) {
             int sr = r - dy;
             for (int c = 0; c < cols; c++) {
                 int sc = c - dx;
-                if (doFlip) {
+                if (flip) {
                     sc = cols - 1 - sc;
                 }
                 img[offset + r * cols + c] = (sr >= 0 && sr < rows && sc >= 0 && sc < cols)

@@ -41,6 +41,7 @@ public final class ImageBatches implements EpochIterator {
 
     private final ImageSet.View view;
     private final Options options;
+    private final boolean mirrored;
     private final int[] order;
     private final float scale;
     private final float shift;
@@ -50,8 +51,21 @@ public final class ImageBatches implements EpochIterator {
     private DataSetPreProcessor preProcessor;
 
     public ImageBatches(ImageSet.View view, Options options) {
+        this(view, options, false);
+    }
+
+    /**
+     * The evaluation batches of {@code view} with every image mirrored left-right, in the same order as
+     * {@code new ImageBatches(view, options.forEvaluation())}: the second view of test-time augmentation.
+     */
+    public static ImageBatches mirrored(ImageSet.View view, Options options) {
+        return new ImageBatches(view, options.forEvaluation(), true);
+    }
+
+    private ImageBatches(ImageSet.View view, Options options, boolean mirrored) {
         this.view = view;
         this.options = options;
+        this.mirrored = mirrored;
         this.order = view.indices().clone();
         if (options.standardize() != null) {
             double mean = options.standardize()[0];
@@ -133,6 +147,12 @@ public final class ImageBatches implements EpochIterator {
             float[] scratch = new float[pixels];
             for (int b = 0; b < n; b++) {
                 options.augmentation().apply(x, b * pixels, scratch, shift, augmentRng);
+            }
+        }
+        if (mirrored) {
+            float[] scratch = new float[pixels];
+            for (int b = 0; b < n; b++) {
+                Augmentation.mirror(x, b * pixels, scratch);
             }
         }
         if (options.layout() == Layout.SEQUENCE) {

@@ -46,20 +46,42 @@ public final class EvalReport {
         return m;
     }
 
-    /** Evaluates on test, prints the table, writes eval.json, confusion.png and misclassified.png into dir. */
+    /**
+     * Evaluates on test, prints the table, writes eval.json, confusion.png and misclassified.png into dir. If
+     * {@code mirrorToo} (for a model that learned with random flips), also reports test-time augmentation: each
+     * image's prediction averaged with its mirror image's, printed and written to eval.json as {@code mirror_tta};
+     * the returned result and the pictures stay those of the plain test images.
+     */
     public static Evaluator.Result write(Path dir, String model, ComputationGraph graph, ImageSet.View test,
-                                         ImageBatches.Options options) {
+                                         ImageBatches.Options options, boolean mirrorToo) {
         ImageBatches batches = new ImageBatches(test, options.forEvaluation());
         Evaluator.Result r = Evaluator.evaluate(graph, batches, FashionMnist.CLASSES);
         System.out.printf(Locale.ROOT, "Test set (%,d images): accuracy %.4f, loss %.4f%n", r.examples(),
                 r.accuracy(), r.loss());
         System.out.print(r.confusion().table(FashionMnist.LABELS));
-        Json.write(json(model, r, FashionMnist.LABELS), dir.resolve("eval.json"));
+        Map<String, Object> json = json(model, r, FashionMnist.LABELS);
+        if (mirrorToo) {
+            Evaluator.Result tta = mirrorTta(graph, test, options);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("accuracy", tta.accuracy());
+            m.put("loss", tta.loss());
+            json.put("mirror_tta", m);
+        }
+        Json.write(json, dir.resolve("eval.json"));
         Charts.confusion(dir.resolve("confusion.png"), String.format(Locale.ROOT,
                 "%s: test confusion matrix (accuracy %.2f%%)", model, 100 * r.accuracy()),
                 r.confusion().counts(), FashionMnist.LABELS);
         misclassified(dir.resolve("misclassified.png"), model, graph, test, options, 24);
         return r;
+    }
+
+    /** Evaluates with test-time mirroring (each image's prediction averaged with its mirror image's) and prints it. */
+    public static Evaluator.Result mirrorTta(ComputationGraph graph, ImageSet.View test, ImageBatches.Options options) {
+        Evaluator.Result tta = Evaluator.evaluate(graph, new ImageBatches(test, options.forEvaluation()),
+                ImageBatches.mirrored(test, options), FashionMnist.CLASSES);
+        System.out.printf(Locale.ROOT, "With test-time augmentation (each image's prediction averaged with its "
+                + "mirror image's): accuracy %.4f, loss %.4f%n", tta.accuracy(), tta.loss());
+        return tta;
     }
 
     /** The first {@code max} misclassified test images, with the true and predicted class and its probability. */

@@ -35,8 +35,23 @@ public final class Evaluator {
      * step for sequence outputs (nats per character for a language model).
      */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
+        return evaluate(graph, data, null, classes);
+    }
+
+    /**
+     * Test-time augmentation when {@code second} is not null: the prediction for each example is the mean of the
+     * softmax outputs for its two views, {@code data}'s and {@code second}'s (same examples, same order, for
+     * example each image and its mirror). The loss is the cross-entropy of that mean.
+     */
+    public static Result evaluate(ComputationGraph graph, DataSetIterator data, DataSetIterator second, int classes) {
         data.reset();
         boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
+        if (second != null) {
+            if (!softmaxCrossEntropy) {
+                throw new IllegalArgumentException("test-time augmentation needs a softmax classifier");
+            }
+            second.reset();
+        }
         double lossSum = 0;
         double lossCount = 0; // examples, or labelled time steps for sequence outputs
         long examples = 0;
@@ -46,6 +61,13 @@ public final class Evaluator {
             int n = ds.numExamples();
             INDArray labels = ds.getLabels();
             INDArray out = graph.outputSingle(false, ds.getFeatures());
+            if (second != null) {
+                DataSet other = second.next();
+                if (other.numExamples() != n || !other.getLabels().equals(labels)) {
+                    throw new IllegalArgumentException("the second view must hold the same examples in the same order");
+                }
+                out = out.add(graph.outputSingle(false, other.getFeatures())).muli(0.5);
+            }
             boolean classifier = labels.rank() == 2 && classes > 0;
             long steps = labels.rank() == 3 ? n * labels.size(2) : n;
             if (softmaxCrossEntropy && ds.getLabelsMaskArray() == null) {
@@ -68,6 +90,9 @@ public final class Evaluator {
             }
         }
         data.reset();
+        if (second != null) {
+            second.reset();
+        }
         return new Result(lossCount == 0 ? Double.NaN : lossSum / lossCount, confusion, examples);
     }
 

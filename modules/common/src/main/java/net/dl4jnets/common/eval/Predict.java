@@ -50,8 +50,13 @@ public final class Predict implements NetsCommand {
             description = "PNG, JPEG, GIF or BMP files of any size. None: evaluate on the test set instead.")
     List<Path> images = new ArrayList<>();
 
-    /** A saved classifier with what it needs to see its inputs as it saw them in training. */
-    public record SavedClassifier(String name, ComputationGraph graph, Layout layout, double[] standardize) {
+    /**
+     * A saved classifier with what it needs to see its inputs as it saw them in training.
+     *
+     * @param learnedFlips it trained on randomly mirrored images, so test-time mirroring suits it
+     */
+    public record SavedClassifier(String name, ComputationGraph graph, Layout layout, double[] standardize,
+                                  boolean learnedFlips) {
         public ImageBatches.Options options(int batchSize) {
             return new ImageBatches.Options(layout, batchSize, false, 0, standardize, null);
         }
@@ -79,11 +84,14 @@ public final class Predict implements NetsCommand {
         SavedClassifier classifier = load(model);
         if (images.isEmpty()) {
             FashionMnist data = FashionMnistLocator.standard(common.dataDir).load();
-            Evaluator.Result r = Evaluator.evaluate(classifier.graph(),
-                    new ImageBatches(data.test().all(), classifier.options(256)), FashionMnist.CLASSES);
+            ImageBatches test = new ImageBatches(data.test().all(), classifier.options(256));
+            Evaluator.Result r = Evaluator.evaluate(classifier.graph(), test, FashionMnist.CLASSES);
             System.out.printf(Locale.ROOT, "%s on the test set (%,d images): accuracy %.4f, loss %.4f%n",
                     classifier.name(), r.examples(), r.accuracy(), r.loss());
             System.out.print(r.confusion().table(FashionMnist.LABELS));
+            if (classifier.learnedFlips()) {
+                EvalReport.mirrorTta(classifier.graph(), data.test().all(), classifier.options(256));
+            }
             return 0;
         }
         for (Prediction p : predict(classifier, images, pixels)) {
@@ -159,6 +167,7 @@ public final class Predict implements NetsCommand {
         if (c.get("standardize") instanceof Map<?, ?> s) {
             standardize = new double[] {((Number) s.get("mean")).doubleValue(), ((Number) s.get("std")).doubleValue()};
         }
-        return new SavedClassifier(name, graph, layout, standardize);
+        boolean flips = c.get("augmentation") instanceof Map<?, ?> a && Boolean.TRUE.equals(a.get("flip"));
+        return new SavedClassifier(name, graph, layout, standardize, flips);
     }
 }

@@ -88,7 +88,8 @@ public final class FashionTraining {
         }
         ComputationGraph best = Checkpoints.loadModel(run.bestModel());
         System.out.println("Best epoch: " + result.bestEpoch() + " (lowest validation loss); evaluating it on the test set.");
-        Evaluator.Result test = EvalReport.write(run.dir(), spec.model(), best, split.test(), evalOptions);
+        Evaluator.Result test = EvalReport.write(run.dir(), spec.model(), best, split.test(), evalOptions,
+                spec.augmentation().flip());
         System.out.println("Run folder: " + run.dir());
         return new Outcome(run, result, test, best, split.test(), evalOptions);
     }

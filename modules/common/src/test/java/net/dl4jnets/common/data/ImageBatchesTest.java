@@ -157,6 +157,29 @@ class ImageBatchesTest {
         assertEquals(inOrder.getFeatures(), eval.getFeatures());
     }
 
+    @Test
+    void mirroredBatchesAreTheEvaluationBatchesReversedLeftRight() {
+        // Training augmentation in the options must not leak into either view.
+        ImageBatches.Options opts = new ImageBatches.Options(Layout.CONV, 50, true, 4, null, new Augmentation(true, 3));
+        ImageBatches plain = new ImageBatches(DATA.train().all(), opts.forEvaluation());
+        ImageBatches mirrored = ImageBatches.mirrored(DATA.train().all(), opts);
+        int batches = 0;
+        while (plain.hasNext()) {
+            DataSet p = plain.next();
+            DataSet m = mirrored.next();
+            assertEquals(p.getLabels(), m.getLabels());
+            for (int b = 0; b < p.numExamples(); b += 7) {
+                for (int col = 0; col < 28; col++) {
+                    assertEquals(p.getFeatures().getFloat(b, 0, 9, col), m.getFeatures().getFloat(b, 0, 9, 27 - col));
+                }
+            }
+            assertNotEquals(p.getFeatures(), m.getFeatures());
+            batches++;
+        }
+        assertFalse(mirrored.hasNext());
+        assertEquals(4, batches);
+    }
+
     private static float sum(float[] a) {
         float s = 0;
         for (float v : a) {

@@ -1,6 +1,7 @@
 package net.dl4jnets.common.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -59,5 +60,34 @@ class ConfusionTest {
         assertEquals(1, r.confusion().count(0, 1));
         assertEquals(1, r.confusion().count(1, 2));
         assertEquals(4.0 / 6, r.accuracy(), 1e-12);
+    }
+
+    @Test
+    void testTimeAugmentationAveragesTheTwoViewsProbabilities() {
+        Backend.start(1, Backend.Workload.DENSE);
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(2).nOut(2)
+                        .activation(Activation.SOFTMAX).hasBias(false).build(), "in")
+                .setOutputs("out").build());
+        g.init();
+        g.setParam("out_W", Nd4j.eye(2)); // softmax of the input itself
+        // Both examples are class 0. Example 1: view A is sure and right, view B unsure and wrong; example 2: the
+        // reverse. Each view alone gets one of two right; their mean gets both.
+        float[][] a = {{4, 0}, {0, 0.5f}};
+        float[][] b = {{0, 0.5f}, {4, 0}};
+        float[][] y = {{1, 0}, {1, 0}};
+        var viewA = new ListDataSetIterator<>(new DataSet(Nd4j.create(a), Nd4j.create(y)).asList(), 2);
+        var viewB = new ListDataSetIterator<>(new DataSet(Nd4j.create(b), Nd4j.create(y)).asList(), 2);
+        assertEquals(0.5, Evaluator.evaluate(g, viewA, 2).accuracy(), 1e-12);
+        assertEquals(0.5, Evaluator.evaluate(g, viewB, 2).accuracy(), 1e-12);
+        Evaluator.Result both = Evaluator.evaluate(g, viewA, viewB, 2);
+        assertEquals(1.0, both.accuracy(), 1e-12);
+        double sure = 1 / (1 + Math.exp(-4));    // p(class 0) of {4, 0}
+        double unsure = 1 / (1 + Math.exp(0.5)); // p(class 0) of {0, 0.5}
+        assertEquals(-Math.log((sure + unsure) / 2), both.loss(), 1e-5);
+
+        float[][] otherLabels = {{0, 1}, {1, 0}};
+        var mismatched = new ListDataSetIterator<>(new DataSet(Nd4j.create(b), Nd4j.create(otherLabels)).asList(), 2);
+        assertThrows(IllegalArgumentException.class, () -> Evaluator.evaluate(g, viewA, mismatched, 2));
     }
 }
