@@ -6,7 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -91,6 +93,14 @@ public final class SpeedBench implements NetsCommand {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--format", paramLabel = "F", defaultValue = "NCHW",
+            description = "CNNs: activation layout, NCHW or NHWC (default: ${DEFAULT-VALUE}).")
+    CNN2DFormat format;
+
+    @Option(names = "--workspaces", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "DL4J's workspaces, which reuse activation memory across batches (default: on).")
+    boolean workspaces;
+
     static final class ModelConverter implements picocli.CommandLine.ITypeConverter<Model> {
         @Override
         public Model convert(String value) {
@@ -105,12 +115,18 @@ public final class SpeedBench implements NetsCommand {
 
     /** The benchmark graph, from the suite's own builders: cnn2 is the reference CNN of bench-backend. */
     public static ComputationGraphConfiguration graph(Model m, long seed) {
+        return graph(m, seed, CNN2DFormat.NCHW);
+    }
+
+    /** The benchmark graph with the CNNs' activations in the given layout (the other models ignore it). */
+    static ComputationGraphConfiguration graph(Model m, long seed, CNN2DFormat format) {
+        InputType image = InputType.convolutional(FashionMnist.ROWS, FashionMnist.COLS, 1, format);
         return switch (m) {
             case MLP -> FashionMlp.graph(new FashionMlp.Config(List.of(256, 128), 0, 0, false, 1, 128, 1e-3), seed);
-            case CNN2 -> BackendBenchmark.referenceCnn(false, seed);
-            case CNN2_BN -> BackendBenchmark.referenceCnn(true, seed);
-            case MODERN -> FashionCnn.spec(new FashionCnn.Config(FashionCnn.Arch.MODERN, 32, 2, 0.25, false, 0, seed,
-                    1e-3)).graph();
+            case CNN2 -> BackendBenchmark.referenceCnn(false, seed, image);
+            case CNN2_BN -> BackendBenchmark.referenceCnn(true, seed, image);
+            case MODERN -> FashionCnn.Arch.MODERN.graph(new FashionCnn.Config(FashionCnn.Arch.MODERN, 32, 2, 0.25,
+                    false, 0, seed, 1e-3), image);
             case LSTM -> RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.LSTM,
                     128, 0, Augmentation.NONE, seed, 1e-3)); // no head, as the PyTorch peer
             case CHAR_LSTM -> CharLstmGenerator.graph(new CharLstmGenerator.Config(CHAR_VOCABULARY, 256, 2, CHAR_STEPS,
@@ -129,8 +145,17 @@ public final class SpeedBench implements NetsCommand {
         if (warmup < 0 || batches < 0) {
             throw new UserError("--warmup and --batches must be 0 or positive.");
         }
+        boolean nhwc = format == CNN2DFormat.NHWC;
+        if (nhwc && model.layout != Layout.CONV) {
+            throw new UserError("--format NHWC applies to the CNNs (cnn2, cnn2-bn, modern), not to " + model.id() + ".");
+        }
         Backend.BackendInfo backend = Backend.start(common.threads, model.workload);
-        ComputationGraph graph = new ComputationGraph(graph(model, seed));
+        ComputationGraphConfiguration conf = graph(model, seed, format);
+        if (!workspaces) {
+            conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+            conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+        }
+        ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         DataSetIterator data;
         int perEpoch;
@@ -150,6 +175,11 @@ public final class SpeedBench implements NetsCommand {
             var train = fm.split(0, 0, seed).train();
             ImageBatches ib = new ImageBatches(train, new ImageBatches.Options(model.layout, model.batch, true, seed,
                     train.pixelMeanStd(), Augmentation.NONE));
+            if (nhwc) {
+                // One channel: [n, 1, 28, 28] and [n, 28, 28, 1] hold the same floats in the same order.
+                ib.setPreProcessor(ds -> ds.setFeatures(ds.getFeatures().reshape(ds.numExamples(), FashionMnist.ROWS,
+                        FashionMnist.COLS, 1)));
+            }
             data = ib;
             perEpoch = ib.batchesPerEpoch();
             examplesPerEpoch = train.size();
@@ -177,7 +207,8 @@ public final class SpeedBench implements NetsCommand {
         graph.score(); // completes any queued native work before the clock stops
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
-        long flopsPerExample = Flops.trainingPerExample(graph.getConfiguration(), inputType(model));
+        long flopsPerExample = Flops.trainingPerExample(graph.getConfiguration(), nhwc
+                ? InputType.convolutional(FashionMnist.ROWS, FashionMnist.COLS, 1, CNN2DFormat.NHWC) : inputType(model));
         if (model == Model.CHAR_LSTM) {
             flopsPerExample /= CHAR_STEPS; // counted per character
         }
@@ -186,6 +217,12 @@ public final class SpeedBench implements NetsCommand {
         m.put("model", model.id());
         m.put("threads", backend.threads());
         m.put("batch", model.batch);
+        if (model.layout == Layout.CONV) {
+            m.put("format", format.name());
+        }
+        if (!workspaces) {
+            m.put("workspaces", false);
+        }
         m.put("timed_batches", timed);
         m.put("seconds", seconds);
         m.put("epoch_seconds", seconds * examplesPerEpoch / examples);

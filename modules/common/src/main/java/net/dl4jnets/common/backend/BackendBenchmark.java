@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -106,9 +107,14 @@ public final class BackendBenchmark implements NetsCommand {
      * PyTorch uses it too.
      */
     public static ComputationGraphConfiguration referenceCnn(boolean batchNorm, long seed) {
+        return referenceCnn(batchNorm, seed, Layout.CONV.inputType());
+    }
+
+    /** The reference CNN for an image input of the given type (its data format is NCHW or NHWC). */
+    public static ComputationGraphConfiguration referenceCnn(boolean batchNorm, long seed, InputType input) {
         var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).graphBuilder()
                 .addInputs("in")
-                .setInputTypes(Layout.CONV.inputType());
+                .setInputTypes(input);
         String prev = "in";
         int[] channels = {32, 64};
         for (int i = 1; i <= 2; i++) {
