@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.report.Json;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.GradientChecks;
 
@@ -69,6 +70,10 @@ class FashionCnnTest {
                 "--out", out.toString());
         FashionTraining.Outcome o = cnn.train();
         assertTrue(o.testAccuracy() > 0.70, "test accuracy " + o.testAccuracy());
+        // It trained with flips, so the report adds test-time mirroring.
+        var mirrored = (java.util.Map<?, ?>) Json.read(o.run().dir().resolve("eval.json"), java.util.Map.class)
+                .get("mirror_tta");
+        assertTrue(((Number) mirrored.get("accuracy")).doubleValue() > 0.70, "mirrored: " + mirrored);
         for (String png : new String[] {"filters.png", "loss.png", "confusion.png"}) {
             assertValidPng(o.run().dir().resolve(png));
         }
