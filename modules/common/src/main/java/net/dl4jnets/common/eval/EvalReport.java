@@ -54,14 +54,16 @@ public final class EvalReport {
      */
     public static Evaluator.Result write(Path dir, String model, ComputationGraph graph, ImageSet.View test,
                                          ImageBatches.Options options, boolean mirrorToo) {
-        ImageBatches batches = new ImageBatches(test, options.forEvaluation());
-        Evaluator.Result r = Evaluator.evaluate(graph, batches, FashionMnist.CLASSES);
+        // With mirroring, one pass gives both the plain result and the mirrored one.
+        Evaluator.TwoViews views = mirrorToo ? mirrored(graph, test, options) : null;
+        Evaluator.Result r = mirrorToo ? views.first()
+                : Evaluator.evaluate(graph, new ImageBatches(test, options.forEvaluation()), FashionMnist.CLASSES);
         System.out.printf(Locale.ROOT, "Test set (%,d images): accuracy %.4f, loss %.4f%n", r.examples(),
                 r.accuracy(), r.loss());
         System.out.print(r.confusion().table(FashionMnist.LABELS));
         Map<String, Object> json = json(model, r, FashionMnist.LABELS);
         if (mirrorToo) {
-            Evaluator.Result tta = mirrorTta(graph, test, options);
+            Evaluator.Result tta = printMirrored(views);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("accuracy", tta.accuracy());
             m.put("loss", tta.loss());
@@ -75,10 +77,15 @@ public final class EvalReport {
         return r;
     }
 
-    /** Evaluates with test-time mirroring (each image's prediction averaged with its mirror image's) and prints it. */
-    public static Evaluator.Result mirrorTta(ComputationGraph graph, ImageSet.View test, ImageBatches.Options options) {
-        Evaluator.Result tta = Evaluator.evaluate(graph, new ImageBatches(test, options.forEvaluation()),
+    /** The test images and their mirror images, evaluated in one pass (see {@link Evaluator.TwoViews}). */
+    public static Evaluator.TwoViews mirrored(ComputationGraph graph, ImageSet.View test, ImageBatches.Options options) {
+        return Evaluator.evaluate(graph, new ImageBatches(test, options.forEvaluation()),
                 ImageBatches.mirrored(test, options), FashionMnist.CLASSES);
+    }
+
+    /** Prints the test-time mirroring line and returns its result. */
+    public static Evaluator.Result printMirrored(Evaluator.TwoViews views) {
+        Evaluator.Result tta = views.mean();
         System.out.printf(Locale.ROOT, "With test-time augmentation (each image's prediction averaged with its "
                 + "mirror image's): accuracy %.4f, loss %.4f%n", tta.accuracy(), tta.loss());
         return tta;

@@ -30,44 +30,69 @@ public final class Evaluator {
         }
     }
 
+    /** Two views' results from one pass: the first view alone, and the mean of the two views' probabilities. */
+    public record TwoViews(Result first, Result mean) {}
+
     /**
      * Evaluates over the whole iterator (from its start) and leaves it reset. The loss is per example, or per time
      * step for sequence outputs (nats per character for a language model).
      */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
-        return evaluate(graph, data, null, classes);
+        boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
+        Tally tally = new Tally(classes);
+        data.reset();
+        while (data.hasNext()) {
+            DataSet ds = data.next();
+            tally.add(graph, ds, graph.outputSingle(false, ds.getFeatures()), softmaxCrossEntropy);
+        }
+        data.reset();
+        return tally.result();
     }
 
     /**
-     * Test-time augmentation when {@code second} is not null: the prediction for each example is the mean of the
-     * softmax outputs for its two views, {@code data}'s and {@code second}'s (same examples, same order, for
-     * example each image and its mirror). The loss is the cross-entropy of that mean.
+     * Test-time augmentation, in one pass: {@code data} and {@code second} hold the same examples in the same order
+     * as two views (for example each image and its mirror). Returns the first view's result and that of the mean of
+     * both views' softmax outputs, whose loss is the cross-entropy of that mean.
      */
-    public static Result evaluate(ComputationGraph graph, DataSetIterator data, DataSetIterator second, int classes) {
-        data.reset();
-        boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
-        if (second != null) {
-            if (!softmaxCrossEntropy) {
-                throw new IllegalArgumentException("test-time augmentation needs a softmax classifier");
-            }
-            second.reset();
+    public static TwoViews evaluate(ComputationGraph graph, DataSetIterator data, DataSetIterator second,
+                                    int classes) {
+        if (!isSoftmaxCrossEntropy(graph)) {
+            throw new IllegalArgumentException("test-time augmentation needs a softmax classifier");
         }
-        double lossSum = 0;
-        double lossCount = 0; // examples, or labelled time steps for sequence outputs
-        long examples = 0;
-        Confusion confusion = null;
+        Tally first = new Tally(classes);
+        Tally mean = new Tally(classes);
+        data.reset();
+        second.reset();
         while (data.hasNext()) {
             DataSet ds = data.next();
+            DataSet other = second.next();
+            if (other.numExamples() != ds.numExamples() || !other.getLabels().equals(ds.getLabels())) {
+                throw new IllegalArgumentException("the second view must hold the same examples in the same order");
+            }
+            INDArray out = graph.outputSingle(false, ds.getFeatures());
+            first.add(graph, ds, out, true);
+            mean.add(graph, ds, out.add(graph.outputSingle(false, other.getFeatures())).muli(0.5), true);
+        }
+        data.reset();
+        second.reset();
+        return new TwoViews(first.result(), mean.result());
+    }
+
+    /** Running loss and confusion matrix over batches. */
+    private static final class Tally {
+        private final int classes;
+        private double lossSum;
+        private double lossCount; // examples, or labelled time steps for sequence outputs
+        private long examples;
+        private Confusion confusion;
+
+        Tally(int classes) {
+            this.classes = classes;
+        }
+
+        void add(ComputationGraph graph, DataSet ds, INDArray out, boolean softmaxCrossEntropy) {
             int n = ds.numExamples();
             INDArray labels = ds.getLabels();
-            INDArray out = graph.outputSingle(false, ds.getFeatures());
-            if (second != null) {
-                DataSet other = second.next();
-                if (other.numExamples() != n || !other.getLabels().equals(labels)) {
-                    throw new IllegalArgumentException("the second view must hold the same examples in the same order");
-                }
-                out = out.add(graph.outputSingle(false, other.getFeatures())).muli(0.5);
-            }
             boolean classifier = labels.rank() == 2 && classes > 0;
             long steps = labels.rank() == 3 ? n * labels.size(2) : n;
             if (softmaxCrossEntropy && ds.getLabelsMaskArray() == null) {
@@ -89,11 +114,10 @@ public final class Evaluator {
                 }
             }
         }
-        data.reset();
-        if (second != null) {
-            second.reset();
+
+        Result result() {
+            return new Result(lossCount == 0 ? Double.NaN : lossSum / lossCount, confusion, examples);
         }
-        return new Result(lossCount == 0 ? Double.NaN : lossSum / lossCount, confusion, examples);
     }
 
     static boolean isSoftmaxCrossEntropy(ComputationGraph graph) {

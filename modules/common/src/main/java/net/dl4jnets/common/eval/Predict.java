@@ -84,13 +84,16 @@ public final class Predict implements NetsCommand {
         SavedClassifier classifier = load(model);
         if (images.isEmpty()) {
             FashionMnist data = FashionMnistLocator.standard(common.dataDir).load();
-            ImageBatches test = new ImageBatches(data.test().all(), classifier.options(256));
-            Evaluator.Result r = Evaluator.evaluate(classifier.graph(), test, FashionMnist.CLASSES);
+            ImageSet.View test = data.test().all();
+            Evaluator.TwoViews views = classifier.learnedFlips()
+                    ? EvalReport.mirrored(classifier.graph(), test, classifier.options(256)) : null;
+            Evaluator.Result r = views != null ? views.first() : Evaluator.evaluate(classifier.graph(),
+                    new ImageBatches(test, classifier.options(256)), FashionMnist.CLASSES);
             System.out.printf(Locale.ROOT, "%s on the test set (%,d images): accuracy %.4f, loss %.4f%n",
                     classifier.name(), r.examples(), r.accuracy(), r.loss());
             System.out.print(r.confusion().table(FashionMnist.LABELS));
-            if (classifier.learnedFlips()) {
-                EvalReport.mirrorTta(classifier.graph(), data.test().all(), classifier.options(256));
+            if (views != null) {
+                EvalReport.printMirrored(views);
             }
             return 0;
         }

@@ -45,12 +45,7 @@ class ConfusionTest {
     void evaluatorBuildsTheSameMatrixFromAGraph() {
         Backend.start(1, Backend.Workload.DENSE);
         // An identity "classifier": softmax of 10x the input picks the input's largest entry.
-        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(3)
-                        .activation(Activation.SOFTMAX).hasBias(false).build(), "in")
-                .setOutputs("out").build());
-        g.init();
-        g.setParam("out_W", Nd4j.eye(3).muli(10));
+        ComputationGraph g = softmaxOfInput(3, 10);
         float[][] x = {{1, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, 1}};
         float[][] y = {{1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 1, 0}, {0, 0, 1}};
         var it = new ListDataSetIterator<>(new DataSet(Nd4j.create(x), Nd4j.create(y)).asList(), 4);
@@ -65,12 +60,7 @@ class ConfusionTest {
     @Test
     void testTimeAugmentationAveragesTheTwoViewsProbabilities() {
         Backend.start(1, Backend.Workload.DENSE);
-        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(2).nOut(2)
-                        .activation(Activation.SOFTMAX).hasBias(false).build(), "in")
-                .setOutputs("out").build());
-        g.init();
-        g.setParam("out_W", Nd4j.eye(2)); // softmax of the input itself
+        ComputationGraph g = softmaxOfInput(2, 1);
         // Both examples are class 0. Example 1: view A is sure and right, view B unsure and wrong; example 2: the
         // reverse. Each view alone gets one of two right; their mean gets both.
         float[][] a = {{4, 0}, {0, 0.5f}};
@@ -80,7 +70,10 @@ class ConfusionTest {
         var viewB = new ListDataSetIterator<>(new DataSet(Nd4j.create(b), Nd4j.create(y)).asList(), 2);
         assertEquals(0.5, Evaluator.evaluate(g, viewA, 2).accuracy(), 1e-12);
         assertEquals(0.5, Evaluator.evaluate(g, viewB, 2).accuracy(), 1e-12);
-        Evaluator.Result both = Evaluator.evaluate(g, viewA, viewB, 2);
+        Evaluator.TwoViews views = Evaluator.evaluate(g, viewA, viewB, 2);
+        assertEquals(0.5, views.first().accuracy(), 1e-12);
+        assertEquals(Evaluator.evaluate(g, viewA, 2).loss(), views.first().loss(), 1e-9);
+        Evaluator.Result both = views.mean();
         assertEquals(1.0, both.accuracy(), 1e-12);
         double sure = 1 / (1 + Math.exp(-4));    // p(class 0) of {4, 0}
         double unsure = 1 / (1 + Math.exp(0.5)); // p(class 0) of {0, 0.5}
@@ -89,5 +82,16 @@ class ConfusionTest {
         float[][] otherLabels = {{0, 1}, {1, 0}};
         var mismatched = new ListDataSetIterator<>(new DataSet(Nd4j.create(b), Nd4j.create(otherLabels)).asList(), 2);
         assertThrows(IllegalArgumentException.class, () -> Evaluator.evaluate(g, viewA, mismatched, 2));
+    }
+
+    /** A classifier whose probabilities are the softmax of {@code scale} times its input. */
+    private static ComputationGraph softmaxOfInput(int classes, double scale) {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(classes).nOut(classes)
+                        .activation(Activation.SOFTMAX).hasBias(false).build(), "in")
+                .setOutputs("out").build());
+        g.init();
+        g.setParam("out_W", Nd4j.eye(classes).muli(scale));
+        return g;
     }
 }
