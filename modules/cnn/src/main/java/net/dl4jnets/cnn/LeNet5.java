@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import net.dl4jnets.common.train.TrainingConfig;
 
 /**
  * LeNet-5 (LeCun et al., 1998), the historical baseline, kept to its shape: 6 and 16 filters of 5x5, each followed
@@ -18,8 +19,8 @@ import org.nd4j.linalg.activations.Activation;
 public final class LeNet5 {
     private LeNet5() {}
 
-    public static ComputationGraphConfiguration graph(FashionCnn.Config c, InputType input) {
-        return FashionCnn.start(c, input)
+    public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
+        return FashionCnn.start(t, input)
                 .addLayer("c1", new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.TANH).weightInit(WeightInit.XAVIER).build(), "image")
                 .addLayer("s2", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "c1")

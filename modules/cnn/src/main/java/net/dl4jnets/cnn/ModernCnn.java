@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
+import net.dl4jnets.common.train.TrainingConfig;
 
 /**
  * A modern small CNN: two stages of 3x3 convolution, batch normalization and ReLU. Each stage halves the image with
@@ -19,8 +20,8 @@ import org.nd4j.linalg.activations.Activation;
 public final class ModernCnn {
     private ModernCnn() {}
 
-    public static ComputationGraphConfiguration graph(FashionCnn.Config c, InputType input) {
-        var g = FashionCnn.start(c, input);
+    public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
+        var g = FashionCnn.start(t, input);
         String previous = "image";
         int channels = c.width();
         for (int stage = 1; stage <= 2; stage++, channels *= 2) {

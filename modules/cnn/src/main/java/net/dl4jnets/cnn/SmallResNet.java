@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
+import net.dl4jnets.common.train.TrainingConfig;
 
 /**
  * A small residual network (He et al., 2015). Each block computes x + F(x): the addition is an
@@ -26,8 +27,8 @@ import org.nd4j.linalg.activations.Activation;
 public final class SmallResNet {
     private SmallResNet() {}
 
-    public static ComputationGraphConfiguration graph(FashionCnn.Config c, InputType input) {
-        var g = FashionCnn.start(c, input);
+    public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
+        var g = FashionCnn.start(t, input);
         String x = ModernCnn.convBnRelu(g, "stem", "image", c.width(), 2, true);
         x = residual(g, "block1", x, c.width(), 1);
         x = residual(g, "block2", x, 2 * c.width(), 2);

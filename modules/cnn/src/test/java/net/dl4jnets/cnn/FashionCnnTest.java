@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import javax.imageio.ImageIO;
 
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,36 +23,41 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
-import net.dl4jnets.common.report.Json;
+import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TrainingConfig;
 
 class FashionCnnTest {
+    static final TrainingConfig SEED_1 = TrainingConfig.DEFAULTS.withSeed(1);
+
     static FashionCnn.Config small(FashionCnn.Arch arch) {
-        return new FashionCnn.Config(arch, 4, 1, 0.3, true, 2, 1, 1e-3);
+        return new FashionCnn.Config(arch, 4, 1, 0.3, new Augmentation(true, 2));
     }
 
     @ParameterizedTest
     @EnumSource(FashionCnn.Arch.class)
     void eachArchitectureGivesTenProbabilitiesForEachLayoutItAccepts(FashionCnn.Arch arch) {
         for (Layout layout : new Layout[] {Layout.CONV, Layout.DENSE}) {
-            ComputationGraph g = new ComputationGraph(FashionCnn.graph(small(arch), layout));
+            ComputationGraph g = new ComputationGraph(FashionCnn.graph(small(arch), SEED_1, layout));
             g.init();
             INDArray in = layout == Layout.CONV ? Nd4j.rand(3, 1, 28, 28) : Nd4j.rand(3, 784);
             INDArray out = g.outputSingle(in);
             assertArrayEquals(new long[] {3, 10}, out.shape(), arch + " " + layout);
             assertEquals(3.0, out.sumNumber().doubleValue(), 1e-4, "rows are probability distributions");
         }
-        assertThrows(IllegalArgumentException.class, () -> FashionCnn.graph(small(arch), Layout.SEQUENCE));
+        assertThrows(IllegalArgumentException.class, () -> FashionCnn.graph(small(arch), SEED_1, Layout.SEQUENCE));
     }
 
     @ParameterizedTest
     @EnumSource(value = FashionCnn.Arch.class, names = {"MODERN", "RESNET"})
     void backpropMatchesFiniteDifferencesOnTinyConvAndResidualGraphs(FashionCnn.Arch arch) {
         // The architecture's own builder on 8x8 images: GradientCheckUtil checks every parameter, so keep them few.
-        var conf = arch.graph(new FashionCnn.Config(arch, 2, 1, 0, false, 0, 1, 1e-3),
-                org.deeplearning4j.nn.conf.inputs.InputType.convolutional(16, 16, 1));
+        var conf = arch.graph(new FashionCnn.Config(arch, 2, 1, 0, Augmentation.NONE), SEED_1,
+                InputType.convolutional(16, 16, 1));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 3, 1);
         labels.putScalar(1, 7, 1);
@@ -58,21 +66,20 @@ class FashionCnnTest {
 
     @Test
     void residualNetworkAddsItsShortcuts() {
-        var conf = FashionCnn.graph(small(FashionCnn.Arch.RESNET), Layout.CONV);
+        var conf = FashionCnn.graph(small(FashionCnn.Arch.RESNET), SEED_1, Layout.CONV);
         assertEquals(3, conf.getVertices().keySet().stream().filter(n -> n.endsWith("_add")).count());
         assertEquals(2, conf.getVertexInputs().get("block2_add").size());
     }
 
     @Test
     void modernCnnLearnsFromAFiveThousandImageSubsetInOneEpoch(@TempDir Path out) throws Exception {
-        FashionCnn cnn = new FashionCnn();
+        FashionCnn.Command cnn = new FashionCnn.Command();
         Cli.commandLine(cnn).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500",
                 "--out", out.toString());
-        FashionTraining.Outcome o = cnn.train();
+        FashionTraining.Outcome o = cnn.run(new StopSignal());
         assertTrue(o.testAccuracy() > 0.70, "test accuracy " + o.testAccuracy());
         // It trained with flips, so the report adds test-time mirroring.
-        var mirrored = (java.util.Map<?, ?>) Json.read(o.run().dir().resolve("eval.json"), java.util.Map.class)
-                .get("mirror_tta");
+        var mirrored = (Map<?, ?>) Json.read(o.run().dir().resolve("eval.json"), Map.class).get("mirror_tta");
         assertTrue(((Number) mirrored.get("accuracy")).doubleValue() > 0.70, "mirrored: " + mirrored);
         for (String png : new String[] {"filters.png", "loss.png", "confusion.png"}) {
             assertValidPng(o.run().dir().resolve(png));
@@ -88,15 +95,15 @@ class FashionCnnTest {
         try {
             BufferedImage img = ImageIO.read(png.toFile());
             assertTrue(img != null && img.getWidth() > 300 && img.getHeight() > 200, png + " is a readable picture");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(png + ": " + e);
         }
     }
 
     @Test
     void rejectsBadOptions() {
-        assertEquals(2, Cli.run(new FashionCnn(), "--arch", "vgg"));
-        assertEquals(2, Cli.run(new FashionCnn(), "--width", "0"));
-        assertEquals(2, Cli.run(new FashionCnn(), "--shift", "20"));
+        assertEquals(2, Cli.run(new FashionCnn.Command(), "--arch", "vgg"));
+        assertEquals(2, Cli.run(new FashionCnn.Command(), "--width", "0"));
+        assertEquals(2, Cli.run(new FashionCnn.Command(), "--shift", "20"));
     }
 }

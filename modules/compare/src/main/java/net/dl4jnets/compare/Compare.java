@@ -5,25 +5,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.memory.MemoryUseMode;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.DataPaths;
 import net.dl4jnets.common.data.FashionMnistLocator;
-import net.dl4jnets.common.report.Json;
 import net.dl4jnets.common.train.Architecture;
-import net.dl4jnets.common.train.FashionModel;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.RunFolder;
-import net.dl4jnets.common.train.Trainer;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -168,25 +167,22 @@ public final class Compare implements NetsCommand {
         return new Report(folder.dir(), rows);
     }
 
+    /** The architecture's own training settings with the comparison's budget, seed, split and folders. */
+    TrainingConfig settings(Architecture a, Budget budget, Path runs) {
+        return a.training().withEpochs(budget.epochs()).withSeed(seed)
+                .withData(budget.limit(), budget.valSize(), common.dataDir)
+                .withLimits(maxBatches, budget.minutes()).withThreads(common.threads).withOut(runs);
+    }
+
     /** Trains one architecture with its own command's defaults and the shared budget; never throws. */
     ArchResult run(Architecture a, Budget budget, Path runs) {
-        FashionModel model;
         FashionTraining.Outcome o = null;
         try (PeakMemory memory = new PeakMemory()) {
-            model = a.model().get();
-            List<String> args = new ArrayList<>(a.args());
-            args.addAll(List.of("--epochs", String.valueOf(budget.epochs()), "--limit", String.valueOf(budget.limit()),
-                    "--val-size", String.valueOf(budget.valSize()), "--seed", String.valueOf(seed),
-                    "--max-batches", String.valueOf(maxBatches), "--max-minutes", String.valueOf(budget.minutes()),
-                    "--threads", String.valueOf(common.threads), "--out", runs.toString()));
-            if (common.dataDir != null) {
-                args.addAll(List.of("--data-dir", common.dataDir.toString()));
-            }
-            Cli.commandLine(model).parseArgs(args.toArray(String[]::new));
-            FashionTraining.Spec spec = model.spec();
-            double networkMb = networkMemoryMb(spec, model.trainOptions().batchSize);
-            o = FashionTraining.run(spec, model.trainOptions());
-            if (o.training().outcome() == Trainer.Outcome.INTERRUPTED) {
+            TrainingConfig t = settings(a, budget, runs);
+            FashionTraining.Spec spec = a.spec().apply(t);
+            double networkMb = networkMemoryMb(spec, t.batchSize());
+            o = FashionTraining.run(spec, t, new StopSignal());
+            if (o.interrupted()) {
                 throw new IllegalStateException("interrupted");
             }
             double perImage = Throughput.imagesPerSecond(o.best(), o.testView(), o.evalOptions(), 1, 1.0);
@@ -197,8 +193,7 @@ public final class Compare implements NetsCommand {
             return new ArchResult(a.id(), a.summary(), ArchResult.OK, null, o.testAccuracy(),
                     o.training().best().valAccuracy(), o.best().numParams(), seconds,
                     epochsTrained(o), o.training().bestEpoch(), perImage, batched, networkMb, peaks.heapMb(), peaks.residentMb(),
-                    net.dl4jnets.common.backend.Backend.info().threads(), history, o.test().confusion().counts(),
-                    o.run().dir().toString());
+                    Backend.info().threads(), history, o.test().confusion().counts(), o.run().dir().toString());
         } catch (Throwable t) { // an OutOfMemoryError in one architecture must not end the comparison
             if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
                 throw (VirtualMachineError) t;
@@ -220,13 +215,11 @@ public final class Compare implements NetsCommand {
 
     /** Whole epochs plus the part of the last one a time budget cut short, from the examples each epoch saw. */
     static double epochsTrained(FashionTraining.Outcome o) {
-        var history = o.training().history();
-        Map<?, ?> config = Json.read(o.run().file("config.json"), Map.class);
-        double trainImages = ((Number) ((Map<?, ?>) config.get("training")).get("train_images")).doubleValue();
-        int maxBatches = ((Number) ((Map<?, ?>) config.get("training")).get("max_batches")).intValue();
-        int batchSize = ((Number) ((Map<?, ?>) config.get("training")).get("batch_size")).intValue();
-        double perEpoch = maxBatches > 0 ? Math.min(trainImages, (double) maxBatches * batchSize) : trainImages;
-        return history.stream().mapToDouble(h -> Math.min(1, h.seconds() * h.examplesPerSecond() / perEpoch)).sum();
+        TrainingConfig t = o.config().training();
+        double trainImages = o.config().data().trainExamples();
+        double perEpoch = t.maxBatches() > 0 ? Math.min(trainImages, (double) t.maxBatches() * t.batchSize()) : trainImages;
+        return o.training().history().stream()
+                .mapToDouble(h -> Math.min(1, h.seconds() * h.examplesPerSecond() / perEpoch)).sum();
     }
 
     @Override

@@ -12,9 +12,10 @@ import java.util.Map;
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.report.Charts;
-import net.dl4jnets.common.report.Json;
+import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.train.EpochRecord;
+import net.dl4jnets.common.io.AtomicFiles;
 
 /** The comparison's outputs: the table (markdown, CSV, JSON), the charts, and report.md that ties them together. */
 final class CompareReport {
@@ -42,14 +43,14 @@ final class CompareReport {
                         FashionMnist.LABELS);
             }
         }
-        Checkpoints.saveText(csv(rows), dir.resolve("results.csv"));
+        AtomicFiles.writeText(csv(rows), dir.resolve("results.csv"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("created", OffsetDateTime.now().toString());
         json.put("budget", budget);
         json.put("backend", Backend.info().line());
         json.put("results", rows.stream().map(CompareReport::json).toList());
         Json.write(json, dir.resolve("results.json"));
-        Checkpoints.saveText(markdown(budget, rows, pictures), dir.resolve("report.md"));
+        AtomicFiles.writeText(markdown(budget, rows, pictures), dir.resolve("report.md"));
     }
 
     /** Validation accuracy per arch, against cumulative epochs or cumulative training seconds. */

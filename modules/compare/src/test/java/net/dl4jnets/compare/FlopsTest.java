@@ -8,7 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.train.TrainingConfig;
 import net.dl4jnets.rnn.RowSequenceClassifier;
 
 class FlopsTest {
@@ -17,7 +19,7 @@ class FlopsTest {
         // 784-256-128-10: a multiply-add per weight, 2 FLOPs each
         long forward = 2L * (784 * 256 + 256 * 128 + 128 * 10);
         assertEquals(469_504, forward);
-        var conf = SpeedBench.graph(SpeedBench.Model.MLP, 1);
+        var conf = SpeedBench.find("mlp").graph(1);
         assertEquals(forward, Flops.forwardPerExample(conf, Layout.DENSE.inputType()));
         assertEquals(3 * forward, Flops.trainingPerExample(conf, Layout.DENSE.inputType()));
     }
@@ -28,20 +30,20 @@ class FlopsTest {
         long conv2 = 2L * 5 * 5 * 32 * 64 * 8 * 8; // 12 → 8 after the first 2x2 pooling
         long dense = 2L * 4 * 4 * 64 * 256 + 2L * 256 * 10;
         assertEquals(conv1 + conv2 + dense,
-                Flops.forwardPerExample(SpeedBench.graph(SpeedBench.Model.CNN2, 1), Layout.CONV.inputType()));
+                Flops.forwardPerExample(SpeedBench.find("cnn2").graph(1), Layout.CONV.inputType()));
         // batchnorm adds no matrix products
         assertEquals(conv1 + conv2 + dense,
-                Flops.forwardPerExample(SpeedBench.graph(SpeedBench.Model.CNN2_BN, 1), Layout.CONV.inputType()));
+                Flops.forwardPerExample(SpeedBench.find("cnn2-bn").graph(1), Layout.CONV.inputType()));
     }
 
     @Test
     void recurrentCellsCountEveryStepAndBothDirections() {
         long lstm = 2L * 4 * (28 + 128) * 128 * 28;
         long out = 2L * 128 * 10;
-        assertEquals(lstm + out, Flops.forwardPerExample(SpeedBench.graph(SpeedBench.Model.LSTM, 1),
+        assertEquals(lstm + out, Flops.forwardPerExample(SpeedBench.find("lstm").graph(1),
                 Layout.SEQUENCE.inputType()));
         var bi = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.BILSTM, 16, 0,
-                net.dl4jnets.common.data.Augmentation.NONE, 1, 1e-3));
+                Augmentation.NONE), TrainingConfig.DEFAULTS);
         assertEquals(2 * 2L * 4 * (28 + 16) * 16 * 28 + 2L * 32 * 10,
                 Flops.forwardPerExample(bi, Layout.SEQUENCE.inputType()));
     }

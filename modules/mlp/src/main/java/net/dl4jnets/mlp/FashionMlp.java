@@ -1,7 +1,7 @@
 package net.dl4jnets.mlp;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,35 +16,25 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.ModelDefaults;
-import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.TrainOptions;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
-import net.dl4jnets.common.train.FashionModel;
+import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.TrainingConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * Week 2: a multi-layer perceptron on Fashion-MNIST. Each image is flattened to 784 numbers, so the network cannot
  * know which pixels are neighbours; that is what week 3's convolutions add.
  */
-@Command(name = "mlp", mixinStandardHelpOptions = true, defaultValueProvider = FashionMlp.Defaults.class,
-        description = "Train a multi-layer perceptron on Fashion-MNIST.")
-public final class FashionMlp implements NetsCommand, FashionModel {
-    /** The MLP as an architecture for {@code compare}. */
-    public static final class Architectures implements ArchitectureProvider {
-        @Override
-        public List<Architecture> architectures() {
-            return List.of(new Architecture("mlp", 2, "784-512-256-10 perceptron with dropout", FashionMlp::new,
-                    List.of()));
-        }
-    }
+public final class FashionMlp {
+    private FashionMlp() {}
 
     /**
      * @param hidden    sizes of the hidden ReLU layers
@@ -52,46 +42,51 @@ public final class FashionMlp implements NetsCommand, FashionModel {
      * @param l2        L2 weight decay (0 = off)
      * @param batchNorm batch normalization after each hidden layer
      */
-    public record Config(List<Integer> hidden, double dropout, double l2, boolean batchNorm, int epochs,
-                         int batchSize, double lr) {
-        public static final Config DEFAULT = new Config(List.of(512, 256), 0.2, 1e-5, false, 20, 128, 1e-3);
-    }
+    public record Config(List<Integer> hidden, double dropout, double l2, boolean batchNorm) {
+        public static final Config DEFAULT = new Config(List.of(512, 256), 0.2, 1e-5, false);
+        public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(20).withBatchSize(128)
+                .withLr(1e-3).withLrSchedule(LrSchedule.COSINE);
 
-    /** Feeds {@link Config#DEFAULT} to the shared options and to --help. */
-    public static final class Defaults extends ModelDefaults {
-        @Override
-        protected Map<String, Object> defaults() {
-            Config d = Config.DEFAULT;
-            return Map.of("--epochs", d.epochs(), "--batch-size", d.batchSize(), "--lr", d.lr(), "--lr-schedule", "cosine",
-                    "--hidden", String.join(",", d.hidden().stream().map(String::valueOf).toList()),
-                    "--dropout", d.dropout(), "--l2", d.l2());
+        public Config {
+            hidden = List.copyOf(hidden);
+            if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h <= 0)) {
+                throw new UserError("--hidden must list positive layer sizes, got " + hidden + ".");
+            }
+            if (dropout < 0 || dropout >= 1) {
+                throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
+            }
+            if (l2 < 0) {
+                throw new UserError("--l2 must be 0 or positive, got " + l2 + ".");
+            }
         }
     }
 
-    @Mixin
-    TrainOptions train = new TrainOptions();
+    /** The MLP for {@code compare}, and the benchmark's 784-256-128-10 without dropout. */
+    public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return List.of(new Architecture("mlp", 2, "784-512-256-10 perceptron with dropout", Config.TRAINING,
+                    t -> spec(Config.DEFAULT, t)));
+        }
 
-    @Option(names = "--hidden", split = ",", paramLabel = "N,N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-    List<Integer> hidden;
+        @Override
+        public List<Benchmark> benchmarks() {
+            Config c = new Config(List.of(256, 128), 0, 0, false);
+            return List.of(new Benchmark("mlp", "784-256-128-10 perceptron", Backend.Workload.DENSE, 128,
+                    Layout.DENSE, null, (seed, input) -> graph(c, TrainingConfig.DEFAULTS.withSeed(seed), input)));
+        }
+    }
 
-    @Option(names = "--dropout", paramLabel = "P", description = "Dropout probability on hidden units (default: ${DEFAULT-VALUE}).")
-    double dropout;
-
-    @Option(names = "--l2", paramLabel = "W", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-    double l2;
-
-    @Option(names = "--batch-norm", description = "Batch normalization after each hidden layer.")
-    boolean batchNorm;
-
-    public static ComputationGraphConfiguration graph(Config c, long seed) {
-        return graph(c, seed, Layout.DENSE.inputType());
+    /** The network; the training settings give its seed and learning rate. */
+    public static ComputationGraphConfiguration graph(Config c, TrainingConfig t) {
+        return graph(c, t, Layout.DENSE.inputType());
     }
 
     /** The same network for another input size (gradient checks use a small one). */
-    static ComputationGraphConfiguration graph(Config c, long seed, InputType input) {
+    static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var builder = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .updater(new Adam(c.lr()))
+                .seed(t.seed())
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.RELU)
                 .l2(c.l2())
                 .graphBuilder()
@@ -119,37 +114,38 @@ public final class FashionMlp implements NetsCommand, FashionModel {
                 .build();
     }
 
-    Config config() {
-        if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h <= 0)) {
-            throw new UserError("--hidden must list positive layer sizes, got " + hidden + ".");
+    /** What the shared run trains. */
+    public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
+        return new FashionTraining.Spec("mlp", "mlp", Layout.DENSE, Backend.Workload.DENSE, c,
+                graph(c, t), true, Augmentation.NONE);
+    }
+
+    @CommandLine.Command(name = "mlp", mixinStandardHelpOptions = true,
+            description = "Train a multi-layer perceptron on Fashion-MNIST.")
+    public static final class Command extends FashionCommand {
+        @Option(names = "--hidden", split = ",", paramLabel = "N,N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+        List<Integer> hidden = new ArrayList<>(Config.DEFAULT.hidden());
+
+        @Option(names = "--dropout", paramLabel = "P", description = "Dropout probability on hidden units (default: ${DEFAULT-VALUE}).")
+        double dropout = Config.DEFAULT.dropout();
+
+        @Option(names = "--l2", paramLabel = "W", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+        double l2 = Config.DEFAULT.l2();
+
+        @Option(names = "--batch-norm", description = "Batch normalization after each hidden layer.")
+        boolean batchNorm = Config.DEFAULT.batchNorm();
+
+        public Command() {
+            super(Config.TRAINING);
         }
-        if (dropout < 0 || dropout >= 1) {
-            throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
+
+        @Override
+        protected FashionTraining.Spec spec(TrainingConfig t) {
+            return FashionMlp.spec(new Config(hidden, dropout, l2, batchNorm), t);
         }
-        if (l2 < 0) {
-            throw new UserError("--l2 must be 0 or positive, got " + l2 + ".");
+
+        public static void main(String[] args) {
+            Cli.main(new Command(), args);
         }
-        return new Config(List.copyOf(hidden), dropout, l2, batchNorm, train.epochs, train.batchSize, train.lr);
-    }
-
-    @Override
-    public FashionTraining.Spec spec() {
-        Config c = config();
-        return new FashionTraining.Spec("mlp", Layout.DENSE, Backend.Workload.DENSE, c, graph(c, train.seed), true,
-                Augmentation.NONE);
-    }
-
-    @Override
-    public TrainOptions trainOptions() {
-        return train;
-    }
-
-    @Override
-    public Integer call() {
-        return train().exitCode();
-    }
-
-    public static void main(String[] args) {
-        Cli.main(new FashionMlp(), args);
     }
 }

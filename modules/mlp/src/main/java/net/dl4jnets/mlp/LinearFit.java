@@ -20,7 +20,7 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.DemoOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -26,7 +26,7 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.DemoOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.ToyDatasets;
 import net.dl4jnets.common.data.ToyDatasets.Feature;
 import net.dl4jnets.common.data.ToyDatasets.Kind;
@@ -37,6 +37,7 @@ import net.dl4jnets.common.train.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import net.dl4jnets.common.io.AtomicFiles;
 
 /**
  * Week 2: TensorFlow Playground from the command line. Pick a 2-D dataset, the input features, the hidden layers,
@@ -288,7 +289,7 @@ public final class Playground implements NetsCommand {
                         parts[k].labels()[i], k == 0 ? "train" : "test"));
             }
         }
-        Checkpoints.saveText(sb.toString(), file);
+        AtomicFiles.writeText(sb.toString(), file);
     }
 
     @Override

@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.common.train.TrainingConfig;
 
 class FashionMlpGradientTest {
     @Test
     void backpropMatchesFiniteDifferencesOnASmallMlp() {
         // The Fashion-MNIST MLP's own builder, on 12 inputs instead of 784: GradientCheckUtil checks every parameter.
-        var conf = FashionMlp.graph(new FashionMlp.Config(List.of(6, 5), 0.2, 1e-5, true, 1, 4, 1e-3), 1,
+        var conf = FashionMlp.graph(new FashionMlp.Config(List.of(6, 5), 0.2, 1e-5, true), TrainingConfig.DEFAULTS.withSeed(1),
                 InputType.feedForward(12));
         var labels = Nd4j.zeros(4, 10);
         for (int i = 0; i < 4; i++) {

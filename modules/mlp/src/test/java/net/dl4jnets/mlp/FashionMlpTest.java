@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.train.FashionTraining;
+import net.dl4jnets.common.train.StopSignal;
 
 class FashionMlpTest {
     @TempDir
@@ -18,10 +19,10 @@ class FashionMlpTest {
 
     @Test
     void oneEpochOnFiveThousandImagesBeatsSeventyFivePercent() {
-        FashionMlp mlp = new FashionMlp();
+        FashionMlp.Command mlp = new FashionMlp.Command();
         Cli.commandLine(mlp).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "1000",
                 "--out", out.toString());
-        FashionTraining.Outcome o = mlp.train();
+        FashionTraining.Outcome o = mlp.run(new StopSignal());
         assertTrue(o.testAccuracy() > 0.75, "test accuracy " + o.testAccuracy());
         for (String f : new String[] {"config.json", "metrics.csv", "model.zip", "eval.json", "loss.png",
                 "accuracy.png", "confusion.png", "misclassified.png"}) {
@@ -31,7 +32,7 @@ class FashionMlpTest {
 
     @Test
     void rejectsImpossibleHiddenLayers() {
-        assertEquals(2, Cli.run(new FashionMlp(), "--hidden", "128,0", "--out", out.toString()));
-        assertEquals(2, Cli.run(new FashionMlp(), "--dropout", "1.5", "--out", out.toString()));
+        assertEquals(2, Cli.run(new FashionMlp.Command(), "--hidden", "128,0", "--out", out.toString()));
+        assertEquals(2, Cli.run(new FashionMlp.Command(), "--dropout", "1.5", "--out", out.toString()));
     }
 }

@@ -3,7 +3,6 @@ package net.dl4jnets.rnn;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -24,18 +23,18 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.AugmentOptions;
 import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.ModelDefaults;
-import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.TrainOptions;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.cli.FashionCommand;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
-import net.dl4jnets.common.train.FashionModel;
+import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
-import picocli.CommandLine.Command;
+import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.TrainingConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -44,17 +43,8 @@ import picocli.CommandLine.Option;
  * state from row to row, and classifies from what it holds after the last row. A plain RNN must squeeze 28 steps of
  * history through one tanh; an LSTM's gates decide what to keep, which is why it reads long sequences better.
  */
-@Command(name = "rnn", mixinStandardHelpOptions = true, defaultValueProvider = RowSequenceClassifier.Defaults.class,
-        description = "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.")
-public final class RowSequenceClassifier implements NetsCommand, FashionModel {
-    /** Every {@link Arch} as an architecture for {@code compare}. */
-    public static final class Architectures implements ArchitectureProvider {
-        @Override
-        public List<Architecture> architectures() {
-            return Arrays.stream(Arch.values()).map(a -> new Architecture("rnn-" + a.id(), 4, a.summary,
-                    RowSequenceClassifier::new, List.of("--arch", a.id()))).toList();
-        }
-    }
+public final class RowSequenceClassifier {
+    private RowSequenceClassifier() {}
 
     /** The recurrent cell. */
     public enum Arch {
@@ -71,6 +61,11 @@ public final class RowSequenceClassifier implements NetsCommand, FashionModel {
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        @Override
+        public String toString() {
+            return id();
+        }
     }
 
     /**
@@ -81,46 +76,52 @@ public final class RowSequenceClassifier implements NetsCommand, FashionModel {
      *                     default: on the LSTM it did not help (89.71% test with flips in 12 epochs, 89.80%
      *                     without in 15, BENCHMARKS.md)
      */
-    public record Config(Arch arch, int hidden, int head, Augmentation augmentation, long seed, double lr) {
-        public static final Config DEFAULT = new Config(Arch.LSTM, 128, 128, Augmentation.NONE, 42, 2e-3);
-    }
+    public record Config(Arch arch, int hidden, int head, Augmentation augmentation) {
+        public static final Config DEFAULT = new Config(Arch.LSTM, 128, 128, Augmentation.NONE);
+        // 13 epochs of about 130 s fill the 30 minutes the rnn issue allows on a 2-core machine (BENCHMARKS.md).
+        public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(13).withBatchSize(128)
+                .withLr(2e-3).withLrSchedule(LrSchedule.COSINE).withClipNorm(1.0);
 
-    public static final class Defaults extends ModelDefaults {
-        @Override
-        protected Map<String, Object> defaults() {
-            Config d = Config.DEFAULT;
-            // 13 epochs of about 130 s fill the 30 minutes the rnn issue allows on a 2-core machine (BENCHMARKS.md).
-            return Map.of("--epochs", 13, "--batch-size", 128, "--lr", d.lr(), "--lr-schedule", "cosine",
-                    "--clip-norm", 1.0, "--arch", d.arch().id(), "--hidden", d.hidden(), "--head", d.head(),
-                    "--flip", d.augmentation().flip(), "--shift", d.augmentation().maxShift());
+        public Config {
+            if (hidden < 1) {
+                throw new UserError("--hidden must be positive, got " + hidden + ".");
+            }
+            if (head < 0) {
+                throw new UserError("--head must be 0 (none) or positive, got " + head + ".");
+            }
+        }
+
+        public Config withArch(Arch a) {
+            return new Config(a, hidden, head, augmentation);
         }
     }
 
-    @Mixin
-    TrainOptions train = new TrainOptions();
+    /** Every {@link Arch} for {@code compare}; the LSTM without its head for the speed benchmark. */
+    public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return Arrays.stream(Arch.values()).map(a -> new Architecture("rnn-" + a.id(), 4, a.summary,
+                    Config.TRAINING, t -> spec(Config.DEFAULT.withArch(a), t))).toList();
+        }
 
-    @Option(names = "--arch", paramLabel = "ARCH", description = "simple, lstm or bilstm (default: ${DEFAULT-VALUE}).")
-    Arch arch;
+        @Override
+        public List<Benchmark> benchmarks() {
+            Config plain = new Config(Arch.LSTM, 128, 0, Augmentation.NONE); // no head, as the PyTorch peer
+            return List.of(new Benchmark("lstm", "128-unit LSTM over the 28 rows", Backend.Workload.RECURRENT, 128,
+                    Layout.SEQUENCE, null, (seed, input) -> graph(plain, TrainingConfig.DEFAULTS.withSeed(seed), input)));
+        }
+    }
 
-    @Option(names = "--hidden", paramLabel = "N", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(names = "--head", paramLabel = "N",
-            description = "Units of a ReLU layer before the classifier; 0 = none (default: ${DEFAULT-VALUE}).")
-    int head;
-
-    @Mixin
-    AugmentOptions augment = new AugmentOptions();
-
-    public static ComputationGraphConfiguration graph(Config c) {
-        return graph(c, Layout.SEQUENCE.inputType());
+    /** The network; the training settings give its seed and learning rate. */
+    public static ComputationGraphConfiguration graph(Config c, TrainingConfig t) {
+        return graph(c, t, Layout.SEQUENCE.inputType());
     }
 
     /** The graph for any [batch, features, steps] input (gradient checks use a small one). */
-    public static ComputationGraphConfiguration graph(Config c, InputType input) {
+    public static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var g = new NeuralNetConfiguration.Builder()
-                .seed(c.seed())
-                .updater(new Adam(c.lr()))
+                .seed(t.seed())
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("rows")
@@ -161,37 +162,39 @@ public final class RowSequenceClassifier implements NetsCommand, FashionModel {
                 .build();
     }
 
-    public static FashionTraining.Spec spec(Config c) {
-        return new FashionTraining.Spec("rnn-" + c.arch().id(), Layout.SEQUENCE, Backend.Workload.RECURRENT, c,
-                graph(c), true, c.augmentation());
+    public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
+        return new FashionTraining.Spec("rnn", "rnn-" + c.arch().id(), Layout.SEQUENCE, Backend.Workload.RECURRENT, c,
+                graph(c, t), true, c.augmentation());
     }
 
-    Config config() {
-        if (hidden < 1) {
-            throw new UserError("--hidden must be positive, got " + hidden + ".");
+    /** {@code nets rnn}. */
+    @CommandLine.Command(name = "rnn", mixinStandardHelpOptions = true,
+            description = "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.")
+    public static final class Command extends FashionCommand {
+        @Option(names = "--arch", paramLabel = "ARCH", description = "simple, lstm or bilstm (default: ${DEFAULT-VALUE}).")
+        Arch arch = Config.DEFAULT.arch();
+
+        @Option(names = "--hidden", paramLabel = "N", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
+        int hidden = Config.DEFAULT.hidden();
+
+        @Option(names = "--head", paramLabel = "N",
+                description = "Units of a ReLU layer before the classifier; 0 = none (default: ${DEFAULT-VALUE}).")
+        int head = Config.DEFAULT.head();
+
+        @Mixin
+        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
+
+        public Command() {
+            super(Config.TRAINING);
         }
-        if (head < 0) {
-            throw new UserError("--head must be 0 (none) or positive, got " + head + ".");
+
+        @Override
+        protected FashionTraining.Spec spec(TrainingConfig t) {
+            return RowSequenceClassifier.spec(new Config(arch, hidden, head, augment.augmentation()), t);
         }
-        return new Config(arch, hidden, head, augment.augmentation(), train.seed, train.lr);
-    }
 
-    @Override
-    public FashionTraining.Spec spec() {
-        return spec(config());
-    }
-
-    @Override
-    public TrainOptions trainOptions() {
-        return train;
-    }
-
-    @Override
-    public Integer call() {
-        return train().exitCode();
-    }
-
-    public static void main(String[] args) {
-        Cli.main(new RowSequenceClassifier(), args);
+        public static void main(String[] args) {
+            Cli.main(new Command(), args);
+        }
     }
 }

@@ -3,7 +3,6 @@ package net.dl4jnets.rnn;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,9 +13,9 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.TextCorpus;
-import net.dl4jnets.common.report.Json;
+import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,12 +58,11 @@ public final class TextGenerator implements NetsCommand {
     public static TextModel load(Path path) {
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Path zip = Files.isDirectory(path) ? path.resolve("model.zip") : path;
-        Path config = dir.resolve("config.json");
-        if (!Files.isRegularFile(config) || !Files.isRegularFile(zip)) {
+        if (!Files.isRegularFile(dir.resolve(RunConfig.FILE)) || !Files.isRegularFile(zip)) {
             throw new UserError("--model " + path + ": not a finished char-lstm run folder (needs model.zip and config.json).");
         }
-        Object kind = Json.read(config, Map.class).get("model");
-        if (!CharLstmGenerator.MODEL.equals(String.valueOf(kind))) {
+        String kind = RunConfig.read(dir).model();
+        if (!CharLstmGenerator.MODEL.equals(kind)) {
             throw new UserError("--model " + path + " is a " + kind + " model, not a text model; train one with char-lstm.");
         }
         TextCorpus.Vocabulary v = TextCorpus.Vocabulary.load(dir.resolve("vocabulary.json"));

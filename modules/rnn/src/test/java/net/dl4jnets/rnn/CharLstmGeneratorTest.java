@@ -10,14 +10,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.report.PngAssert;
+import net.dl4jnets.common.train.StopSignal;
 import picocli.CommandLine;
 
 class CharLstmGeneratorTest {
@@ -31,14 +34,14 @@ class CharLstmGeneratorTest {
     }
 
     CharLstmGenerator.Outcome train(Path corpus, String... extra) {
-        CharLstmGenerator g = new CharLstmGenerator();
+        CharLstmGenerator.Command g = new CharLstmGenerator.Command();
         String[] base = {"--corpus", corpus.toString(), "--out", dir.resolve("runs").toString(), "--hidden", "32",
                 "--layers", "1", "--seq-length", "60", "--tbptt", "30", "--batch-size", "16", "--lr", "0.02",
                 "--sample-length", "48"};
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+        String[] all = Stream.concat(Arrays.stream(base), Arrays.stream(extra))
                 .toArray(String[]::new);
         Cli.commandLine(g).parseArgs(all);
-        return g.train();
+        return g.train(new StopSignal());
     }
 
     @Test
@@ -85,7 +88,7 @@ class CharLstmGeneratorTest {
                 {binary.toString(), "looks binary"}, {latin1.toString(), "not valid UTF-8"},
                 {dir.resolve("missing.txt").toString(), "does not exist"}};
         for (String[] c : cases) {
-            Run r = cli(new CharLstmGenerator(), "--corpus", c[0], "--out", dir.toString());
+            Run r = cli(new CharLstmGenerator.Command(), "--corpus", c[0], "--out", dir.toString());
             assertEquals(2, r.code(), c[0]);
             assertTrue(r.err().contains(c[1]), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -100,7 +103,8 @@ class CharLstmGeneratorTest {
         assertTrue(prompt.err().contains("characters the model never saw: \"THECA\""), prompt.err());
 
         Path fake = Files.createDirectories(dir.resolve("mlp-run"));
-        Files.writeString(fake.resolve("config.json"), "{\"model\": \"mlp\", \"layout\": \"DENSE\"}");
+        Files.writeString(fake.resolve("config.json"), Files.readString(o.run().resolve("config.json"))
+                .replace("\"model\": \"char-lstm\"", "\"model\": \"mlp\""));
         Files.copy(o.run().resolve("model.zip"), fake.resolve("model.zip"));
         Run notText = cli(new TextGenerator(), "--model", fake.toString());
         assertEquals(2, notText.code());

@@ -19,13 +19,17 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TrainingConfig;
 
 class RowSequenceClassifierTest {
+    static final TrainingConfig SEED_1 = TrainingConfig.DEFAULTS.withSeed(1);
+
     @ParameterizedTest
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, 4, Augmentation.NONE, 1, 1e-3))); // with a read-out head
+                new RowSequenceClassifier.Config(arch, 8, 4, Augmentation.NONE), SEED_1)); // with a read-out head
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());
@@ -35,7 +39,7 @@ class RowSequenceClassifierTest {
     @ParameterizedTest
     @EnumSource(value = RowSequenceClassifier.Arch.class, names = {"SIMPLE", "LSTM"})
     void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch) {
-        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 0, Augmentation.NONE, 1, 1e-3),
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 0, Augmentation.NONE), SEED_1,
                 InputType.recurrent(4, 5));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 2, 1);
@@ -45,9 +49,9 @@ class RowSequenceClassifierTest {
 
     @Test
     void oneEpochOfTheLstmOnFiveThousandImagesBeatsSixtyPercent(@TempDir Path out) {
-        RowSequenceClassifier rnn = new RowSequenceClassifier();
+        RowSequenceClassifier.Command rnn = new RowSequenceClassifier.Command();
         Cli.commandLine(rnn).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500", "--out", out.toString());
-        FashionTraining.Outcome o = rnn.train();
+        FashionTraining.Outcome o = rnn.run(new StopSignal());
         assertTrue(o.testAccuracy() > 0.60, "test accuracy " + o.testAccuracy());
     }
 }

@@ -9,7 +9,7 @@ import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * Starts ND4J once, the fast way, and says how in one line.
@@ -95,6 +95,11 @@ public final class Backend {
 
     public static synchronized BackendInfo info() {
         return started != null ? started : start(0, Workload.DENSE);
+    }
+
+    /** The thread count a workload gets when none is asked for: its measured best, at most every core. */
+    public static int defaultThreads(Workload workload) {
+        return resolveDefault(workload);
     }
 
     private static int resolveDefault(Workload workload) {

@@ -1,20 +1,26 @@
 package net.dl4jnets.common.cli;
 
 import net.dl4jnets.common.data.Augmentation;
+import net.dl4jnets.common.io.UserError;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --flip/--no-flip} and {@code --shift}: the augmentation of training images, shared by every image model.
- * Each model's {@link ModelDefaults} gives its own defaults under these names.
+ * {@code --flip/--no-flip} and {@code --shift}: the augmentation of training images, shared by every image model,
+ * starting at the model's own defaults.
  */
 public final class AugmentOptions {
     @Option(names = "--flip", negatable = true, fallbackValue = "true",
             description = "Random horizontal flips of training images (default: ${DEFAULT-VALUE}).")
-    public boolean flip;
+    boolean flip;
 
     @Option(names = "--shift", paramLabel = "PX",
             description = "Random shift of training images by up to PX pixels; 0 = off (default: ${DEFAULT-VALUE}).")
-    public int shift;
+    int shift;
+
+    public AugmentOptions(Augmentation defaults) {
+        flip = defaults.flip();
+        shift = defaults.maxShift();
+    }
 
     public Augmentation augmentation() {
         if (shift < 0 || shift > 8) {

@@ -2,6 +2,9 @@ package net.dl4jnets.common.cli;
 
 import java.io.PrintWriter;
 
+import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.train.StopSignal;
+
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -59,6 +62,41 @@ public final class Cli {
         }
         throw ex;
     };
+
+    /** While open, a signal (Ctrl-C, SIGTERM) stops training; see {@link #stopOnSignal}. */
+    public interface SignalHook extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until closed: on SIGINT or SIGTERM, asks the run to stop after its batch, waits up to two minutes for its
+     * checkpoint, then ends the process with {@link #INTERRUPTED} whichever signal it was (the JVM would exit with
+     * 128 + the signal's number).
+     */
+    public static SignalHook stopOnSignal(StopSignal stop) {
+        Thread hook = new Thread(() -> {
+            stop.request();
+            try {
+                if (!stop.awaitStopped(120)) {
+                    System.err.println("Training did not stop within 120 s; the last epoch's checkpoint is kept.");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(INTERRUPTED);
+        }, "nets-stop-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting and the hook is running; it ends the process
+            }
+        };
+    }
 
     /** A UserError anywhere in the cause chain (ND4J and CompletableFuture like to wrap exceptions). */
     static UserError findUserError(Throwable t) {

@@ -2,6 +2,7 @@ package net.dl4jnets.common.cli;
 
 import java.nio.file.Path;
 
+import net.dl4jnets.common.io.UserError;
 import picocli.CommandLine.Option;
 
 /** Options every program that touches data or the backend takes. */
@@ -17,6 +18,15 @@ public class CommonOptions {
 
     @Option(names = "--verbose", description = "Show ND4J's and DL4J's own INFO logging.")
     public boolean verbose;
+
+    public CommonOptions() {
+        this(0, null);
+    }
+
+    CommonOptions(int threads, Path dataDir) {
+        this.threads = threads;
+        this.dataDir = dataDir;
+    }
 
     /** Turns on chatty logging if asked; must run before the first logger is made, so commands call it first. */
     public void applyLogging() {

@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 
-import net.dl4jnets.common.train.EpochIterator;
+import net.dl4jnets.common.data.EpochIterator;
 
 /**
  * Serves an encoded text as mini-batches for next-character prediction: features are one-hot characters
@@ -57,12 +57,7 @@ public final class CharBatches implements EpochIterator {
             starts[i] = offset + i * steps;
         }
         if (shuffle) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = starts[i];
-                starts[i] = starts[j];
-                starts[j] = t;
-            }
+            Shuffle.inPlace(starts, rng);
         }
         cursor = 0;
     }

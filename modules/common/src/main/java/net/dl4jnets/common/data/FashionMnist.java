@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * Fashion-MNIST, decoded once into 55 MB of bytes: 60,000 training and 10,000 test images of 28x28 pixels.
@@ -130,29 +130,15 @@ public final class FashionMnist {
         if (limit < 0) {
             throw new UserError("--limit must be 0 (no limit) or positive, got " + limit + ".");
         }
-        int[] order = permutation(n, new Random(seed));
+        int[] order = Shuffle.permutation(n, new Random(seed));
         int trainSize = limit > 0 ? Math.min(limit, n - valSize) : n - valSize;
         int[] val = java.util.Arrays.copyOfRange(order, 0, valSize);
         int[] tr = java.util.Arrays.copyOfRange(order, valSize, valSize + trainSize);
         // A limited run is a quick look: its test set shrinks too, but never below 1,000 images.
         int testSize = limit > 0 ? Math.min(test.size(), Math.max(1000, limit / 6)) : test.size();
-        int[] te = java.util.Arrays.copyOf(permutation(test.size(), new Random(seed + 1)), testSize);
+        int[] te = java.util.Arrays.copyOf(Shuffle.permutation(test.size(), new Random(seed + 1)), testSize);
         java.util.Arrays.sort(te);
         return new Split(train.view(tr), train.view(val), test.view(te));
-    }
-
-    static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** Train, validation and test views over the decoded bytes. */

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * Finds Fashion-MNIST, in this order: an explicit directory ({@code --data-dir}, else {@value #ENV_DIR}),

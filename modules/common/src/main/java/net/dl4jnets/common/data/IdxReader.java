@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * Reads IDX files (the MNIST format), gzipped or not, and rejects every malformed one with a message that names

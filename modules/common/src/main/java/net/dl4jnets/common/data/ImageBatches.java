@@ -6,7 +6,7 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import net.dl4jnets.common.train.EpochIterator;
+import net.dl4jnets.common.data.EpochIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -94,13 +94,7 @@ public final class ImageBatches implements EpochIterator {
         cursor = 0;
         System.arraycopy(view.indices(), 0, order, 0, order.length);
         if (options.shuffle()) {
-            Random rng = new Random(options.seed() * 1_000_003L + epoch);
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Shuffle.inPlace(order, new Random(options.seed() * 1_000_003L + epoch));
         }
         augmentRng = new Random(options.seed() * 7_919L + epoch);
     }

@@ -121,15 +121,13 @@ public final class ToyDatasets {
             xy[i] = new double[] {p[0] + noise * rng.nextGaussian(), p[1] + noise * rng.nextGaussian()};
             labels[i] = label;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            double[] t = xy[i];
-            xy[i] = xy[j];
-            xy[j] = t;
-            int l = labels[i];
-            labels[i] = labels[j];
-            labels[j] = l;
+        int[] order = Shuffle.permutation(n, rng);
+        double[][] shuffledXy = new double[n][];
+        int[] shuffledLabels = new int[n];
+        for (int i = 0; i < n; i++) {
+            shuffledXy[i] = xy[order[i]];
+            shuffledLabels[i] = labels[order[i]];
         }
-        return new Points(xy, labels);
+        return new Points(shuffledXy, shuffledLabels);
     }
 }

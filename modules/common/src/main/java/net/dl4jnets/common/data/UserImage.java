@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * Turns a user's photo or drawing (PNG, JPEG, GIF or BMP, any size) into a Fashion-MNIST-like image: 28x28

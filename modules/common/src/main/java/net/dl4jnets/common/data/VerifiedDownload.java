@@ -2,6 +2,7 @@ package net.dl4jnets.common.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,13 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * Downloads a file into a temporary sibling, checks it, and only then renames it into place, so a half-written or
@@ -46,43 +47,37 @@ public final class VerifiedDownload {
     }
 
     public static void fetch(URI source, Path target, Check check) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            HttpRequest request = HttpRequest.newBuilder(source).timeout(Duration.ofMinutes(10)).GET().build();
-            HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new UserError("download of " + source + " failed: HTTP " + response.statusCode() + ".");
-                }
-                long expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                long got = copyWithProgress(body, tmp, expected, target.getFileName().toString());
-                if (expected >= 0 && got != expected) {
-                    throw new UserError("download of " + source + " was cut short: " + got + " of " + expected + " bytes.");
-                }
-            }
-            try {
-                check.verify(tmp);
-            } catch (UserError e) {
-                throw new UserError("download of " + source + " is not the expected file (" + e.getMessage() + ").");
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UserError("download of " + source + " failed: " + e + ".", e);
+            AtomicFiles.write(target, tmp -> download(source, tmp, target, check));
+        } catch (UncheckedIOException e) {
+            throw new UserError("download of " + source + " failed: " + e.getCause() + ".", e);
+        }
+    }
+
+    /** Fetches source into tmp and verifies it; any failure is a UserError and leaves target untouched. */
+    private static void download(URI source, Path tmp, Path target, Check check) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(source).timeout(Duration.ofMinutes(10)).GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("download of " + source + " was interrupted.", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover .part file is never read as data
-                }
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new UserError("download of " + source + " failed: HTTP " + response.statusCode() + ".");
             }
+            long expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long got = copyWithProgress(body, tmp, expected, target.getFileName().toString());
+            if (expected >= 0 && got != expected) {
+                throw new UserError("download of " + source + " was cut short: " + got + " of " + expected + " bytes.");
+            }
+        }
+        try {
+            check.verify(tmp);
+        } catch (UserError e) {
+            throw new UserError("download of " + source + " is not the expected file (" + e.getMessage() + ").");
         }
     }
 

@@ -22,6 +22,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import net.dl4jnets.common.train.Checkpoints;
+import net.dl4jnets.common.io.AtomicFiles;
 
 /**
  * The one plotting helper: line charts (XChart) and the two pictures XChart does not draw well, a confusion matrix
@@ -255,7 +256,7 @@ public final class Charts {
     }
 
     private static void write(Path png, PngWriter writer) {
-        Checkpoints.atomicWrite(png, tmp -> {
+        AtomicFiles.write(png, tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }

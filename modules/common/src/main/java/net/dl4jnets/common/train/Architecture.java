@@ -4,21 +4,24 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * One Fashion-MNIST architecture that {@code compare} trains: the model command that builds it and the arguments
- * that select it (for example {@code cnn --arch resnet}). Modules publish theirs through an
- * {@link ArchitectureProvider}; nothing else lists them.
+ * One Fashion-MNIST architecture that {@code compare} trains: its default training settings and how it turns
+ * training settings into what the shared run trains ({@link FashionTraining.Spec}). Modules publish theirs through
+ * an {@link ArchitectureProvider}; nothing else lists them.
  *
- * @param id      short name used by {@code --archs} and in reports, e.g. {@code cnn-resnet}
- * @param week    the course week that teaches it, which orders the reports
- * @param summary one line on what it is
+ * @param id       short name used by {@code --archs} and in reports, e.g. {@code cnn-resnet}
+ * @param week     the course week that teaches it, which orders the reports
+ * @param summary  one line on what it is
+ * @param training the settings its own command trains with by default
+ * @param spec     the model for given training settings (the seed and learning rate go into its graph)
  */
-public record Architecture(String id, int week, String summary, Supplier<? extends FashionModel> model,
-                           List<String> args) {
-    public Architecture {
-        args = List.copyOf(args);
+public record Architecture(String id, int week, String summary, TrainingConfig training,
+                           Function<TrainingConfig, FashionTraining.Spec> spec) {
+    /** Trains it through the shared run, as its own command would with these settings. */
+    public FashionTraining.Outcome train(TrainingConfig t, StopSignal stop) {
+        return FashionTraining.run(spec.apply(t), t, stop);
     }
 
     /** What the modules on the classpath provide, by course week and then in each provider's order. */

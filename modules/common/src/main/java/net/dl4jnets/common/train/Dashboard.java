@@ -6,7 +6,7 @@ import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * DL4J's live training dashboard ({@code deeplearning4j-ui}): score, update/parameter ratios, activations and
@@ -41,6 +41,27 @@ public final class Dashboard implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /** A loop listener that starts the dashboard with the run, attaches it to the graph and stops it at the end. */
+    static Trainer.Listener duringTraining(int port) {
+        return new Trainer.Listener() {
+            private Dashboard ui;
+
+            @Override
+            public void onStart(Loop loop) {
+                ui = start(port);
+                System.out.println("Training dashboard: " + ui.url());
+                loop.graph().addListeners(ui.listener());
+            }
+
+            @Override
+            public void onEnd(Loop loop) {
+                if (ui != null) {
+                    ui.close();
+                }
+            }
+        };
     }
 
     /** The listener to attach to the graph being trained; it reports every iteration. */

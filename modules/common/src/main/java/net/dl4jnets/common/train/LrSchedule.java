@@ -1,5 +1,7 @@
 package net.dl4jnets.common.train;
 
+import java.util.Locale;
+
 /**
  * How the learning rate changes from epoch to epoch. The trainer sets it at the start of every epoch, so a schedule
  * is a pure function of the epoch and a resumed run follows the same curve.
@@ -11,6 +13,11 @@ public enum LrSchedule {
     COSINE,
     /** The base rate, then a tenth of it from half-way, then a hundredth from three quarters of the run. */
     STEP;
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** The rate for epoch (0-based) of a run of {@code epochs}. */
     public double at(double base, int epoch, int epochs) {

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import net.dl4jnets.common.cli.UserError;
-import net.dl4jnets.common.report.Json;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.Json;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * One training run's folder, {@code runs/<model>/<timestamp>/}: config.json, metrics.csv, the checkpoint named in
@@ -99,12 +102,16 @@ public final class RunFolder {
         return Files.isRegularFile(stateFile()) ? Json.read(stateFile(), State.class) : State.FRESH;
     }
 
-    /** Writes a checkpoint under a fresh name, points state.json at it, then removes older checkpoints. */
-    public void commit(org.deeplearning4j.nn.graph.ComputationGraph graph, State state) {
+    /**
+     * Writes a checkpoint under a fresh name, points state.json at it, then removes older checkpoints; returns the
+     * state as written.
+     */
+    public State commit(ComputationGraph graph, State state) {
         String name = String.format(Locale.ROOT, "checkpoint-e%03d-b%05d.zip", state.epochsDone(), state.batchesDone());
         Checkpoints.saveModel(graph, file(name));
-        Json.write(new State(state.epochsDone(), state.batchesDone(), name, state.bestEpoch(), state.bestScore(),
-                state.epochsSinceBest()), stateFile());
+        State written = new State(state.epochsDone(), state.batchesDone(), name, state.bestEpoch(), state.bestScore(),
+                state.epochsSinceBest());
+        Json.write(written, stateFile());
         try (Stream<Path> old = Files.list(dir)) {
             for (Path p : old.toList()) {
                 String n = p.getFileName().toString();
@@ -115,6 +122,7 @@ public final class RunFolder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return written;
     }
 
     /** The completed epochs (numbered from 1) recorded in metrics.csv (rows beyond the committed state are ignored). */
@@ -144,7 +152,7 @@ public final class RunFolder {
         for (EpochRecord r : history) {
             sb.append(r.csv()).append('\n');
         }
-        Checkpoints.saveText(sb.toString(), metricsFile());
+        AtomicFiles.writeText(sb.toString(), metricsFile());
     }
 
     @Override

@@ -5,34 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.Trainer;
+import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 class CliTest {
     /** A command with the shared training options that validates and does nothing else. */
-    @Command(name = "probe", mixinStandardHelpOptions = true, defaultValueProvider = Probe.Defaults.class)
-    static final class Probe implements NetsCommand {
-        static final class Defaults extends ModelDefaults {
-            @Override
-            protected Map<String, Object> defaults() {
-                return Map.of("--epochs", 3, "--batch-size", 16, "--lr", 0.01);
-            }
+    @Command(name = "probe", mixinStandardHelpOptions = true)
+    static final class Probe extends ModelCommand {
+        TrainingConfig seen;
+
+        Probe() {
+            super(TrainingConfig.DEFAULTS.withEpochs(3).withBatchSize(16).withLr(0.01));
         }
 
-        @Mixin
-        TrainOptions train = new TrainOptions();
-
         @Override
-        public Integer call() {
-            train.validate();
-            return 0;
+        protected Trainer.Outcome train(TrainingConfig t, StopSignal stop) {
+            seen = t;
+            return Trainer.Outcome.COMPLETED;
         }
     }
 
@@ -76,6 +74,14 @@ class CliTest {
         assertTrue(r.out().contains("Training epochs (default: 3)"), r.out());
         assertTrue(r.out().contains("(default: 0.01)"), r.out());
         assertTrue(r.out().contains("(default: 16)"), r.out());
+    }
+
+    @Test
+    void theCommandLineBecomesTheTrainingConfig() {
+        Probe p = new Probe();
+        assertEquals(0, Cli.commandLine(p).execute("--epochs", "7", "--lr-schedule", "cosine", "--threads", "1"));
+        assertEquals(TrainingConfig.DEFAULTS.withEpochs(7).withBatchSize(16).withLr(0.01)
+                .withLrSchedule(LrSchedule.COSINE).withThreads(1), p.seen);
     }
 
     @Test

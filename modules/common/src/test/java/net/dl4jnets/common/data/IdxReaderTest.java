@@ -12,7 +12,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 class IdxReaderTest {
     @TempDir

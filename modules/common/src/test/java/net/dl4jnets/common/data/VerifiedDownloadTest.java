@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 
 class VerifiedDownloadTest {
     @TempDir

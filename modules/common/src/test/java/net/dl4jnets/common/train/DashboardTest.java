@@ -20,9 +20,13 @@ class DashboardTest {
             assertTrue(ui.port() > 0);
             ComputationGraph graph = new ComputationGraph(TinyClassifier.graph(0.01));
             graph.init();
-            Trainer.Settings s = TinyClassifier.settings(1);
-            new Trainer(new Trainer.Settings(1, 0, 3, s.seed(), s.monitor(), 10, false, s.divergeAbove()))
-                    .withGraphListener(ui.listener())
+            TinyClassifier.trainer(TinyClassifier.settings(1).withLimits(3, 0))
+                    .listen(new Trainer.Listener() {
+                        @Override
+                        public void onStart(Loop loop) {
+                            loop.graph().addListeners(ui.listener());
+                        }
+                    })
                     .fit(graph, TinyClassifier.data(), RunFolder.create(dir, "tiny"));
             HttpResponse<String> page = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(ui.url())).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -26,10 +26,8 @@ class LrScheduleTest {
     void trainerAppliesTheScheduleEachEpochAndRecordsIt(@TempDir Path dir) {
         ComputationGraph graph = new ComputationGraph(TinyClassifier.graph(0.01));
         graph.init();
-        Trainer.Settings s = TinyClassifier.settings(3);
-        Trainer.Settings cosine = new Trainer.Settings(s.epochs(), s.patience(), s.maxBatches(), s.seed(), s.monitor(),
-                s.classes(), false, s.divergeAbove(), LrSchedule.COSINE, 0.01);
-        Trainer.Result r = new Trainer(cosine).fit(graph, TinyClassifier.data(), RunFolder.create(dir, "tiny"));
+        TrainingConfig cosine = TinyClassifier.settings(3).withLrSchedule(LrSchedule.COSINE).withLr(0.01);
+        Trainer.Result r = TinyClassifier.trainer(cosine).fit(graph, TinyClassifier.data(), RunFolder.create(dir, "tiny"));
         for (EpochRecord e : r.history()) {
             assertEquals(LrSchedule.COSINE.at(0.01, e.epoch() - 1, 3), e.learningRate(), 1e-9, "epoch " + e.epoch());
         }

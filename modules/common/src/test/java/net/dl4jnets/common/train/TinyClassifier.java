@@ -42,8 +42,13 @@ final class TinyClassifier {
                 new ImageBatches(split.validation(), o.forEvaluation()));
     }
 
-    static Trainer.Settings settings(int epochs) {
-        return new Trainer.Settings(epochs, 0, 0, 5, Trainer.Monitor.VAL_LOSS, 10, false,
-                Trainer.Settings.divergenceLimit(10));
+    /** The loop's settings: a seed, a number of epochs, the graph's own learning rate. */
+    static TrainingConfig settings(int epochs) {
+        return TrainingConfig.DEFAULTS.withEpochs(epochs).withSeed(5);
+    }
+
+    /** A trainer of the tiny classifier. */
+    static Trainer trainer(TrainingConfig t) {
+        return new Trainer(t, Trainer.Task.classifier(10), new StopSignal());
     }
 }

@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.io.AtomicFiles;
 
 class TrainerTest {
     @TempDir
@@ -32,7 +33,7 @@ class TrainerTest {
 
     @AfterEach
     void restoreHook() {
-        Checkpoints.beforeRename = tmp -> { };
+        AtomicFiles.beforeRename(tmp -> { });
     }
 
     private static ComputationGraph fresh(double lr) {
@@ -44,7 +45,7 @@ class TrainerTest {
     @Test
     void trainingLowersTheLossAndFillsTheRunFolder() {
         RunFolder run = RunFolder.create(dir, "tiny");
-        Trainer.Result r = new Trainer(TinyClassifier.settings(4)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        Trainer.Result r = TinyClassifier.trainer(TinyClassifier.settings(4)).fit(fresh(1e-2), TinyClassifier.data(), run);
         assertEquals(4, r.history().size());
         assertTrue(r.history().get(3).trainLoss() < r.history().get(0).trainLoss() * 0.7, r.history().toString());
         assertTrue(Files.isRegularFile(run.bestModel()));
@@ -57,13 +58,13 @@ class TrainerTest {
     void twoEpochsStraightEqualOneEpochResumeAndOneMore() {
         RunFolder straight = RunFolder.create(dir, "straight");
         ComputationGraph a = fresh(1e-2);
-        new Trainer(TinyClassifier.settings(2)).fit(a, TinyClassifier.data(), straight);
+        TinyClassifier.trainer(TinyClassifier.settings(2)).fit(a, TinyClassifier.data(), straight);
 
         RunFolder split = RunFolder.create(dir, "split");
-        new Trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), split);
+        TinyClassifier.trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), split);
         RunFolder reopened = RunFolder.open(split.dir());
         ComputationGraph b = Checkpoints.loadModel(reopened.checkpoint());
-        Trainer.Result r = new Trainer(TinyClassifier.settings(2)).fit(b, TinyClassifier.data(), reopened);
+        Trainer.Result r = TinyClassifier.trainer(TinyClassifier.settings(2)).fit(b, TinyClassifier.data(), reopened);
 
         assertEquals(2, r.history().size());
         INDArray pa = a.params();
@@ -77,15 +78,15 @@ class TrainerTest {
     void crashBetweenWriteAndRenameKeepsTheOldCheckpoint() throws IOException {
         RunFolder run = RunFolder.create(dir, "crash");
         ComputationGraph g = fresh(1e-2);
-        new Trainer(TinyClassifier.settings(1)).fit(g, TinyClassifier.data(), run);
+        TinyClassifier.trainer(TinyClassifier.settings(1)).fit(g, TinyClassifier.data(), run);
         Path good = run.checkpoint();
-        Checkpoints.beforeRename = tmp -> {
+        AtomicFiles.beforeRename(tmp -> {
             throw new IOException("simulated crash after writing " + tmp.getFileName());
-        };
+        });
         assertThrows(RuntimeException.class, () -> Checkpoints.saveModel(g, good));
         assertThrows(RuntimeException.class,
-                () -> new Trainer(TinyClassifier.settings(2)).fit(g, TinyClassifier.data(), RunFolder.open(run.dir())));
-        Checkpoints.beforeRename = tmp -> { };
+                () -> TinyClassifier.trainer(TinyClassifier.settings(2)).fit(g, TinyClassifier.data(), RunFolder.open(run.dir())));
+        AtomicFiles.beforeRename(tmp -> { });
         RunFolder after = RunFolder.open(run.dir());
         assertEquals(1, after.state().epochsDone());
         assertNotNull(Checkpoints.loadModel(after.checkpoint()).params());
@@ -97,12 +98,12 @@ class TrainerTest {
     @Test
     void divergingLossStopsWithAMessageAndKeepsTheLastCheckpoint() {
         RunFolder run = RunFolder.create(dir, "nan");
-        new Trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        TinyClassifier.trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), run);
         // Plain SGD at a learning rate of 1e6: the weights blow up within a few steps.
         ComputationGraph wild = new ComputationGraph(TinyClassifier.graph(new Sgd(1e6)));
         wild.init();
         UserError e = assertThrows(UserError.class,
-                () -> new Trainer(TinyClassifier.settings(30)).fit(wild, TinyClassifier.data(), run));
+                () -> TinyClassifier.trainer(TinyClassifier.settings(30)).fit(wild, TinyClassifier.data(), run));
         assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("--lr")
                 && e.getMessage().contains("epoch"), e.getMessage());
         assertNotNull(Checkpoints.loadModel(RunFolder.open(run.dir()).checkpoint()));
@@ -111,13 +112,14 @@ class TrainerTest {
     @Test
     void stopRequestCheckpointsMidEpochAndResumeFinishes() {
         RunFolder run = RunFolder.create(dir, "stop");
-        Trainer t = new Trainer(TinyClassifier.settings(2));
-        t.requestStop();
-        Trainer.Result r = t.fit(fresh(1e-2), TinyClassifier.data(), run);
+        StopSignal stop = new StopSignal();
+        stop.request();
+        Trainer.Result r = new Trainer(TinyClassifier.settings(2), Trainer.Task.classifier(10), stop)
+                .fit(fresh(1e-2), TinyClassifier.data(), run);
         assertEquals(Trainer.Outcome.INTERRUPTED, r.outcome());
         assertEquals(1, run.state().batchesDone());
         RunFolder reopened = RunFolder.open(run.dir());
-        Trainer.Result done = new Trainer(TinyClassifier.settings(2))
+        Trainer.Result done = TinyClassifier.trainer(TinyClassifier.settings(2))
                 .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
         assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
         assertEquals(2, reopened.state().epochsDone());
@@ -126,10 +128,9 @@ class TrainerTest {
     @Test
     void aTimeBudgetEndsTheRunMidEpochWithTheScheduleRunOut() {
         RunFolder run = RunFolder.create(dir, "budget");
-        Trainer.Settings s = TinyClassifier.settings(50);
-        Trainer.Settings cosine = new Trainer.Settings(s.epochs(), 0, 0, s.seed(), s.monitor(), 10, false,
-                s.divergeAbove(), LrSchedule.COSINE, 1e-2);
-        Trainer.Result r = new Trainer(cosine).timeBudget(1e-7).fit(fresh(1e-2), TinyClassifier.data(), run);
+        TrainingConfig cosine = TinyClassifier.settings(50).withLrSchedule(LrSchedule.COSINE).withLr(1e-2)
+                .withLimits(0, 1e-7);
+        Trainer.Result r = TinyClassifier.trainer(cosine).fit(fresh(1e-2), TinyClassifier.data(), run);
         assertEquals(Trainer.Outcome.TIME_UP, r.outcome());
         assertEquals(1, r.history().size(), "stops within the first epoch");
         EpochRecord only = r.history().get(0);

@@ -1,4 +1,4 @@
-package net.dl4jnets.common.cli;
+package net.dl4jnets.common.io;
 
 /**
  * A problem the user caused and can fix: a bad option, a missing or malformed file, no data.

@@ -1,4 +1,4 @@
-package net.dl4jnets.common.eval;
+package net.dl4jnets.common.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -28,9 +27,14 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.data.UserImage;
-import net.dl4jnets.common.report.Json;
+import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.Checkpoints;
 import picocli.CommandLine;
+import net.dl4jnets.common.data.Augmentation;
+import com.google.gson.JsonObject;
+
+import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.common.train.TrainingConfig;
 
 class PredictTest {
     @TempDir
@@ -60,11 +64,12 @@ class PredictTest {
         graph.init();
         Path run = dir.resolve("run");
         Checkpoints.saveModel(graph, run.resolve("model.zip"));
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("model", layout == null ? "char-lstm" : "tiny");
-        config.put("layout", layout);
-        config.put("standardize", Map.of("mean", 0.29, "std", 0.35));
-        Json.write(config, run.resolve("config.json"));
+        String name = layout == null ? "char-lstm" : "tiny";
+        RunConfig.DataRecord data = layout == null ? RunConfig.DataRecord.text("corpus.txt", 10, 1000, 100)
+                : RunConfig.DataRecord.images("test", Layout.valueOf(layout), new double[] {0.29, 0.35},
+                Augmentation.NONE, 100, 10, 10);
+        new RunConfig(RunConfig.VERSION, name, name, graph.numParams(), new JsonObject(), TrainingConfig.DEFAULTS,
+                data, "backend", "abc", false, "now").write(run);
         return run;
     }
 
@@ -130,5 +135,15 @@ class PredictTest {
         Run missing = predict("--model", dir.resolve("nothing-here.zip").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such model file"), missing.err());
+    }
+
+    @Test
+    void aConfigOfAnOlderVersionIsRefusedNamingTheFileAndTheField() {
+        Path run = savedRun(10, "DENSE");
+        Json.write(Map.of("model", "mlp", "layout", "DENSE"), run.resolve("config.json"));
+        Run old = predict("--model", run.toString());
+        assertEquals(2, old.code());
+        assertTrue(old.err().contains("config.json: field version is missing"), old.err());
+        assertEquals(1, old.err().strip().lines().count(), old.err());
     }
 }

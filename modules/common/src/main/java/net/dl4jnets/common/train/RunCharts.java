@@ -1,10 +1,9 @@
-package net.dl4jnets.common.report;
+package net.dl4jnets.common.train;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import net.dl4jnets.common.train.EpochRecord;
-import net.dl4jnets.common.train.RunFolder;
+import net.dl4jnets.common.report.Charts;
 
 /** The curves of a run, redrawn after every epoch: loss.png and, for classifiers, accuracy.png. */
 public final class RunCharts {

@@ -1,4 +1,4 @@
-package net.dl4jnets.common.backend;
+package net.dl4jnets.common.commands;
 
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +21,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
@@ -29,6 +29,11 @@ import net.dl4jnets.common.data.Layout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.backend.ReferenceCnn;
+import net.dl4jnets.common.train.Architecture;
+import net.dl4jnets.common.train.ArchitectureProvider;
+import net.dl4jnets.common.train.Benchmark;
 
 /**
  * {@code nets bench-backend}: times training epochs of the reference CNN (conv5x5x32-pool-conv5x5x64-pool-dense256,
@@ -76,7 +81,7 @@ public final class BackendBenchmark implements NetsCommand {
     }
 
     private double time(FashionMnist data) {
-        ComputationGraph graph = new ComputationGraph(referenceCnn());
+        ComputationGraph graph = new ComputationGraph(ReferenceCnn.graph(false, 1, Layout.CONV.inputType()));
         graph.init();
         ImageBatches it = new ImageBatches(data.train().all(),
                 new ImageBatches.Options(Layout.CONV, 128, true, 1, null, null));
@@ -97,43 +102,21 @@ public final class BackendBenchmark implements NetsCommand {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    static ComputationGraphConfiguration referenceCnn() {
-        return referenceCnn(false, 1);
-    }
-
-    /**
-     * The reference CNN: conv5x5x32 - maxpool - conv5x5x64 - maxpool - dense256 - softmax, no padding (28 → 24 → 12
-     * → 8 → 4), Adam 1e-3; with batchnorm between each convolution and its ReLU if asked. The speed benchmark against
-     * PyTorch uses it too.
-     */
-    public static ComputationGraphConfiguration referenceCnn(boolean batchNorm, long seed) {
-        return referenceCnn(batchNorm, seed, Layout.CONV.inputType());
-    }
-
-    /** The reference CNN for an image input of the given type (its data format is NCHW or NHWC). */
-    public static ComputationGraphConfiguration referenceCnn(boolean batchNorm, long seed, InputType input) {
-        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).graphBuilder()
-                .addInputs("in")
-                .setInputTypes(input);
-        String prev = "in";
-        int[] channels = {32, 64};
-        for (int i = 1; i <= 2; i++) {
-            g.addLayer("conv" + i, new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
-                    .activation(batchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
-            prev = "conv" + i;
-            if (batchNorm) {
-                g.addLayer("bn" + i, new BatchNormalization.Builder().build(), prev);
-                g.addLayer("relu" + i, new ActivationLayer(Activation.RELU), "bn" + i);
-                prev = "relu" + i;
-            }
-            g.addLayer("pool" + i, new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), prev);
-            prev = "pool" + i;
+    /** The reference CNNs, plain and with batchnorm, as models of the speed benchmark. */
+    public static final class Benchmarks implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return List.of();
         }
-        return g.addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), prev)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build(), "dense")
-                .setOutputs("out")
-                .build();
+
+        @Override
+        public List<Benchmark> benchmarks() {
+            return List.of(
+                    new Benchmark("cnn2", "reference CNN: conv5-pool-conv5-pool-dense256", Backend.Workload.CONV, 128,
+                            Layout.CONV, null, (seed, input) -> ReferenceCnn.graph(false, seed, input)),
+                    new Benchmark("cnn2-bn", "reference CNN with batchnorm", Backend.Workload.CONV, 128,
+                            Layout.CONV, null, (seed, input) -> ReferenceCnn.graph(true, seed, input)));
+        }
     }
 
     public static void main(String[] args) {

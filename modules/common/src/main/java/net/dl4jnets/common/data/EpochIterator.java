@@ -1,4 +1,4 @@
-package net.dl4jnets.common.train;
+package net.dl4jnets.common.data;
 
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 

@@ -1,11 +1,10 @@
-package net.dl4jnets.common.eval;
+package net.dl4jnets.common.commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -14,19 +13,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.cli.UserError;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.data.UserImage;
-import net.dl4jnets.common.report.Json;
 import net.dl4jnets.common.train.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import net.dl4jnets.common.eval.EvalReport;
+import net.dl4jnets.common.eval.Evaluator;
+import net.dl4jnets.common.train.RunConfig;
 
 /**
  * Uses any saved Fashion-MNIST classifier: classifies the user's own images (top 3 classes), or, given no images,
@@ -143,20 +144,14 @@ public final class Predict implements NetsCommand {
             throw new UserError("--model " + path + ": no such model file"
                     + (Files.isDirectory(path) ? " (the folder has no model.zip; is it a finished run?)" : "") + ".");
         }
-        Path config = zip.toAbsolutePath().getParent().resolve("config.json");
-        if (!Files.isRegularFile(config)) {
+        Path dir = zip.toAbsolutePath().getParent();
+        if (!Files.isRegularFile(dir.resolve(RunConfig.FILE))) {
             throw new UserError("--model " + path + ": no config.json beside it, so how its inputs were prepared is "
                     + "unknown; give a model from a run folder written by a nets training command.");
         }
-        Map<?, ?> c = Json.read(config, Map.class);
-        String name = String.valueOf(c.get("model"));
-        Object layoutName = c.get("layout");
-        Layout layout;
-        try {
-            layout = layoutName == null ? null : Layout.valueOf(layoutName.toString());
-        } catch (IllegalArgumentException e) {
-            layout = null;
-        }
+        RunConfig c = RunConfig.read(dir);
+        String name = c.architecture();
+        Layout layout = c.data().layout();
         if (layout == null) {
             throw new UserError("--model " + path + " is a " + name + " model, not a Fashion-MNIST image classifier.");
         }
@@ -166,11 +161,7 @@ public final class Predict implements NetsCommand {
             throw new UserError("--model " + path + " does not output " + FashionMnist.CLASSES
                     + " class probabilities, so it is not a Fashion-MNIST classifier.");
         }
-        double[] standardize = null;
-        if (c.get("standardize") instanceof Map<?, ?> s) {
-            standardize = new double[] {((Number) s.get("mean")).doubleValue(), ((Number) s.get("std")).doubleValue()};
-        }
-        boolean flips = c.get("augmentation") instanceof Map<?, ?> a && Boolean.TRUE.equals(a.get("flip"));
-        return new SavedClassifier(name, graph, layout, standardize, flips);
+        boolean flips = c.data().augmentation() != null && c.data().augmentation().flip();
+        return new SavedClassifier(name, graph, layout, c.data().meanStd(), flips);
     }
 }

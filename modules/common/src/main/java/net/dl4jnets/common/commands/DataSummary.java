@@ -1,4 +1,4 @@
-package net.dl4jnets.common.data;
+package net.dl4jnets.common.commands;
 
 import java.util.Locale;
 
@@ -8,6 +8,9 @@ import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.FashionMnistLocator;
+import net.dl4jnets.common.data.ImageSet;
 
 /** {@code nets data}: finds, verifies and decodes Fashion-MNIST, then prints what it holds and how long it took. */
 @Command(name = "data", mixinStandardHelpOptions = true,

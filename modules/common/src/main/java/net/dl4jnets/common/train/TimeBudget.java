@@ -1,0 +1,48 @@
+package net.dl4jnets.common.train;
+
+import java.util.Locale;
+
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Ends training once {@code minutes} of it have passed (0 = no limit), in the middle of an epoch if need be: the
+ * partial epoch is validated and counted. {@link LrScheduler} reads the clock, so a run cut short by time still
+ * ends with small steps.
+ */
+final class TimeBudget implements Trainer.Listener {
+    private final long budgetNanos;
+    private long startNanos;
+
+    TimeBudget(double minutes) {
+        this.budgetNanos = (long) (minutes * 60e9);
+    }
+
+    boolean active() {
+        return budgetNanos > 0;
+    }
+
+    /** The part of the budget used so far (may exceed 1). */
+    double used() {
+        return (double) (System.nanoTime() - startNanos) / budgetNanos;
+    }
+
+    @Override
+    public void onStart(Loop loop) {
+        startNanos = System.nanoTime();
+    }
+
+    @Override
+    public void onBatch(Loop loop, DataSet batch, double loss) {
+        if (active() && used() >= 1) {
+            loop.end(Trainer.Outcome.TIME_UP);
+        }
+    }
+
+    @Override
+    public void onEnd(Loop loop) {
+        if (loop.outcome() == Trainer.Outcome.TIME_UP) {
+            System.out.printf(Locale.ROOT, "Time budget of %.1f min used up during epoch %d.%n", budgetNanos / 60e9,
+                    loop.epoch() + 1);
+        }
+    }
+}

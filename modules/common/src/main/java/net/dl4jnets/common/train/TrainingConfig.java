@@ -1,0 +1,139 @@
+package net.dl4jnets.common.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.dl4jnets.common.io.UserError;
+
+/**
+ * Every training setting the models share, as one value: the command line builds it ({@code TrainOptions}), a model
+ * declares its defaults in it, {@code compare} applies its budget to it, and the run records it in config.json.
+ * Nothing that trains sees the command line.
+ *
+ * @param limit      train on at most this many examples (0 = all)
+ * @param valSize    examples held out of training for validation
+ * @param patience   stop after this many epochs without a better validation score (0 = never)
+ * @param maxBatches stop each epoch after this many batches, for smoke tests (0 = all)
+ * @param maxMinutes stop after this much training, mid-epoch if need be (0 = no limit)
+ * @param threads    CPU threads for ND4J (0 = the measured best for the model's workload)
+ * @param out        where run folders go (null = runs/ in the project)
+ * @param dataDir    where the dataset is (null = the standard places)
+ * @param resume     a run folder to continue (null = a fresh run)
+ */
+public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lrSchedule, double clipNorm, long seed,
+                             int limit, int valSize, int patience, int maxBatches, double maxMinutes, int threads,
+                             Path out, Path dataDir, boolean ui, int uiPort, Path resume) {
+    /** What a model starts from before it sets its own epochs, batch size, rate and schedule. */
+    public static final TrainingConfig DEFAULTS = new TrainingConfig(10, 128, 1e-3, LrSchedule.CONSTANT, 0, 42, 0,
+            5000, 0, 0, 0, 0, null, null, false, 9000, null);
+
+    /** Rejects impossible values with one clear line each, named by their command-line option. */
+    public TrainingConfig validate() {
+        positive("--epochs", epochs);
+        positive("--batch-size", batchSize);
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new UserError("--lr must be a positive number, got " + lr + ".");
+        }
+        if (lrSchedule == null) {
+            throw new UserError("--lr-schedule must be one of constant, cosine, step.");
+        }
+        nonNegative("--limit", limit);
+        nonNegative("--val-size", valSize);
+        nonNegative("--patience", patience);
+        nonNegative("--max-batches", maxBatches);
+        if (!(maxMinutes >= 0) || Double.isInfinite(maxMinutes)) {
+            throw new UserError("--max-minutes must be 0 (no limit) or a positive number, got " + maxMinutes + ".");
+        }
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new UserError("--clip-norm must be 0 (off) or a positive number, got " + clipNorm + ".");
+        }
+        if (threads < 0) {
+            throw new UserError("--threads must be 0 (automatic) or positive, got " + threads + ".");
+        }
+        if (uiPort < 0 || uiPort > 65535) {
+            throw new UserError("--ui-port must be a port number between 0 and 65535, got " + uiPort + ".");
+        }
+        if (resume != null) {
+            checkResumable(resume);
+        }
+        return this;
+    }
+
+    /** A folder that --resume can continue: a run folder with a committed checkpoint. */
+    private static void checkResumable(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError("--resume " + dir + ": not a run folder (no such folder).");
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new UserError("--resume " + dir + ": not a run folder (no config.json there).");
+        }
+        if (!Files.isRegularFile(dir.resolve("state.json"))) {
+            throw new UserError("--resume " + dir + ": the run stopped before its first checkpoint (no state.json "
+                    + "there), so there is nothing to resume; start it afresh without --resume.");
+        }
+    }
+
+    public TrainingConfig withEpochs(int v) {
+        return new TrainingConfig(v, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
+                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withBatchSize(int v) {
+        return new TrainingConfig(epochs, v, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
+                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withLr(double v) {
+        return new TrainingConfig(epochs, batchSize, v, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withLrSchedule(LrSchedule v) {
+        return new TrainingConfig(epochs, batchSize, lr, v, clipNorm, seed, limit, valSize, patience, maxBatches,
+                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withClipNorm(double v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, v, seed, limit, valSize, patience, maxBatches,
+                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withSeed(long v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, v, limit, valSize, patience, maxBatches,
+                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    /** The data a run sees: at most {@code limit} training examples, {@code valSize} of them held out. */
+    public TrainingConfig withData(int limit, int valSize, Path dataDir) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    /** How long a run may go: a cap of batches per epoch (0 = all) and of minutes (0 = none). */
+    public TrainingConfig withLimits(int maxBatches, double maxMinutes) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withThreads(int v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, v, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withOut(Path v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, v, dataDir, ui, uiPort, resume);
+    }
+
+    private static void positive(String name, int v) {
+        if (v <= 0) {
+            throw new UserError(name + " must be positive, got " + v + ".");
+        }
+    }
+
+    private static void nonNegative(String name, int v) {
+        if (v < 0) {
+            throw new UserError(name + " must be 0 or positive, got " + v + ".");
+        }
+    }
+}
