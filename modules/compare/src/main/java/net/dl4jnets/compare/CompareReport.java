@@ -13,7 +13,6 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.report.Charts;
 import net.dl4jnets.common.io.Json;
-import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.train.EpochRecord;
 import net.dl4jnets.common.io.AtomicFiles;
 

@@ -33,7 +33,6 @@ import net.dl4jnets.common.data.ToyDatasets.Kind;
 import net.dl4jnets.common.eval.Evaluator;
 import net.dl4jnets.common.report.BoundaryChart;
 import net.dl4jnets.common.report.Charts;
-import net.dl4jnets.common.train.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,11 +1,7 @@
 package net.dl4jnets.rnn;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -13,7 +9,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -22,24 +17,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.ModelCommand;
-import net.dl4jnets.common.data.CharBatches;
-import net.dl4jnets.common.data.TextCorpus;
-import net.dl4jnets.common.eval.Evaluator;
-import net.dl4jnets.common.io.AtomicFiles;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.report.Charts;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
-import net.dl4jnets.common.train.EpochRecord;
 import net.dl4jnets.common.train.LrSchedule;
-import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
-import net.dl4jnets.common.train.TrainingRuns;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import net.dl4jnets.common.train.TextTraining;
 
 /**
  * Week 4: a character-level language model, the small ancestor of GPT. A stack of LSTMs reads text one character at
@@ -48,7 +36,6 @@ import picocli.CommandLine.Option;
  */
 public final class CharLstmGenerator {
     public static final String MODEL = "char-lstm";
-    static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
 
     private CharLstmGenerator() {}
 
@@ -126,84 +113,12 @@ public final class CharLstmGenerator {
                 .build();
     }
 
-    /** What a run produced. */
-    public record Outcome(Path run, double initialLoss, List<EpochRecord> history, Trainer.Outcome outcome) {
-        public double bestValidationLoss() {
-            return history.stream().mapToDouble(EpochRecord::valLoss).min().orElse(Double.NaN);
-        }
-    }
-
-    /** Trains on the corpus (null: tiny Shakespeare), writing samples after every epoch. */
-    public static Outcome train(Path corpus, Config model, TrainingConfig t, int sampleLength, StopSignal stop) {
-        Backend.BackendInfo backend = Backend.start(t.threads(), Backend.Workload.LANGUAGE_MODEL);
-        Path file = corpus != null ? corpus : TextCorpus.shakespeare();
-        TextCorpus text = TextCorpus.load(file, model.seqLength() + 1);
-        if (text.droppedFromValidation() > 0) {
-            System.out.printf("Warning: %,d validation characters never occur in the training text and are left out.%n",
-                    text.droppedFromValidation());
-        }
-        var vocab = text.vocabulary();
-        Config c = model.withVocabulary(vocab.size());
-        int[] trainText = t.limit() > 0 ? Arrays.copyOf(text.train(), Math.min(t.limit(), text.train().length))
-                : text.train();
-        TrainingRuns.Started started = TrainingRuns.start(t, graph(c, t), new TrainingRuns.Description(MODEL, MODEL,
-                c, RunConfig.DataRecord.text(file.toAbsolutePath().toString(), vocab.size(), trainText.length,
-                text.validation().length)), backend);
-        var run = started.run();
-        ComputationGraph graph = started.graph();
-        vocab.save(run.file("vocabulary.json"));
-
-        CharBatches batches = new CharBatches(trainText, vocab.size(), c.seqLength(), t.batchSize(), true, t.seed());
-        CharBatches validation = new CharBatches(text.validation(), vocab.size(), c.seqLength(), t.batchSize(), false, 0);
-        System.out.printf(Locale.ROOT, "%s: %,d parameters; vocabulary %d; %,d training and %,d validation characters; "
-                        + "run folder %s%n", MODEL, graph.numParams(), vocab.size(), trainText.length,
-                text.validation().length, run.dir());
-        double initial = Double.NaN;
-        if (!started.resumed()) {
-            initial = Evaluator.evaluate(graph, validation, 0).loss();
-            System.out.printf(Locale.ROOT, "Untrained: validation loss %.3f nats/char; guessing uniformly costs ln(%d) = %.3f.%n",
-                    initial, vocab.size(), Math.log(vocab.size()));
-        }
-        Trainer trainer = new Trainer(t, Trainer.Task.languageModel(vocab.size()), stop)
-                .listen(Trainer.Listener.afterEachEpoch(loop -> {
-                    drawCurves(loop.run().file("loss.png"), loop.history());
-                    writeSamples(loop.run().file("samples.txt"), graph, vocab, loop.history().size(), sampleLength);
-                }));
-        Trainer.Result result = trainer.fit(graph, new Trainer.Data(batches, null, validation), run);
-        for (EpochRecord e : result.history()) {
-            System.out.printf(Locale.ROOT, "epoch %d: validation %.4f nats/char = %.4f bits/char%n", e.epoch(),
-                    e.valLoss(), e.valLoss() / Math.log(2));
-        }
-        System.out.println("Samples: " + run.file("samples.txt") + System.lineSeparator()
-                + "Generate more: nets generate --model " + run.dir() + " --prompt \"ROMEO:\"");
-        return new Outcome(run.dir(), initial, result.history(), result.outcome());
-    }
-
-    static void drawCurves(Path png, List<EpochRecord> history) {
-        double[] x = history.stream().mapToDouble(EpochRecord::epoch).toArray();
-        double[] train = history.stream().mapToDouble(e -> e.trainLoss() / Math.log(2)).toArray();
-        double[] val = history.stream().mapToDouble(e -> e.valLoss() / Math.log(2)).toArray();
-        Charts.lines(png, "char-LSTM: loss per epoch", "epoch", "bits per character (nats / ln 2)",
-                List.of(new Charts.Series("train (mean over the epoch)", x, train), new Charts.Series("validation", x, val)),
-                false);
-    }
-
-    /** Appends samples at a fixed seed and a few temperatures, so epochs can be compared. */
-    static void writeSamples(Path file, ComputationGraph graph, TextCorpus.Vocabulary vocab, int epoch, int length) {
-        StringBuilder sb = new StringBuilder();
-        try {
-            if (Files.exists(file)) {
-                sb.append(Files.readString(file));
-            }
-        } catch (IOException e) {
-            throw new UserError(file + " could not be read: " + e.getMessage());
-        }
-        String prompt = vocab.unknown("\n").isEmpty() ? "\n" : String.valueOf(vocab.charAt(0));
-        for (double temperature : SAMPLE_TEMPERATURES) {
-            sb.append(String.format(Locale.ROOT, "=== epoch %d, temperature %.1f, seed 1 ===%n", epoch, temperature));
-            sb.append(TextGenerator.generate(graph, vocab, prompt, length, temperature, 0, 1, null)).append("\n\n");
-        }
-        AtomicFiles.writeText(sb.toString(), file);
+    /** What the shared text run trains: this network, sampled through its recurrent state. */
+    public static TextTraining.Spec spec(Config c, int sampleLength) {
+        return new TextTraining.Spec(MODEL, Backend.Workload.LANGUAGE_MODEL, c.seqLength(), c::withVocabulary,
+                (v, t) -> graph(c.withVocabulary(v), t),
+                (graph, vocab, prompt, n, temperature, seed) -> TextGenerator.generate(graph, vocab, prompt, n,
+                        temperature, 0, seed, null), sampleLength);
     }
 
     /** {@code nets char-lstm}. */
@@ -237,19 +152,19 @@ public final class CharLstmGenerator {
             super(Config.TRAINING);
         }
 
-        /** Trains as the command line asks; for tests that want the whole outcome. */
-        Outcome train(StopSignal stop) {
-            return CharLstmGenerator.train(corpus, new Config(0, hidden, layers, seqLength, tbptt, dropout),
-                    train.toConfig().validate(), sampleLength, stop);
+        /** Trains as the parsed command line asks and returns the whole outcome (tests look into it). */
+        TextTraining.Outcome run(StopSignal stop) {
+            return run(train.toConfig(), stop);
+        }
+
+        private TextTraining.Outcome run(TrainingConfig t, StopSignal stop) {
+            return TextTraining.run(corpus, spec(new Config(0, hidden, layers, seqLength, tbptt, dropout), sampleLength),
+                    t, stop);
         }
 
         @Override
         protected Trainer.Outcome train(TrainingConfig t, StopSignal stop) {
-            if (sampleLength < 1) {
-                throw new UserError("--sample-length must be positive, got " + sampleLength + ".");
-            }
-            return CharLstmGenerator.train(corpus, new Config(0, hidden, layers, seqLength, tbptt, dropout), t,
-                    sampleLength, stop).outcome();
+            return run(t, stop).outcome();
         }
 
         public static void main(String[] args) {

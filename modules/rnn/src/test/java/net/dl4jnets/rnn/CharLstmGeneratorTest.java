@@ -22,6 +22,7 @@ import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.report.PngAssert;
 import net.dl4jnets.common.train.StopSignal;
 import picocli.CommandLine;
+import net.dl4jnets.common.train.TextTraining;
 
 class CharLstmGeneratorTest {
     static final String PATTERN = "the cat sat on the mat.\n";
@@ -33,7 +34,7 @@ class CharLstmGeneratorTest {
         return Files.writeString(dir.resolve("corpus-" + text.hashCode() + ".txt"), text);
     }
 
-    CharLstmGenerator.Outcome train(Path corpus, String... extra) {
+    TextTraining.Outcome train(Path corpus, String... extra) {
         CharLstmGenerator.Command g = new CharLstmGenerator.Command();
         String[] base = {"--corpus", corpus.toString(), "--out", dir.resolve("runs").toString(), "--hidden", "32",
                 "--layers", "1", "--seq-length", "60", "--tbptt", "30", "--batch-size", "16", "--lr", "0.02",
@@ -41,12 +42,12 @@ class CharLstmGeneratorTest {
         String[] all = Stream.concat(Arrays.stream(base), Arrays.stream(extra))
                 .toArray(String[]::new);
         Cli.commandLine(g).parseArgs(all);
-        return g.train(new StopSignal());
+        return g.run(new StopSignal());
     }
 
     @Test
     void learnsARepeatedPatternAndWritesItBack() throws Exception {
-        CharLstmGenerator.Outcome o = train(corpus(PATTERN.repeat(400)), "--epochs", "6");
+        TextTraining.Outcome o = train(corpus(PATTERN.repeat(400)), "--epochs", "6");
         int v = (int) PATTERN.chars().distinct().count();
         assertEquals(Math.log(v), o.initialLoss(), 0.15, "an untrained model is about as good as uniform guessing");
         assertTrue(o.bestValidationLoss() < 0.1, "validation loss " + o.bestValidationLoss());
@@ -59,7 +60,7 @@ class CharLstmGeneratorTest {
 
     @Test
     void generationIsDeterministicForASeedAndTheVocabularyRoundTrips() throws Exception {
-        CharLstmGenerator.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");
+        TextTraining.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");
         var model = TextGenerator.load(o.run());
         assertEquals(TextCorpus.Vocabulary.of(PATTERN), model.vocabulary());
         String a = TextGenerator.generate(model.graph(), model.vocabulary(), "t", 80, 1.0, 0, 7, null);
@@ -97,7 +98,7 @@ class CharLstmGeneratorTest {
 
     @Test
     void badPromptsAndModelsGetClearMessages() throws Exception {
-        CharLstmGenerator.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");
+        TextTraining.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");
         Run prompt = cli(new TextGenerator(), "--model", o.run().toString(), "--prompt", "THE CAT");
         assertEquals(2, prompt.code());
         assertTrue(prompt.err().contains("characters the model never saw: \"THECA\""), prompt.err());

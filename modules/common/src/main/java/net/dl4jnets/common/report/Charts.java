@@ -21,7 +21,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.io.AtomicFiles;
 
 /**

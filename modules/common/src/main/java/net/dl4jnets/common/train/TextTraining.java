@@ -1,0 +1,136 @@
+package net.dl4jnets.common.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.data.CharBatches;
+import net.dl4jnets.common.data.TextCorpus;
+import net.dl4jnets.common.eval.Evaluator;
+import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.report.Charts;
+
+/**
+ * Trains a character-level language model end to end, the same way for every model: backend, corpus, vocabulary,
+ * train/validation split, batches, run folder, training loop, curves in bits per character, and samples at a few
+ * temperatures after every epoch. A model brings only its {@link Spec}.
+ */
+public final class TextTraining {
+    static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
+
+    private TextTraining() {}
+
+    /** Writes {@code length} characters after the prompt, deterministic for a seed. */
+    @FunctionalInterface
+    public interface Sampler {
+        String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
+                      double temperature, long seed);
+    }
+
+    /**
+     * What a model brings.
+     *
+     * @param sequenceLength  characters per training sequence
+     * @param hyperParameters the model's record for a vocabulary of that size, written to config.json
+     * @param graph           the network for a vocabulary size and the training settings
+     * @param sampleLength    characters of each sample written after every epoch
+     */
+    public record Spec(String model, Backend.Workload workload, int sequenceLength, IntFunction<Record> hyperParameters,
+                       BiFunction<Integer, TrainingConfig, ComputationGraphConfiguration> graph, Sampler sampler,
+                       int sampleLength) {}
+
+    /** What a run produced; {@code initialLoss} is NaN for a resumed run. */
+    public record Outcome(Path run, RunConfig config, double initialLoss, List<EpochRecord> history,
+                          Trainer.Outcome outcome) {
+        public double bestValidationLoss() {
+            return history.stream().mapToDouble(EpochRecord::valLoss).min().orElse(Double.NaN);
+        }
+    }
+
+    /** Trains on the corpus (null: tiny Shakespeare, downloaded and verified on first use). */
+    public static Outcome run(Path corpus, Spec spec, TrainingConfig t, StopSignal stop) {
+        t.validate();
+        if (spec.sampleLength() < 1) {
+            throw new UserError("--sample-length must be positive, got " + spec.sampleLength() + ".");
+        }
+        Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload());
+        Path file = corpus != null ? corpus : TextCorpus.shakespeare();
+        TextCorpus text = TextCorpus.load(file, spec.sequenceLength() + 1);
+        if (text.droppedFromValidation() > 0) {
+            System.out.printf("Warning: %,d validation characters never occur in the training text and are left out.%n",
+                    text.droppedFromValidation());
+        }
+        TextCorpus.Vocabulary vocab = text.vocabulary();
+        int v = vocab.size();
+        int[] trainText = t.limit() > 0 ? Arrays.copyOf(text.train(), Math.min(t.limit(), text.train().length))
+                : text.train();
+        TrainingRuns.Started started = TrainingRuns.start(t, spec.graph().apply(v, t), new TrainingRuns.Description(
+                spec.model(), spec.model(), spec.hyperParameters().apply(v), RunConfig.DataRecord.text(
+                file.toAbsolutePath().toString(), v, trainText.length, text.validation().length)), backend);
+        RunFolder run = started.run();
+        ComputationGraph graph = started.graph();
+        vocab.save(run.file("vocabulary.json"));
+
+        CharBatches batches = new CharBatches(trainText, v, spec.sequenceLength(), t.batchSize(), true, t.seed());
+        CharBatches validation = new CharBatches(text.validation(), v, spec.sequenceLength(), t.batchSize(), false, 0);
+        System.out.printf(Locale.ROOT, "%s: %,d parameters; vocabulary %d; %,d training and %,d validation characters; "
+                + "run folder %s%n", spec.model(), graph.numParams(), v, trainText.length, text.validation().length,
+                run.dir());
+        double initial = Double.NaN;
+        if (!started.resumed()) {
+            initial = Evaluator.evaluate(graph, validation, 0).loss();
+            System.out.printf(Locale.ROOT, "Untrained: validation loss %.3f nats/char; guessing uniformly costs ln(%d) = %.3f.%n",
+                    initial, v, Math.log(v));
+        }
+        Trainer trainer = new Trainer(t, Trainer.Task.languageModel(v), stop)
+                .listen(Trainer.Listener.afterEachEpoch(loop -> {
+                    drawCurves(loop.run().file("loss.png"), spec.model(), loop.history());
+                    writeSamples(loop.run().file("samples.txt"), spec, graph, vocab, loop.history().size());
+                }));
+        Trainer.Result result = trainer.fit(graph, new Trainer.Data(batches, null, validation), run);
+        for (EpochRecord e : result.history()) {
+            System.out.printf(Locale.ROOT, "epoch %d: validation %.4f nats/char = %.4f bits/char%n", e.epoch(),
+                    e.valLoss(), e.valLoss() / Math.log(2));
+        }
+        System.out.println("Samples: " + run.file("samples.txt") + System.lineSeparator()
+                + "Generate more: nets generate --model " + run.dir() + " --prompt \"ROMEO:\"");
+        return new Outcome(run.dir(), started.config(), initial, result.history(), result.outcome());
+    }
+
+    static void drawCurves(Path png, String model, List<EpochRecord> history) {
+        double[] x = history.stream().mapToDouble(EpochRecord::epoch).toArray();
+        double[] train = history.stream().mapToDouble(e -> e.trainLoss() / Math.log(2)).toArray();
+        double[] val = history.stream().mapToDouble(e -> e.valLoss() / Math.log(2)).toArray();
+        Charts.lines(png, model + ": loss per epoch", "epoch", "bits per character (nats / ln 2)",
+                List.of(new Charts.Series("train (mean over the epoch)", x, train), new Charts.Series("validation", x, val)),
+                false);
+    }
+
+    /** Appends samples at a fixed seed and a few temperatures, so epochs can be compared. */
+    static void writeSamples(Path file, Spec spec, ComputationGraph graph, TextCorpus.Vocabulary vocab, int epoch) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            if (Files.exists(file)) {
+                sb.append(Files.readString(file));
+            }
+        } catch (IOException e) {
+            throw new UserError(file + " could not be read: " + e.getMessage());
+        }
+        String prompt = vocab.unknown("\n").isEmpty() ? "\n" : String.valueOf(vocab.charAt(0));
+        for (double temperature : SAMPLE_TEMPERATURES) {
+            sb.append(String.format(Locale.ROOT, "=== epoch %d, temperature %.1f, seed 1 ===%n", epoch, temperature));
+            sb.append(spec.sampler().sample(graph, vocab, prompt, spec.sampleLength(), temperature, 1)).append("\n\n");
+        }
+        AtomicFiles.writeText(sb.toString(), file);
+    }
+}
