@@ -20,8 +20,6 @@ import subprocess
 import sys
 
 HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The thread count DL4J's backend picks for each kind of model (Backend.Workload); PyTorch gets the same.
-THREADS = {"mlp": 1, "cnn2": 2, "cnn2-bn": 2, "modern": 2, "lstm": 1, "char-lstm": 1}
 
 
 def run(cmd):
@@ -32,7 +30,19 @@ def run(cmd):
     return json.loads(lines[-1])
 
 
+def registered():
+    """The benchmark models (id, thread count DL4J's backend picks, batch, whether it reads text); PyTorch gets the
+    same threads. The suite's registry is the one list: `nets speed --list --json` prints it."""
+    p = subprocess.run(["./nets", "speed", "--list", "--json"], cwd=HOME, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"error: ./nets speed --list --json failed ({p.returncode}):\n{p.stderr[-2000:]}")
+    return [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+
+
 def main():
+    models = registered()
+    THREADS = {m["id"]: m["threads"] for m in models}
+    TEXT = {m["id"] for m in models if m["text"]}
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default=",".join(THREADS))
     ap.add_argument("--reps", type=int, default=3)
@@ -48,9 +58,9 @@ def main():
     for m in models:
         if m not in THREADS:
             sys.exit(f"error: unknown model {m}; known: {', '.join(THREADS)}")
-    extra = lambda m: (["--batches", str(a.char_batches if m == "char-lstm" else a.batches)]
-                       if (a.batches or m == "char-lstm") else []) \
-        + ["--warmup", str(a.char_warmup if m == "char-lstm" else a.warmup)]
+    extra = lambda m: (["--batches", str(a.char_batches if m in TEXT else a.batches)]
+                       if (a.batches or m in TEXT) else []) \
+        + ["--warmup", str(a.char_warmup if m in TEXT else a.warmup)]
     data = ["--data-dir", a.data_dir] if a.data_dir else []
     gemm = run(["./nets", "speed", "--gemm"])
     print("GEMM (float32 2048x2048, ND4J):", {k: round(v, 1) for k, v in gemm.items() if k.startswith("gemm")},
@@ -85,7 +95,7 @@ def main():
         gflop = first["train_flops_per_example"] * first["epoch_examples"] / 1e9
         rate = gemm.get(rate_key(first["threads"]))
         floor = gflop / rate if rate else float("nan")
-        if m == "char-lstm":
+        if m in TEXT:
             dc = statistics.median(r["examples_per_second"] for r in runs["dl4j"])
             pc = statistics.median(r["examples_per_second"] for r in runs["pytorch"])
             extra_note = f" ({dc:,.0f} vs {pc:,.0f} chars/s)"

@@ -2,6 +2,7 @@ package net.dl4jnets.cnn;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.ImageBatches;
@@ -43,9 +45,9 @@ public final class CnnPictures {
             for (int r = 0; r < kh; r++) {
                 for (int c = 0; c < kw; c++) {
                     // Sum over input channels (there is one: grey images).
-                    double v = w.get(org.nd4j.linalg.indexing.NDArrayIndex.point(f),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(r),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(c)).sumNumber().doubleValue();
+                    double v = w.get(NDArrayIndex.point(f),
+                            NDArrayIndex.all(), NDArrayIndex.point(r),
+                            NDArrayIndex.point(c)).sumNumber().doubleValue();
                     px[r * kw + c] = (float) (0.5 + 0.5 * v / maxAbs);
                 }
             }
@@ -83,8 +85,8 @@ public final class CnnPictures {
                 tiles.add(new Charts.Tile(upscale(img, 28, 28, h, w), h, w,
                         FashionMnist.LABELS.get(test.set().label(idx)), false));
                 for (int ch = 0; ch < shown; ch++) {
-                    float[] map = a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(ch)).dup().data().asFloat();
+                    float[] map = a.get(NDArrayIndex.point(i),
+                            NDArrayIndex.point(ch)).dup().data().asFloat();
                     tiles.add(new Charts.Tile(normalise(map), h, w, "channel " + (ch + 1), false));
                 }
             }
@@ -133,7 +135,7 @@ public final class CnnPictures {
     /** The first test image of each class, in class order. */
     static int[] onePerClass(ImageSet.View test) {
         int[] pick = new int[FashionMnist.CLASSES];
-        java.util.Arrays.fill(pick, -1);
+        Arrays.fill(pick, -1);
         int found = 0;
         for (int i : test.indices()) {
             int label = test.set().label(i);
@@ -144,7 +146,7 @@ public final class CnnPictures {
                 }
             }
         }
-        return java.util.Arrays.stream(pick).filter(i -> i >= 0).toArray();
+        return Arrays.stream(pick).filter(i -> i >= 0).toArray();
     }
 
     private static float[] normalise(float[] map) {

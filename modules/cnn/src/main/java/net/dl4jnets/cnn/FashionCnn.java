@@ -117,7 +117,7 @@ public final class FashionCnn {
         @Override
         public List<Benchmark> benchmarks() {
             Config plain = new Config(Arch.MODERN, 32, 2, 0.25, Augmentation.NONE);
-            return List.of(new Benchmark("modern", "the cnn default: " + Arch.MODERN.summary(), Backend.Workload.CONV,
+            return List.of(new Benchmark("modern", 3, "the cnn default: " + Arch.MODERN.summary(), Backend.Workload.CONV,
                     128, Layout.CONV, null,
                     (seed, input) -> Arch.MODERN.graph(plain, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
+
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**

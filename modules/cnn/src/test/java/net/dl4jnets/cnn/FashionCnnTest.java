@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -11,10 +11,10 @@ import java.util.Map;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.FashionMnist;
-import net.dl4jnets.common.report.Charts;
-import net.dl4jnets.common.io.Json;
-import net.dl4jnets.common.train.EpochRecord;
 import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.Json;
+import net.dl4jnets.common.report.Charts;
+import net.dl4jnets.common.train.EpochRecord;
 
 /** The comparison's outputs: the table (markdown, CSV, JSON), the charts, and report.md that ties them together. */
 final class CompareReport {

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -69,7 +70,7 @@ public final class Flops {
         }
         if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
             // DL4J reports a global pooling's output as recurrent, though what the layer sees is one vector
-            var ff = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer;
+            var ff = (FeedForwardLayer) layer;
             return 2L * ff.getNIn() * ff.getNOut();
         }
         return 0;

@@ -1,11 +1,11 @@
 package net.dl4jnets.compare;
 
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.lang.management.ManagementFactory;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -18,18 +18,18 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 import com.google.gson.Gson;
-
+import com.sun.management.OperatingSystemMXBean;
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.CharBatches;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -192,7 +192,7 @@ public final class SpeedBench implements NetsCommand {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Best of five float32 n×n matrix products, in GFLOP/s, at the given thread count. */
@@ -226,7 +226,7 @@ public final class SpeedBench implements NetsCommand {
         if (list) {
             for (Benchmark b : Benchmark.registered()) {
                 System.out.println(json ? new Gson().toJson(Map.of("id", b.id(), "threads", b.threads(),
-                        "batch", b.batch(), "summary", b.summary())) : String.format(Locale.ROOT,
+                        "batch", b.batch(), "text", b.text() != null, "summary", b.summary())) : String.format(Locale.ROOT,
                         "%-10s %d thread%s  batch %3d  %s", b.id(), b.threads(), b.threads() == 1 ? " " : "s",
                         b.batch(), b.summary()));
             }

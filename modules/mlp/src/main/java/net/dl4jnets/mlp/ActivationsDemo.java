@@ -2,6 +2,7 @@ package net.dl4jnets.mlp;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +83,7 @@ public final class ActivationsDemo implements NetsCommand {
         System.out.println("softmax turns a vector of scores into probabilities that sum to 1:");
         System.out.println("  scores        " + formatRow(logits, "%8.3f"));
         System.out.println("  probabilities " + formatRow(soft, "%8.3f") + String.format(Locale.ROOT, "   (sum %.3f)",
-                java.util.Arrays.stream(soft).sum()));
+                Arrays.stream(soft).sum()));
         System.out.println();
         System.out.println("Picture: " + folder.file("activations.png"));
         return new Result(folder.dir(), table, logits, soft);

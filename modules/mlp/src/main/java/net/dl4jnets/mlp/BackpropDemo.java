@@ -1,6 +1,7 @@
 package net.dl4jnets.mlp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,7 +103,7 @@ public final class BackpropDemo implements NetsCommand {
                 double down = g.score(example);
                 p.putScalar(at, original);
                 String[] name = e.getKey().split("_"); // "hidden_W" → layer "hidden", parameter "W"
-                Check check = new Check(name[0] + " " + name[1] + java.util.Arrays.toString(at).replace(" ", ""),
+                Check check = new Check(name[0] + " " + name[1] + Arrays.toString(at).replace(" ", ""),
                         grad.getDouble(at), (up - down) / (2 * EPSILON));
                 checks.add(check);
                 squaredNorm += check.backprop() * check.backprop();

@@ -2,9 +2,11 @@ package net.dl4jnets.mlp;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.knowm.xchart.XYChart;
@@ -123,14 +125,14 @@ public final class BatchSizes implements NetsCommand {
     }
 
     private static XYChart panel(String title, String xTitle, List<Curve> curves,
-                                 java.util.function.Function<Curve, double[]> x, boolean logX) {
+                                 Function<Curve, double[]> x, boolean logX) {
         List<Charts.Series> series = new ArrayList<>();
         for (Curve c : curves) {
             double[] xs = x.apply(c);
             double[] ys = c.loss();
             if (logX) { // a log axis cannot show the starting point, at 0 updates and 0 seconds
-                xs = java.util.Arrays.copyOfRange(xs, 1, xs.length);
-                ys = java.util.Arrays.copyOfRange(ys, 1, ys.length);
+                xs = Arrays.copyOfRange(xs, 1, xs.length);
+                ys = Arrays.copyOfRange(ys, 1, ys.length);
             }
             series.add(new Charts.Series(c.name(), xs, ys));
         }

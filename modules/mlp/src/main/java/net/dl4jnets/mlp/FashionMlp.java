@@ -72,7 +72,7 @@ public final class FashionMlp {
         @Override
         public List<Benchmark> benchmarks() {
             Config c = new Config(List.of(256, 128), 0, 0, false);
-            return List.of(new Benchmark("mlp", "784-256-128-10 perceptron", Backend.Workload.DENSE, 128,
+            return List.of(new Benchmark("mlp", 2, "784-256-128-10 perceptron", Backend.Workload.DENSE, 128,
                     Layout.DENSE, null, (seed, input) -> graph(c, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }
     }

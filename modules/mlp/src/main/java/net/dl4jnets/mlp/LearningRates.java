@@ -2,6 +2,7 @@ package net.dl4jnets.mlp;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -78,7 +79,7 @@ public final class LearningRates implements NetsCommand {
             for (int i = 0; i < step.length; i++) {
                 step[i] = i;
             }
-            double[] positive = java.util.Arrays.stream(f.losses()).map(l -> Math.max(l, 1e-16)).toArray(); // log axis
+            double[] positive = Arrays.stream(f.losses()).map(l -> Math.max(l, 1e-16)).toArray(); // log axis
             curves.add(new Charts.Series(String.format(Locale.ROOT, "lr %s: %s", lr, r.verdict().text), step, positive));
         }
         Charts.lines(folder.file("learning-rates.png"), "Loss per step of y = wx + b at three learning rates",

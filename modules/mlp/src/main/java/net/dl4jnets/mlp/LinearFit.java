@@ -1,6 +1,7 @@
 package net.dl4jnets.mlp;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -82,7 +83,7 @@ public final class LinearFit implements NetsCommand {
         for (int s = 0; s < steps; s++) {
             losses[s] = g.score(data);
             if (!Double.isFinite(losses[s]) || losses[s] > 1e12) {
-                return new Fit(lr, java.util.Arrays.copyOf(losses, s + 1), Double.NaN, Double.NaN);
+                return new Fit(lr, Arrays.copyOf(losses, s + 1), Double.NaN, Double.NaN);
             }
             if (printEvery > 0 && s % printEvery == 0) {
                 System.out.printf(Locale.ROOT, "step %5d   w %8.4f   b %8.4f   loss %.6f%n", s,

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 
 import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
 import org.datavec.api.split.FileSplit;
 import org.datavec.api.writable.Writable;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -17,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -26,17 +29,17 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.DemoOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.ToyDatasets;
 import net.dl4jnets.common.data.ToyDatasets.Feature;
 import net.dl4jnets.common.data.ToyDatasets.Kind;
 import net.dl4jnets.common.eval.Evaluator;
+import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.BoundaryChart;
 import net.dl4jnets.common.report.Charts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import net.dl4jnets.common.io.AtomicFiles;
 
 /**
  * Week 2: TensorFlow Playground from the command line. Pick a 2-D dataset, the input features, the hidden layers,
@@ -219,7 +222,7 @@ public final class Playground implements NetsCommand {
                             grid[i][k] = f[k].of(xs[i], ys[i]);
                         }
                     }
-                    return g.outputSingle(Nd4j.createFromArray(grid).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT))
+                    return g.outputSingle(Nd4j.createFromArray(grid).castTo(DataType.FLOAT))
                             .getColumn(1).toDoubleVector();
                 }, drawn);
         Charts.lines(folder.file("loss.png"), "Playground: " + what + ", loss per epoch", "epoch", "cross-entropy loss",
@@ -229,7 +232,7 @@ public final class Playground implements NetsCommand {
     }
 
     static Evaluator.Result evaluate(ComputationGraph g, DataSet d) {
-        return Evaluator.evaluate(g, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(List.of(d)), 2);
+        return Evaluator.evaluate(g, new ListDataSetIterator<>(List.of(d)), 2);
     }
 
     /** Reads x,y,label rows with DataVec's CSV reader; every bad row is reported with its line number. */
@@ -271,13 +274,8 @@ public final class Playground implements NetsCommand {
             throw new UserError("--data " + file + ": needs at least 4 points, has " + xy.size() + ".");
         }
         // Shuffle with a fixed seed so the train/test split does not follow the file's order.
-        java.util.Random rng = new java.util.Random(7);
-        for (int i = xy.size() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            java.util.Collections.swap(xy, i, j);
-            java.util.Collections.swap(labels, i, j);
-        }
-        return new ToyDatasets.Points(xy.toArray(double[][]::new), labels.stream().mapToInt(Integer::intValue).toArray());
+        return new ToyDatasets.Points(xy.toArray(double[][]::new), labels.stream().mapToInt(Integer::intValue).toArray())
+                .shuffled(new Random(7));
     }
 
     static void writeCsv(Path file, ToyDatasets.Points[] parts) {

@@ -18,6 +18,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
@@ -167,7 +168,7 @@ public final class XorDemos implements NetsCommand {
         }
         INDArray x = Nd4j.createFromArray(probe);
         INDArray network = g.outputSingle(x);
-        INDArray single = org.nd4j.linalg.ops.transforms.Transforms.sigmoid(x.mmul(w).addRowVector(b.reshape(1)), true);
+        INDArray single = Transforms.sigmoid(x.mmul(w).addRowVector(b.reshape(1)), true);
         double gap = network.sub(single).amaxNumber().doubleValue();
         System.out.printf(Locale.ROOT, "    Checked on 121 points: the network and that single neuron differ by at most %.1e.%n", gap);
         return gap;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +20,8 @@ class PlaygroundTest {
 
     Playground.Result run(String... args) {
         Playground p = new Playground();
-        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("--out", out.toString()),
-                java.util.Arrays.stream(args)).toArray(String[]::new);
+        String[] all = Stream.concat(Stream.of("--out", out.toString()),
+                Arrays.stream(args)).toArray(String[]::new);
         Cli.commandLine(p).parseArgs(all);
         return p.run();
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class WeekOneDemosTest {
         assertEquals(0.0, r.table().get(Activation.RELU)[1][1], 1e-12, "ReLU'(-1) = 0");
         assertEquals(1.0, r.table().get(Activation.RELU)[1][3], 1e-12, "ReLU'(1) = 1");
         assertEquals(1 - Math.pow(Math.tanh(1), 2), r.table().get(Activation.TANH)[1][3], 1e-6);
-        assertEquals(1.0, java.util.Arrays.stream(r.softmax()).sum(), 1e-6);
+        assertEquals(1.0, Arrays.stream(r.softmax()).sum(), 1e-6);
         PngAssert.exactly(r.folder().resolve("activations.png"), 1800, 800);
     }
 

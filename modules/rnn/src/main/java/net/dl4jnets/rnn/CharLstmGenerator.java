@@ -23,11 +23,11 @@ import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.LrSchedule;
 import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TextTraining;
 import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
-import net.dl4jnets.common.train.TextTraining;
 
 /**
  * Week 4: a character-level language model, the small ancestor of GPT. A stack of LSTMs reads text one character at
@@ -80,7 +80,7 @@ public final class CharLstmGenerator {
         @Override
         public List<Benchmark> benchmarks() {
             Config c = new Config(VOCABULARY, 256, 2, 100, 50, 0);
-            return List.of(new Benchmark("char-lstm", "2x256 character LSTM, truncated BPTT 50",
+            return List.of(new Benchmark("char-lstm", 4, "2x256 character LSTM, truncated BPTT 50",
                     Backend.Workload.LANGUAGE_MODEL, 32, null, new Benchmark.TextShape(VOCABULARY, c.seqLength()),
                     (seed, input) -> graph(c, TrainingConfig.DEFAULTS.withSeed(seed).withLr(2e-3))));
         }

@@ -13,8 +13,8 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -24,10 +24,10 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.AugmentOptions;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.FashionCommand;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -107,7 +107,7 @@ public final class RowSequenceClassifier {
         @Override
         public List<Benchmark> benchmarks() {
             Config plain = new Config(Arch.LSTM, 128, 0, Augmentation.NONE); // no head, as the PyTorch peer
-            return List.of(new Benchmark("lstm", "128-unit LSTM over the 28 rows", Backend.Workload.RECURRENT, 128,
+            return List.of(new Benchmark("lstm", 4, "128-unit LSTM over the 28 rows", Backend.Workload.RECURRENT, 128,
                     Layout.SEQUENCE, null, (seed, input) -> graph(plain, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }
     }

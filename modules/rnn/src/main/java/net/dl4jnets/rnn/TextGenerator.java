@@ -3,20 +3,22 @@ package net.dl4jnets.rnn;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.TextCorpus;
-import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Checkpoints;
+import net.dl4jnets.common.train.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,8 +98,8 @@ public final class TextGenerator implements NetsCommand {
             in.putScalar(new long[] {0, vocab.index(prompt.charAt(t)), t}, 1);
         }
         INDArray out = graph.rnnTimeStep(in)[0];
-        double[] p = out.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(prompt.length() - 1)).toDoubleVector();
+        double[] p = out.get(NDArrayIndex.point(0), NDArrayIndex.all(),
+                NDArrayIndex.point(prompt.length() - 1)).toDoubleVector();
         StringBuilder sb = new StringBuilder(n);
         INDArray one = Nd4j.zeros(1, v, 1);
         for (int i = 0; i < n; i++) {
@@ -122,7 +124,7 @@ public final class TextGenerator implements NetsCommand {
         double cutoff = 0;
         if (topK > 0 && topK < p.length) {
             double[] sorted = p.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             cutoff = sorted[p.length - topK];
         }
         double sum = 0;

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.TextCorpus;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.PngAssert;
 import net.dl4jnets.common.train.StopSignal;
-import picocli.CommandLine;
 import net.dl4jnets.common.train.TextTraining;
+import picocli.CommandLine;
 
 class CharLstmGeneratorTest {
     static final String PATTERN = "the cat sat on the mat.\n";

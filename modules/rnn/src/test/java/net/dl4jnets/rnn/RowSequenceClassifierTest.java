@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.GradientChecks;
 import net.dl4jnets.common.train.StopSignal;

@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.nd4j.nativeblas.Nd4jCpu;
 
 import net.dl4jnets.common.io.UserError;
 
@@ -108,7 +109,7 @@ public final class Backend {
     }
 
     private static void useOneDnn(boolean on) {
-        org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().setUseMKLDNN(on);
+        Nd4jCpu.Environment.getInstance().setUseMKLDNN(on);
         oneDnnOps = on;
     }
 
@@ -153,7 +154,7 @@ public final class Backend {
             build = "nd4j-cuda " + (devices != null ? devices : "") + ", cuDNN helpers "
                     + (present("org.deeplearning4j.cuda.BaseCudnnHelper") ? "present" : "absent");
         }
-        boolean oneDnn = cpu && org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN()
+        boolean oneDnn = cpu && Nd4jCpu.Environment.getInstance().isUseMKLDNN()
                 && !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"))
                 && Nd4j.getEnvironment().helpersAllowed();
         return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads);

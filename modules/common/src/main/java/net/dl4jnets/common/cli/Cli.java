@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.StopSignal;
-
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;

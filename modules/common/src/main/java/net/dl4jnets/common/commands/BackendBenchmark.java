@@ -7,22 +7,22 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.backend.ReferenceCnn;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.backend.ReferenceCnn;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code nets bench-backend}: times training epochs of the reference CNN (conv5x5x32-pool-conv5x5x64-pool-dense256,
@@ -101,9 +101,9 @@ public final class BackendBenchmark implements NetsCommand {
         @Override
         public List<Benchmark> benchmarks() {
             return List.of(
-                    new Benchmark("cnn2", "reference CNN: conv5-pool-conv5-pool-dense256", Backend.Workload.CONV, 128,
-                            Layout.CONV, null, (seed, input) -> ReferenceCnn.graph(false, seed, input)),
-                    new Benchmark("cnn2-bn", "reference CNN with batchnorm", Backend.Workload.CONV, 128,
+                    new Benchmark("cnn2", 3, "reference CNN: conv5-pool-conv5-pool-dense256", Backend.Workload.CONV,
+                            128, Layout.CONV, null, (seed, input) -> ReferenceCnn.graph(false, seed, input)),
+                    new Benchmark("cnn2-bn", 3, "reference CNN with batchnorm", Backend.Workload.CONV, 128,
                             Layout.CONV, null, (seed, input) -> ReferenceCnn.graph(true, seed, input)));
         }
     }

@@ -6,11 +6,11 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code nets data}: finds, verifies and decodes Fashion-MNIST, then prints what it holds and how long it took. */
 @Command(name = "data", mixinStandardHelpOptions = true,

@@ -3,6 +3,7 @@ package net.dl4jnets.common.commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,21 +14,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.data.UserImage;
+import net.dl4jnets.common.eval.EvalReport;
+import net.dl4jnets.common.eval.Evaluator;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Checkpoints;
+import net.dl4jnets.common.train.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import net.dl4jnets.common.eval.EvalReport;
-import net.dl4jnets.common.eval.Evaluator;
-import net.dl4jnets.common.train.RunConfig;
 
 /**
  * Uses any saved Fashion-MNIST classifier: classifies the user's own images (top 3 classes), or, given no images,
@@ -125,7 +126,7 @@ public final class Predict implements NetsCommand {
             for (int k = 0; k < p.length; k++) {
                 order[k] = k;
             }
-            java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+            Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
             int[] classes = new int[p.length];
             double[] sorted = new double[p.length];
             for (int k = 0; k < p.length; k++) {

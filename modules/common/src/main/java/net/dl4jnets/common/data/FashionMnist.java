@@ -2,6 +2,7 @@ package net.dl4jnets.common.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -132,12 +133,12 @@ public final class FashionMnist {
         }
         int[] order = Shuffle.permutation(n, new Random(seed));
         int trainSize = limit > 0 ? Math.min(limit, n - valSize) : n - valSize;
-        int[] val = java.util.Arrays.copyOfRange(order, 0, valSize);
-        int[] tr = java.util.Arrays.copyOfRange(order, valSize, valSize + trainSize);
+        int[] val = Arrays.copyOfRange(order, 0, valSize);
+        int[] tr = Arrays.copyOfRange(order, valSize, valSize + trainSize);
         // A limited run is a quick look: its test set shrinks too, but never below 1,000 images.
         int testSize = limit > 0 ? Math.min(test.size(), Math.max(1000, limit / 6)) : test.size();
-        int[] te = java.util.Arrays.copyOf(Shuffle.permutation(test.size(), new Random(seed + 1)), testSize);
-        java.util.Arrays.sort(te);
+        int[] te = Arrays.copyOf(Shuffle.permutation(test.size(), new Random(seed + 1)), testSize);
+        Arrays.sort(te);
         return new Split(train.view(tr), train.view(val), test.view(te));
     }
 

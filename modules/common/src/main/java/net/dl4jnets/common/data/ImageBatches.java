@@ -1,13 +1,15 @@
 package net.dl4jnets.common.data;
 
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import net.dl4jnets.common.data.EpochIterator;
 import org.nd4j.linalg.factory.Nd4j;
+
+import net.dl4jnets.common.data.EpochIterator;
 
 /**
  * Serves a view of decoded images as mini-batches: pixels scaled to [0,1] (optionally standardised), one-hot
@@ -121,7 +123,7 @@ public final class ImageBatches implements EpochIterator {
     @Override
     public DataSet next(int num) {
         if (!hasNext()) {
-            throw new java.util.NoSuchElementException("epoch finished; call reset()");
+            throw new NoSuchElementException("epoch finished; call reset()");
         }
         int n = Math.min(num, order.length - cursor);
         int pixels = FashionMnist.PIXELS;

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.io.Json;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * A text for character-level language modelling: decoded as strict UTF-8, split by position into 90% training and

@@ -1,5 +1,6 @@
 package net.dl4jnets.common.data;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
@@ -35,12 +36,24 @@ public final class ToyDatasets {
             return labels.length;
         }
 
+        /** The same points in a random order drawn from rng. */
+        public Points shuffled(Random rng) {
+            int[] order = Shuffle.permutation(size(), rng);
+            double[][] x = new double[size()][];
+            int[] l = new int[size()];
+            for (int i = 0; i < size(); i++) {
+                x[i] = xy[order[i]];
+                l[i] = labels[order[i]];
+            }
+            return new Points(x, l);
+        }
+
         /** First {@code n} points and the rest: the points are already in random order. */
         public Points[] split(int n) {
-            double[][] a = java.util.Arrays.copyOfRange(xy, 0, n);
-            double[][] b = java.util.Arrays.copyOfRange(xy, n, xy.length);
-            return new Points[] {new Points(a, java.util.Arrays.copyOfRange(labels, 0, n)),
-                    new Points(b, java.util.Arrays.copyOfRange(labels, n, labels.length))};
+            double[][] a = Arrays.copyOfRange(xy, 0, n);
+            double[][] b = Arrays.copyOfRange(xy, n, xy.length);
+            return new Points[] {new Points(a, Arrays.copyOfRange(labels, 0, n)),
+                    new Points(b, Arrays.copyOfRange(labels, n, labels.length))};
         }
 
         /** Features (one column per feature) and one-hot labels [n, 2], in double precision. */
@@ -121,13 +134,6 @@ public final class ToyDatasets {
             xy[i] = new double[] {p[0] + noise * rng.nextGaussian(), p[1] + noise * rng.nextGaussian()};
             labels[i] = label;
         }
-        int[] order = Shuffle.permutation(n, rng);
-        double[][] shuffledXy = new double[n][];
-        int[] shuffledLabels = new int[n];
-        for (int i = 0; i < n; i++) {
-            shuffledXy[i] = xy[order[i]];
-            shuffledLabels[i] = labels[order[i]];
-        }
-        return new Points(shuffledXy, shuffledLabels);
+        return new Points(xy, labels).shuffled(rng);
     }
 }

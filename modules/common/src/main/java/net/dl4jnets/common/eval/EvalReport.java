@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
-import net.dl4jnets.common.report.Charts;
 import net.dl4jnets.common.io.Json;
+import net.dl4jnets.common.report.Charts;
 
 /**
  * The final test evaluation of a Fashion-MNIST classifier, written three ways: a printed table, eval.json, and two

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import javax.imageio.ImageIO;
 
 /**
  * A classifier's decision over the plane: a heatmap of P(class 1) (blue for 0, orange for 1, white at 0.5) with the
@@ -17,7 +18,7 @@ import java.util.function.BiFunction;
 public final class BoundaryChart {
     static {
         System.setProperty("java.awt.headless", "true");
-        javax.imageio.ImageIO.setUseCache(false);
+        ImageIO.setUseCache(false);
     }
 
     private static final Color BLUE = new Color(0x1F77B4);

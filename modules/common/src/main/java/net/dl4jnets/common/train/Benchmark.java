@@ -1,6 +1,7 @@
 package net.dl4jnets.common.train;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.BiFunction;
@@ -16,11 +17,12 @@ import net.dl4jnets.common.data.Layout;
  * in {@code bench/torch_peer.py} builds too. Declared by the module that owns the model, in its
  * {@link ArchitectureProvider}; the benchmark and its Python driver list nothing themselves.
  *
+ * @param week   the course week of the model, which orders the list (then the id)
  * @param layout how Fashion-MNIST images are fed, or null for a character model trained on {@code text}
  * @param text   the shape of a character model's batches, or null for an image model
  * @param graph  the graph for a seed and an input type (the CNNs accept NHWC as well as NCHW)
  */
-public record Benchmark(String id, String summary, Backend.Workload workload, int batch, Layout layout,
+public record Benchmark(String id, int week, String summary, Backend.Workload workload, int batch, Layout layout,
                         TextShape text, BiFunction<Long, InputType, ComputationGraphConfiguration> graph) {
     /** Batches of {@code steps} characters from a vocabulary of {@code vocabulary}. */
     public record TextShape(int vocabulary, int steps) {}
@@ -39,12 +41,13 @@ public record Benchmark(String id, String summary, Backend.Workload workload, in
         return Backend.defaultThreads(workload);
     }
 
-    /** What the modules on the classpath declare, in provider order. */
+    /** What the modules on the classpath declare, by course week and id. */
     public static List<Benchmark> registered() {
         List<Benchmark> all = new ArrayList<>();
         for (ArchitectureProvider p : ServiceLoader.load(ArchitectureProvider.class)) {
             all.addAll(p.benchmarks());
         }
+        all.sort(Comparator.comparingInt(Benchmark::week).thenComparing(Benchmark::id));
         return all;
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.Json;

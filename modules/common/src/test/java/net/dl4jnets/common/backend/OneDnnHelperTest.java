@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.nativeblas.Nd4jCpu;
 
 class OneDnnHelperTest {
     @Test
@@ -47,8 +48,8 @@ class OneDnnHelperTest {
     @Test
     void theRecurrentWorkloadSwitchesOneDnnOffAndTheNextConvWorkloadBackOn() {
         assertFalse(Backend.start(1, Backend.Workload.RECURRENT).oneDnn());
-        assertFalse(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN());
+        assertFalse(Nd4jCpu.Environment.getInstance().isUseMKLDNN());
         assertTrue(Backend.start(1, Backend.Workload.CONV).oneDnn());
-        assertTrue(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN());
+        assertTrue(Nd4jCpu.Environment.getInstance().isUseMKLDNN());
     }
 }

@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -23,18 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import com.google.gson.JsonObject;
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.data.UserImage;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.Checkpoints;
-import picocli.CommandLine;
-import net.dl4jnets.common.data.Augmentation;
-import com.google.gson.JsonObject;
-
 import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.TrainingConfig;
+import picocli.CommandLine;
 
 class PredictTest {
     @TempDir

@@ -3,6 +3,8 @@ package net.dl4jnets.common.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 /** The real files, which CI installs from the Debian package dataset-fashion-mnist. */
@@ -18,8 +20,8 @@ class FashionMnistRealDataTest {
         assertEquals(10_000, data.test().size());
         int[] sixThousand = new int[10];
         int[] oneThousand = new int[10];
-        java.util.Arrays.fill(sixThousand, 6_000);
-        java.util.Arrays.fill(oneThousand, 1_000);
+        Arrays.fill(sixThousand, 6_000);
+        Arrays.fill(oneThousand, 1_000);
         assertArrayEquals(sixThousand, data.train().all().histogram(10));
         assertArrayEquals(oneThousand, data.test().all().histogram(10));
         assertEquals(60_000L * 784, data.train().pixels().length);

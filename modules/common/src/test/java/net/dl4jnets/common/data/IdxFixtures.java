@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes tiny IDX files for tests. Image i has every pixel equal to (i * 37 + k) mod 256 at pixel k. */
@@ -86,7 +87,7 @@ public final class IdxFixtures {
     }
 
     private static ImageSet learnableSet(int n, long seed) {
-        java.util.Random rng = new java.util.Random(seed);
+        Random rng = new Random(seed);
         byte[] px = new byte[n * FashionMnist.PIXELS];
         byte[] labels = new byte[n];
         for (int i = 0; i < n; i++) {

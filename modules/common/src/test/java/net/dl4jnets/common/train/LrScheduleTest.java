@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +41,8 @@ class LrScheduleTest {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         for (var layer : graph.getLayers()) {
-            var base = (org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer();
-            assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer, base.getGradientNormalization());
+            var base = (BaseLayer) layer.conf().getLayer();
+            assertEquals(GradientNormalization.ClipL2PerLayer, base.getGradientNormalization());
             assertEquals(1.5, base.getGradientNormalizationThreshold(), 0);
         }
     }

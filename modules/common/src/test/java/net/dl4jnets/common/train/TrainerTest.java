@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.UserError;
 
 class TrainerTest {
     @TempDir
