@@ -34,8 +34,10 @@ public final class CnnPictures {
     /** The first convolution's filters as a grid, on one shared grey scale: mid-grey is 0, white positive. */
     public static void filters(Path png, ComputationGraph graph, String model) {
         String first = convolutions(graph).get(0);
-        INDArray w = graph.getParam(first + "_W"); // [out, in, kH, kW]
+        // [out, in, kH, kW]; a copy, because ND4J 1.0.0-M2.1 returns an empty array when LeNet's 5x5 view is indexed
+        INDArray w = graph.getParam(first + "_W").dup();
         long out = w.size(0);
+        long in = w.size(1);
         int kh = (int) w.size(2);
         int kw = (int) w.size(3);
         double maxAbs = w.amaxNumber().doubleValue();
@@ -44,10 +46,10 @@ public final class CnnPictures {
             float[] px = new float[kh * kw];
             for (int r = 0; r < kh; r++) {
                 for (int c = 0; c < kw; c++) {
-                    // Sum over input channels (there is one: grey images).
-                    double v = w.get(NDArrayIndex.point(f),
-                            NDArrayIndex.all(), NDArrayIndex.point(r),
-                            NDArrayIndex.point(c)).sumNumber().doubleValue();
+                    double v = 0; // summed over input channels (there is one: grey images)
+                    for (int ch = 0; ch < in; ch++) {
+                        v += w.getDouble(f, ch, r, c);
+                    }
                     px[r * kw + c] = (float) (0.5 + 0.5 * v / maxAbs);
                 }
             }

@@ -25,9 +25,10 @@ public final class DataSummary implements NetsCommand {
         common.validate();
         Backend.start(common.threads, Backend.Workload.DENSE);
         long t0 = System.nanoTime();
-        FashionMnistLocator.Found found = FashionMnistLocator.standard(common.dataDir).locate();
+        FashionMnistLocator locator = FashionMnistLocator.standard(common.dataDir);
+        FashionMnistLocator.Found found = locator.locate();
         long t1 = System.nanoTime();
-        FashionMnist data = FashionMnist.load(found.dir(), found.source());
+        FashionMnist data = locator.load(found);
         long t2 = System.nanoTime();
         System.out.println(summary(data));
         System.out.printf(Locale.ROOT, "Located in %.2f s; decoded and verified (SHA-256) in %.2f s.%n",

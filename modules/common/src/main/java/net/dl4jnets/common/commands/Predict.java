@@ -99,11 +99,17 @@ public final class Predict implements NetsCommand {
             }
             return 0;
         }
-        for (Prediction p : predict(classifier, images, pixels)) {
+        List<Prediction> predictions = predict(classifier, images, pixels);
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction p = predictions.get(i);
             System.out.println(p.image());
             for (int k = 0; k < top; k++) {
                 System.out.printf(Locale.ROOT, "  %d. %-12s %6.2f%%%n", k + 1, FashionMnist.LABELS.get(p.classes()[k]),
                         100 * p.probabilities()[k]);
+            }
+            if (UserImage.isBlank(Arrays.copyOfRange(pixels, i * FashionMnist.PIXELS, (i + 1) * FashionMnist.PIXELS))) {
+                System.out.println("  warning: the picture is blank or almost uniform; nothing stands out from its "
+                        + "background, so these classes mean nothing.");
             }
         }
         return 0;

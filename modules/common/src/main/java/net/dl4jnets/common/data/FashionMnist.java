@@ -87,13 +87,31 @@ public final class FashionMnist {
     private static ImageSet read(Path dir, IdxFile imagesFile, IdxFile labelsFile, boolean verify) {
         Path imagesPath = require(dir, imagesFile);
         Path labelsPath = require(dir, labelsFile);
-        IdxReader.Images images = IdxReader.readImages(imagesPath, ROWS, COLS, verify ? imagesFile.sha256 : null);
-        byte[] labels = IdxReader.readLabels(labelsPath, CLASSES, verify ? labelsFile.sha256 : null);
+        IdxReader.Images images;
+        byte[] labels;
+        try {
+            images = IdxReader.readImages(imagesPath, ROWS, COLS, verify ? imagesFile.sha256 : null);
+            labels = IdxReader.readLabels(labelsPath, CLASSES, verify ? labelsFile.sha256 : null);
+        } catch (IdxReader.ChecksumMismatch e) {
+            throw swapped(dir, e);
+        }
         if (images.count() != labels.length) {
             throw new UserError(imagesPath + " holds " + images.count() + " images but " + labelsPath + " holds "
                     + labels.length + " labels; the two files must come from the same set.");
         }
         return new ImageSet(images.pixels(), labels);
+    }
+
+    /** A file whose content is another of the four official files has been renamed or swapped: say so. */
+    private static UserError swapped(Path dir, IdxReader.ChecksumMismatch e) {
+        for (IdxFile other : IdxFile.values()) {
+            if (other.sha256.equalsIgnoreCase(e.actual())) {
+                return new UserError(e.getMessage().substring(0, e.getMessage().indexOf(':')) + ": its content is the "
+                        + "official " + other.baseName + "; the files in " + dir + " look swapped or misnamed. "
+                        + "Rename them to match their content.");
+            }
+        }
+        return e;
     }
 
     private static Path require(Path dir, IdxFile file) {

@@ -82,10 +82,36 @@ public final class FashionMnistLocator {
                 + ", or pass --data-dir DIR, or set " + ENV_MIRROR + " to a reachable mirror.");
     }
 
-    /** Finds the data and loads it, verified. */
+    /**
+     * Finds the data and loads it, verified. If the folder found first is broken, the error says which file is wrong
+     * and, where a later place holds a valid copy, where that is.
+     */
     public FashionMnist load() {
-        Found found = locate();
-        return FashionMnist.load(found.dir(), found.source());
+        return load(locate());
+    }
+
+    /** Loads what {@link #locate()} found, verified, with the same advice if it is broken. */
+    public FashionMnist load(Found found) {
+        try {
+            return FashionMnist.load(found.dir(), found.source());
+        } catch (UserError broken) {
+            for (Path other : new Path[] {projectDir, systemDir}) {
+                if (!other.equals(found.dir()) && complete(other) && valid(other)) {
+                    throw new UserError(broken.getMessage() + " A valid copy is in " + other + ": delete or repair "
+                            + found.dir() + ", or pass --data-dir " + other + ".", broken);
+                }
+            }
+            throw broken;
+        }
+    }
+
+    private static boolean valid(Path dir) {
+        try {
+            FashionMnist.load(dir, dir.toString());
+            return true;
+        } catch (UserError e) {
+            return false;
+        }
     }
 
     private static boolean complete(Path dir) {

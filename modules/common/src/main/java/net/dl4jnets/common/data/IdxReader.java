@@ -3,9 +3,11 @@ package net.dl4jnets.common.data;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,7 +52,8 @@ public final class IdxReader {
             if (r != rows || c != cols) {
                 throw bad(file, "images are " + r + "x" + c + ", expected " + rows + "x" + cols);
             }
-            byte[] pixels = new byte[Math.multiplyExact(count, rows * cols)];
+            byte[] pixels = new byte[checkedSize(file, (long) count * rows * cols, count + " images of " + rows + "x" + cols,
+                    in)];
             readFully(in, pixels, file, count + " images of " + rows + "x" + cols);
             return new Images(pixels, count, rows, cols);
         });
@@ -67,7 +70,7 @@ public final class IdxReader {
             if (count < 0) {
                 throw bad(file, "negative label count " + count);
             }
-            byte[] labels = new byte[count];
+            byte[] labels = new byte[checkedSize(file, count, count + " labels", in)];
             readFully(in, labels, file, count + " labels");
             for (int i = 0; i < count; i++) {
                 int label = labels[i] & 0xFF;
@@ -79,6 +82,21 @@ public final class IdxReader {
         });
     }
 
+    /** A well-formed file whose content is not the expected one; says which checksum it has. */
+    public static final class ChecksumMismatch extends UserError {
+        private final String actual;
+
+        ChecksumMismatch(Path file, String actual, String expected) {
+            super(file + ": SHA-256 of its content is " + actual + ", expected " + expected
+                    + ". The file is corrupt or not the official one; delete it and fetch it again.");
+            this.actual = actual;
+        }
+
+        public String actual() {
+            return actual;
+        }
+    }
+
     /** SHA-256 of a file's decompressed content, as lower-case hex. */
     public static String sha256(Path file) {
         return parse(file, in -> {
@@ -87,8 +105,40 @@ public final class IdxReader {
         }).sha256();
     }
 
+    /** The most data bytes one file may promise: a Java array's limit. */
+    static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+    /** DEFLATE cannot compress better than about 1032:1, so a gzip file of n bytes holds at most this many. */
+    static final long MAX_GZIP_RATIO = 1032;
+
     private interface Body<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(Bounded in) throws IOException;
+    }
+
+    /** The decompressed stream, and how many data bytes can follow the header at most. */
+    private static final class Bounded extends DataInputStream {
+        final long maxBytes;
+
+        Bounded(InputStream in, long maxBytes) {
+            super(in);
+            this.maxBytes = maxBytes;
+        }
+    }
+
+    /**
+     * The size the header promises, as an array length, once it is known that the file can hold it: nothing is
+     * allocated for a count that the file's own length contradicts.
+     */
+    private static int checkedSize(Path file, long bytes, String what, DataInputStream in) {
+        long max = ((Bounded) in).maxBytes;
+        if (bytes > MAX_DATA_BYTES) {
+            throw bad(file, "its header promises " + what + " (" + bytes + " bytes), more than any IDX file here can "
+                    + "hold; the header is corrupt");
+        }
+        if (bytes > max) {
+            throw bad(file, "is truncated or its header is corrupt: the header promises " + what + " (" + bytes
+                    + " bytes) but the file can hold at most " + max);
+        }
+        return (int) bytes;
     }
 
     private record Parsed<T>(T value, String sha256) {}
@@ -96,8 +146,7 @@ public final class IdxReader {
     private static <T> T read(Path file, String expectedSha256, Body<T> body) {
         Parsed<T> parsed = parse(file, body);
         if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(parsed.sha256())) {
-            throw new UserError(file + ": SHA-256 of its content is " + parsed.sha256() + ", expected "
-                    + expectedSha256 + ". The file is corrupt or not the official one; delete it and fetch it again.");
+            throw new ChecksumMismatch(file, parsed.sha256(), expectedSha256);
         }
         return parsed.value();
     }
@@ -113,10 +162,14 @@ public final class IdxReader {
         T value;
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              InputStream plain = maybeGunzip(raw);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(new DigestInputStream(plain, sha), 1 << 16))) {
+             CountingStream counted = new CountingStream(new DigestInputStream(plain, sha));
+             Bounded in = new Bounded(new BufferedInputStream(counted, 1 << 16), maxDataBytes(file, plain != raw))) {
             value = body.read(in);
             if (in.read() != -1) {
                 throw bad(file, "has bytes after the end of its data; it is not a valid IDX file");
+            }
+            if (plain != raw) {
+                checkGzipTrailer(file, counted.count);
             }
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such file.");
@@ -126,6 +179,57 @@ public final class IdxReader {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ").", e);
         }
         return new Parsed<>(value, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /** How many data bytes can follow an IDX header in this file (headers are at least 8 bytes). */
+    private static long maxDataBytes(Path file, boolean gzipped) throws IOException {
+        long size = Files.size(file);
+        return gzipped ? size * MAX_GZIP_RATIO : Math.max(0, size - 8);
+    }
+
+    /**
+     * Java's GZIPInputStream ignores whatever follows the first gzip member if it is not another member. The gzip
+     * trailer's last four bytes give the decompressed size modulo 2^32: anything appended to the file breaks it.
+     */
+    private static void checkGzipTrailer(Path file, long decompressed) throws IOException {
+        long size = Files.size(file);
+        byte[] tail = new byte[4];
+        try (var ch = Files.newByteChannel(file)) {
+            ch.position(size - 4);
+            ch.read(ByteBuffer.wrap(tail));
+        }
+        long isize = (tail[0] & 0xFFL) | (tail[1] & 0xFFL) << 8 | (tail[2] & 0xFFL) << 16 | (tail[3] & 0xFFL) << 24;
+        if (isize != (decompressed & 0xFFFFFFFFL)) {
+            throw bad(file, "has bytes after the end of its gzip data (or is several gzip members); it is not a valid "
+                    + "IDX file");
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
     }
 
     private static InputStream maybeGunzip(InputStream raw) throws IOException {

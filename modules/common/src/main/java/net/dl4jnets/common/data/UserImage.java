@@ -19,6 +19,8 @@ import net.dl4jnets.common.io.UserError;
 public final class UserImage {
     /** A pixel counts as part of the object when it is this much brighter than the background (of 255). */
     private static final int OBJECT_THRESHOLD = 30;
+    /** Fewer lit pixels than this (of 784; a garment fills hundreds once cropped and scaled) is a blank picture. */
+    private static final int MIN_OBJECT_PIXELS = 12;
 
     private UserImage() {}
 
@@ -100,6 +102,20 @@ public final class UserImage {
         byte[] out = new byte[FashionMnist.PIXELS];
         small.getRaster().getDataElements(0, 0, FashionMnist.COLS, FashionMnist.ROWS, out);
         return out;
+    }
+
+    /**
+     * True if a picture made by {@link #toFashion} holds (almost) nothing that stands out from its background: a
+     * blank or near-uniform image, which any classifier will still give a confident class.
+     */
+    public static boolean isBlank(byte[] pixels) {
+        int lit = 0;
+        for (byte b : pixels) {
+            if ((b & 0xFF) > OBJECT_THRESHOLD) {
+                lit++;
+            }
+        }
+        return lit < MIN_OBJECT_PIXELS;
     }
 
     private static int luminance(int argb) {

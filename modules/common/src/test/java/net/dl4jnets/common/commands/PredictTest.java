@@ -113,6 +113,23 @@ class PredictTest {
     }
 
     @Test
+    void aBlankPictureGetsAWarningBesideItsClasses() throws Exception {
+        Path black = dir.resolve("black.jpg");
+        ImageIO.write(new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB), "jpg", black.toFile());
+        BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        one.setRGB(0, 0, 0xFFFFFF);
+        Path dot = dir.resolve("dot.png");
+        ImageIO.write(one, "png", dot.toFile());
+        Path trousers = dir.resolve("trousers.png");
+        ImageIO.write(trousers(Color.BLACK, Color.WHITE), "png", trousers.toFile());
+        Run r = predict("--model", savedRun(10, "DENSE").toString(), black.toString(), dot.toString(),
+                trousers.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.contains("warning: the picture is blank")).count(), r.out());
+        assertTrue(r.out().strip().endsWith("%"), "no warning for the drawn trousers: " + r.out());
+    }
+
+    @Test
     void aFileThatIsNotAnImageGetsAClearError() throws Exception {
         Path notImage = Files.writeString(dir.resolve("notes.png"), "these are not pixels");
         Run r = predict("--model", savedRun(10, "DENSE").toString(), notImage.toString());

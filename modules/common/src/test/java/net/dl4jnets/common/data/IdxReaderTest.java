@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -40,6 +42,45 @@ class IdxReaderTest {
         Path l = IdxFixtures.write(dir.resolve("lab"), IdxFixtures.images(1), false);
         String msg2 = assertThrows(UserError.class, () -> IdxReader.readLabels(l, 10, null)).getMessage();
         assertTrue(msg2.contains("magic number 2051, expected 2049"), msg2);
+    }
+
+    /** A header that promises {@code count} items, followed by a few bytes only. */
+    static byte[] promising(int magic, int count, boolean image) {
+        ByteBuffer b = ByteBuffer.allocate(image ? 16 + 20 : 8 + 20);
+        b.putInt(magic).putInt(count);
+        if (image) {
+            b.putInt(28).putInt(28);
+        }
+        return b.array();
+    }
+
+    @Test
+    void aHeaderThatPromisesMoreThanTheFileHoldsIsRejectedBeforeAllocating() throws IOException {
+        for (boolean gz : new boolean[] {false, true}) {
+            Path labels = IdxFixtures.write(dir.resolve("labels" + gz), promising(2049, Integer.MAX_VALUE, false), gz);
+            String m1 = assertThrows(UserError.class, () -> IdxReader.readLabels(labels, 10, null)).getMessage();
+            assertTrue(m1.contains(labels.toString()) && m1.contains("2147483647 labels")
+                    && m1.contains("header is corrupt"), m1);
+            // 3 million images of 28x28 overflow an int: a clear line, not an ArithmeticException
+            Path images = IdxFixtures.write(dir.resolve("images" + gz), promising(2051, 3_000_000, true), gz);
+            String m2 = assertThrows(UserError.class, () -> IdxReader.readImages(images, 28, 28, null)).getMessage();
+            assertTrue(m2.contains("3000000 images of 28x28") && m2.contains("header is corrupt"), m2);
+            // within an int, but far beyond the bytes that follow
+            Path more = IdxFixtures.write(dir.resolve("more" + gz), promising(2051, 1_000_000, true), gz);
+            String m3 = assertThrows(UserError.class, () -> IdxReader.readImages(more, 28, 28, null)).getMessage();
+            assertTrue(m3.contains("can hold at most"), m3);
+        }
+    }
+
+    @Test
+    void bytesAfterTheGzipDataAreRejected() throws IOException {
+        byte[] gz = IdxFixtures.gzip(IdxFixtures.labels(1, 2, 3));
+        byte[] tail = "trailing garbage".getBytes(StandardCharsets.US_ASCII);
+        byte[] both = Arrays.copyOf(gz, gz.length + tail.length);
+        System.arraycopy(tail, 0, both, gz.length, tail.length);
+        Path f = IdxFixtures.write(dir.resolve("labels.gz"), both, false);
+        String msg = assertThrows(UserError.class, () -> IdxReader.readLabels(f, 10, null)).getMessage();
+        assertTrue(msg.contains(f.toString()) && msg.contains("bytes after the end of its gzip data"), msg);
     }
 
     @Test
