@@ -164,7 +164,7 @@ public final class FashionCnn {
     /** {@code nets cnn}: trains one of the architectures, then draws its filters and feature maps. */
     @CommandLine.Command(name = "cnn", mixinStandardHelpOptions = true,
             description = "Train a convolutional network (lenet, modern or resnet) on Fashion-MNIST.")
-    public static final class Command extends FashionCommand {
+    public static final class Command extends FashionCommand<Config> {
         @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture: lenet, modern or resnet (default: ${DEFAULT-VALUE}).")
         Arch arch = Config.DEFAULT.arch();
 
@@ -189,8 +189,27 @@ public final class FashionCnn {
         }
 
         @Override
-        protected FashionTraining.Spec spec(TrainingConfig t) {
-            return FashionCnn.spec(new Config(arch, width, convsPerStage, dropout, augment.augmentation()), t);
+        protected Config config() {
+            return new Config(arch, width, convsPerStage, dropout, augment.augmentation());
+        }
+
+        @Override
+        protected void startFrom(Config c) {
+            arch = c.arch();
+            width = c.width();
+            convsPerStage = c.convsPerStage();
+            dropout = c.dropout();
+            augment = new AugmentOptions(c.augmentation());
+        }
+
+        @Override
+        protected Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
+            return FashionCnn.spec(c, t);
         }
 
         @Override

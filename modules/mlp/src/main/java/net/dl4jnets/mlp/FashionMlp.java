@@ -122,7 +122,7 @@ public final class FashionMlp {
 
     @CommandLine.Command(name = "mlp", mixinStandardHelpOptions = true,
             description = "Train a multi-layer perceptron on Fashion-MNIST.")
-    public static final class Command extends FashionCommand {
+    public static final class Command extends FashionCommand<Config> {
         @Option(names = "--hidden", split = ",", paramLabel = "N,N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
         List<Integer> hidden = new ArrayList<>(Config.DEFAULT.hidden());
 
@@ -140,8 +140,26 @@ public final class FashionMlp {
         }
 
         @Override
-        protected FashionTraining.Spec spec(TrainingConfig t) {
-            return FashionMlp.spec(new Config(hidden, dropout, l2, batchNorm), t);
+        protected Config config() {
+            return new Config(hidden, dropout, l2, batchNorm);
+        }
+
+        @Override
+        protected void startFrom(Config c) {
+            hidden = new ArrayList<>(c.hidden());
+            dropout = c.dropout();
+            l2 = c.l2();
+            batchNorm = c.batchNorm();
+        }
+
+        @Override
+        protected Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
+            return FashionMlp.spec(c, t);
         }
 
         public static void main(String[] args) {

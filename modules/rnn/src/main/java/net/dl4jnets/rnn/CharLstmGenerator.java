@@ -22,6 +22,7 @@ import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.TextTraining;
 import net.dl4jnets.common.train.Trainer;
@@ -124,7 +125,7 @@ public final class CharLstmGenerator {
     /** {@code nets char-lstm}. */
     @CommandLine.Command(name = "char-lstm", mixinStandardHelpOptions = true,
             description = "Train a character-level LSTM language model on a text (default: tiny Shakespeare).")
-    public static final class Command extends ModelCommand {
+    public static final class Command extends ModelCommand<Config> {
         @Option(names = "--corpus", paramLabel = "FILE",
                 description = "A UTF-8 text file (default: tiny Shakespeare, downloaded and verified into data/).")
         Path corpus;
@@ -152,19 +153,45 @@ public final class CharLstmGenerator {
             super(Config.TRAINING);
         }
 
-        /** Trains as the parsed command line asks and returns the whole outcome (tests look into it). */
-        TextTraining.Outcome run(StopSignal stop) {
-            return run(train.toConfig(), stop);
-        }
-
-        private TextTraining.Outcome run(TrainingConfig t, StopSignal stop) {
-            return TextTraining.run(corpus, spec(new Config(0, hidden, layers, seqLength, tbptt, dropout), sampleLength),
-                    t, stop);
+        @Override
+        protected Config config() {
+            return new Config(0, hidden, layers, seqLength, tbptt, dropout);
         }
 
         @Override
-        protected Trainer.Outcome train(TrainingConfig t, StopSignal stop) {
-            return run(t, stop).outcome();
+        protected void startFrom(Config c) {
+            hidden = c.hidden();
+            layers = c.layers();
+            seqLength = c.seqLength();
+            tbptt = c.tbptt();
+            dropout = c.dropout();
+        }
+
+        @Override
+        protected Class<Config> configType() {
+            return Config.class;
+        }
+
+        /** A resumed run reads the corpus it was trained on; another one is refused. */
+        @Override
+        protected void resumeData(RunConfig recorded, ModelCommand<Config> asked) {
+            Path was = Path.of(recorded.data().source());
+            Path given = ((Command) asked).corpus;
+            if (given != null && !given.toAbsolutePath().equals(was)) {
+                throw new UserError("--resume: --corpus " + given + " differs from the run's corpus " + was
+                        + "; a resumed run keeps its data.");
+            }
+            corpus = was;
+        }
+
+        /** Trains as the parsed command line asks (a fresh run) and returns the whole outcome; tests look into it. */
+        TextTraining.Outcome run(StopSignal stop) {
+            return TextTraining.run(corpus, spec(config(), sampleLength), train.toConfig(), stop);
+        }
+
+        @Override
+        protected Trainer.Outcome train(Config c, TrainingConfig t, StopSignal stop) {
+            return TextTraining.run(corpus, spec(c, sampleLength), t, stop).outcome();
         }
 
         public static void main(String[] args) {

@@ -170,7 +170,7 @@ public final class RowSequenceClassifier {
     /** {@code nets rnn}. */
     @CommandLine.Command(name = "rnn", mixinStandardHelpOptions = true,
             description = "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.")
-    public static final class Command extends FashionCommand {
+    public static final class Command extends FashionCommand<Config> {
         @Option(names = "--arch", paramLabel = "ARCH", description = "simple, lstm or bilstm (default: ${DEFAULT-VALUE}).")
         Arch arch = Config.DEFAULT.arch();
 
@@ -189,8 +189,26 @@ public final class RowSequenceClassifier {
         }
 
         @Override
-        protected FashionTraining.Spec spec(TrainingConfig t) {
-            return RowSequenceClassifier.spec(new Config(arch, hidden, head, augment.augmentation()), t);
+        protected Config config() {
+            return new Config(arch, hidden, head, augment.augmentation());
+        }
+
+        @Override
+        protected void startFrom(Config c) {
+            arch = c.arch();
+            hidden = c.hidden();
+            head = c.head();
+            augment = new AugmentOptions(c.augmentation());
+        }
+
+        @Override
+        protected Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
+            return RowSequenceClassifier.spec(c, t);
         }
 
         public static void main(String[] args) {

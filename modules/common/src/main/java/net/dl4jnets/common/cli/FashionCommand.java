@@ -5,30 +5,34 @@ import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
 
-/** A command that trains a Fashion-MNIST classifier through the shared run: it says what to train, nothing more. */
-public abstract class FashionCommand extends ModelCommand {
+/**
+ * A command that trains a Fashion-MNIST classifier through the shared run: it says what to train, nothing more.
+ *
+ * @param <C> the model's hyper-parameter record
+ */
+public abstract class FashionCommand<C extends Record> extends ModelCommand<C> {
     protected FashionCommand(TrainingConfig defaults) {
         super(defaults);
     }
 
-    /** The model for these settings, from the command's own options. */
-    protected abstract FashionTraining.Spec spec(TrainingConfig t);
+    /** The model for its record and the training settings (seed and learning rate go into the graph). */
+    protected abstract FashionTraining.Spec spec(C config, TrainingConfig t);
 
     /** What the command does with a finished run (pictures); nothing by default. */
     protected void afterTraining(FashionTraining.Outcome outcome) {}
 
     @Override
-    protected Trainer.Outcome train(TrainingConfig t, StopSignal stop) {
-        return run(t, stop).training().outcome();
+    protected Trainer.Outcome train(C config, TrainingConfig t, StopSignal stop) {
+        return run(config, t, stop).training().outcome();
     }
 
-    /** Trains as the parsed command line asks and returns the whole outcome (tests look into it). */
+    /** Trains as the parsed command line asks (a fresh run) and returns the whole outcome; tests look into it. */
     public FashionTraining.Outcome run(StopSignal stop) {
-        return run(train.toConfig().validate(), stop);
+        return run(config(), train.toConfig().validate(), stop);
     }
 
-    private FashionTraining.Outcome run(TrainingConfig t, StopSignal stop) {
-        FashionTraining.Outcome o = FashionTraining.run(spec(t), t, stop);
+    private FashionTraining.Outcome run(C config, TrainingConfig t, StopSignal stop) {
+        FashionTraining.Outcome o = FashionTraining.run(spec(config, t), t, stop);
         if (!o.interrupted()) {
             afterTraining(o);
         }

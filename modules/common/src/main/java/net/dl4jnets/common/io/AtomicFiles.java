@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,6 +66,24 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes the temporary files that a killed process left in dir (hidden, ending in .tmp); returns how many. Only
+     * for a folder that no other process is writing.
+     */
+    public static int removeStale(Path dir) {
+        int removed = 0;
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : tmps) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clean " + dir, e);
+        }
+        return removed;
     }
 
     /** Forces a file's content, or a folder's entries, to the disk. */

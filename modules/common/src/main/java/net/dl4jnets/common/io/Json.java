@@ -39,7 +39,8 @@ public final class Json {
             }
             return value;
         } catch (JsonParseException | IllegalArgumentException e) {
-            throw new UserError(file + ": not valid JSON of the expected shape (" + e.getMessage() + ").", e);
+            throw new UserError(file + ": not valid JSON of the expected shape (" + e.getMessage().lines().findFirst()
+                    .orElse("") + ").", e);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such file.", e);
         } catch (IOException e) {

@@ -3,13 +3,15 @@ package net.dl4jnets.common.train;
 import java.util.Locale;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * After every epoch: keeps the best model (model.zip), rewrites metrics.csv, commits a checkpoint with the run's
  * bookkeeping (state.json), and stops the run once the monitored score has not improved for {@code patience} epochs.
  * A run stopped mid-epoch is committed at its batch, so {@code --resume} continues from there.
  */
-final class CheckpointListener implements Trainer.Listener {
+final class CheckpointListener implements LoopListener {
     private final Monitor monitor;
     private final int patience;
 
@@ -30,7 +32,7 @@ final class CheckpointListener implements Trainer.Listener {
         loop.run().writeMetrics(loop.history());
         loop.state = loop.run().commit(graph, new RunFolder.State(record.epoch(), 0, null,
                 improved ? record.epoch() : s.bestEpoch(), improved ? score : s.bestScore(),
-                improved ? 0 : s.epochsSinceBest() + 1));
+                improved ? 0 : s.epochsSinceBest() + 1, loop.trainingSeconds(), null));
         if (patience > 0 && loop.state.epochsSinceBest() >= patience && record.epoch() < loop.config().epochs()) {
             System.out.printf(Locale.ROOT, "Early stop: no better %s for %d epochs; the best was epoch %d.%n",
                     monitor.name().toLowerCase(Locale.ROOT).replace('_', ' '), loop.state.epochsSinceBest(),
@@ -46,8 +48,10 @@ final class CheckpointListener implements Trainer.Listener {
         }
         if (loop.stoppedMidEpoch()) {
             RunFolder.State s = loop.state;
+            Random rng = Nd4j.getRandom();
             loop.state = loop.run().commit(loop.graph(), new RunFolder.State(loop.epoch(), loop.batch(), null,
-                    s.bestEpoch(), s.bestScore(), s.epochsSinceBest()));
+                    s.bestEpoch(), s.bestScore(), s.epochsSinceBest(), loop.trainingSeconds(),
+                    new long[] {rng.rootState(), rng.nodeState()}));
         }
         System.out.println("Stopped. Checkpoint: " + loop.run().checkpoint() + System.lineSeparator()
                 + "Resume with: --resume " + loop.run().dir());

@@ -44,8 +44,8 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /** A loop listener that starts the dashboard with the run, attaches it to the graph and stops it at the end. */
-    static Trainer.Listener duringTraining(int port) {
-        return new Trainer.Listener() {
+    static LoopListener duringTraining(int port) {
+        return new LoopListener() {
             private Dashboard ui;
 
             @Override

@@ -13,7 +13,7 @@ import net.dl4jnets.common.io.UserError;
  * the log of a probability at about -23, so a blown-up softmax's loss saturates near 20 instead of turning NaN; the
  * limit (four times the loss of guessing uniformly) catches that.
  */
-final class DivergenceGuard implements Trainer.Listener {
+final class DivergenceGuard implements LoopListener {
     static final int PATIENCE = 10;
     private final double limit;
     private int above;

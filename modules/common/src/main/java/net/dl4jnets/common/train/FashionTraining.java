@@ -81,7 +81,7 @@ public final class FashionTraining {
                 split.test().size(), run.dir());
 
         Trainer trainer = new Trainer(t, Trainer.Task.classifier(FashionMnist.CLASSES), stop)
-                .listen(Trainer.Listener.afterEachEpoch(loop -> RunCharts.draw(loop.run(), spec.architecture(),
+                .listen(LoopListener.afterEachEpoch(loop -> RunCharts.draw(loop.run(), spec.architecture(),
                         loop.history())));
         Trainer.Result result = trainer.fit(graph, trainerData, run);
         if (result.outcome() == Trainer.Outcome.INTERRUPTED) {

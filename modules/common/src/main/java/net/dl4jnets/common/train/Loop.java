@@ -5,7 +5,7 @@ import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Where a training run stands, as its {@link Trainer.Listener}s see it, and how they end it: {@link #end} finishes
+ * Where a training run stands, as its {@link LoopListener}s see it, and how they end it: {@link #end} finishes
  * the epoch early (it is still validated and committed) and stops; {@link #stopNow} leaves at once, mid-epoch.
  */
 public final class Loop {
@@ -13,8 +13,9 @@ public final class Loop {
     final RunFolder run;
     final TrainingConfig config;
     final List<EpochRecord> history;
-    /** The run folder's bookkeeping, kept by {@link CheckpointListener}. */
+    /** The run folder's bookkeeping, kept by {@link CheckpointListener}; and as it was when the loop started. */
     RunFolder.State state;
+    final RunFolder.State startState;
     Trainer.Outcome outcome;
     boolean endEpoch;
     boolean abandonEpoch;
@@ -23,6 +24,7 @@ public final class Loop {
     int batches;
     long examples;
     double epochSeconds;
+    private final long startNanos = System.nanoTime();
 
     Loop(ComputationGraph graph, RunFolder run, TrainingConfig config, RunFolder.State state,
          List<EpochRecord> history) {
@@ -30,6 +32,7 @@ public final class Loop {
         this.run = run;
         this.config = config;
         this.state = state;
+        this.startState = state;
         this.history = history;
     }
 
@@ -72,6 +75,11 @@ public final class Loop {
 
     public double epochSeconds() {
         return epochSeconds;
+    }
+
+    /** Seconds of training in this run, including those before a resume. */
+    public double trainingSeconds() {
+        return startState.trainingSeconds() + (System.nanoTime() - startNanos) / 1e9;
     }
 
     /** How the run ended; null while it runs (and if it ended by an exception). */

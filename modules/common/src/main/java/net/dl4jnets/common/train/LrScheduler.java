@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * budget also every 20 batches from the clock (DL4J rebuilds the updater on each change, so not every batch). A
  * constant schedule leaves the graph's own rate alone.
  */
-final class LrScheduler implements Trainer.Listener {
+final class LrScheduler implements LoopListener {
     private static final int CLOCK_EVERY = 20;
     private final LrSchedule schedule;
     private final double base;

@@ -10,7 +10,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A progress bar per epoch on a terminal (loss and examples per second), and one summary line per epoch. */
-final class ProgressListener implements Trainer.Listener {
+final class ProgressListener implements LoopListener {
     private final boolean bar;
     private ProgressBar current;
 

@@ -1,9 +1,16 @@
 package net.dl4jnets.common.train;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
+import com.google.gson.FieldNamingPolicy;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
@@ -58,6 +65,37 @@ public record RunConfig(int version, String model, String architecture, long par
             throw new UserError(FILE + ": field hyper_parameters does not fit " + type.getSimpleName() + " ("
                     + e.getMessage() + ").", e);
         }
+    }
+
+    /**
+     * The components in which two records of one type differ (compared as JSON, nested records by their top-level
+     * component), in declaration order.
+     */
+    public static List<String> differences(Record a, Record b) {
+        JsonObject x = Json.GSON.toJsonTree(a).getAsJsonObject();
+        JsonObject y = Json.GSON.toJsonTree(b).getAsJsonObject();
+        List<String> changed = new ArrayList<>();
+        for (RecordComponent c : a.getClass().getRecordComponents()) {
+            String key = FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES.translateName(field(a.getClass(), c.getName()));
+            if (!Objects.equals(x.get(key), y.get(key))) {
+                changed.add(c.getName());
+            }
+        }
+        return changed;
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            return type.getDeclaredField(name);
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same record with the settings a resumed run trains with. */
+    public RunConfig withTraining(TrainingConfig t) {
+        return new RunConfig(version, model, architecture, parameters, hyperParameters, t, data, backend, gitCommit,
+                gitDirty, created);
     }
 
     public void write(Path dir) {

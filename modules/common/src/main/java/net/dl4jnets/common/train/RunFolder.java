@@ -29,11 +29,18 @@ public final class RunFolder {
 
     /**
      * Where a run stands: epochs fully done, batches done of the next one (after Ctrl-C), the checkpoint that holds
-     * that state, and the early-stopping bookkeeping.
+     * that state, the early-stopping bookkeeping, the seconds of training so far (a time budget continues from
+     * them), and, for a run stopped mid-epoch, ND4J's random generator state, so that the rest of the epoch draws
+     * the same dropout masks as an uninterrupted run would.
      */
     public record State(int epochsDone, int batchesDone, String checkpoint, int bestEpoch, double bestScore,
-                        int epochsSinceBest) {
-        public static final State FRESH = new State(0, 0, null, -1, Double.NaN, 0);
+                        int epochsSinceBest, double trainingSeconds, long[] rng) {
+        public static final State FRESH = new State(0, 0, null, -1, Double.NaN, 0, 0, null);
+
+        State withCheckpoint(String name) {
+            return new State(epochsDone, batchesDone, name, bestEpoch, bestScore, epochsSinceBest, trainingSeconds,
+                    rng);
+        }
     }
 
     private final Path dir;
@@ -59,16 +66,21 @@ public final class RunFolder {
         }
     }
 
-    /** An existing run folder, for --resume. */
+    /** An existing run folder, for --resume; temporary files that a killed run left behind are removed. */
     public static RunFolder open(Path dir) {
         RunFolder run = new RunFolder(dir);
         if (!Files.isRegularFile(run.stateFile())) {
-            throw new UserError(dir + ": not a run folder with a checkpoint (no state.json there).");
+            throw new UserError(dir + ": the run stopped before its first checkpoint (no state.json there), so there "
+                    + "is nothing to resume; start it afresh.");
         }
         State s = run.state();
-        if (s.checkpoint() == null || !Files.isRegularFile(dir.resolve(s.checkpoint()))) {
-            throw new UserError(dir + ": state.json names checkpoint " + s.checkpoint() + ", which is missing.");
+        if (s.checkpoint() == null) {
+            throw new UserError(run.stateFile() + ": field checkpoint is missing; the file is corrupt.");
         }
+        if (!Files.isRegularFile(dir.resolve(s.checkpoint()))) {
+            throw new UserError(run.stateFile() + " names checkpoint " + s.checkpoint() + ", which is missing.");
+        }
+        AtomicFiles.removeStale(dir);
         return run;
     }
 
@@ -109,8 +121,7 @@ public final class RunFolder {
     public State commit(ComputationGraph graph, State state) {
         String name = String.format(Locale.ROOT, "checkpoint-e%03d-b%05d.zip", state.epochsDone(), state.batchesDone());
         Checkpoints.saveModel(graph, file(name));
-        State written = new State(state.epochsDone(), state.batchesDone(), name, state.bestEpoch(), state.bestScore(),
-                state.epochsSinceBest());
+        State written = state.withCheckpoint(name);
         Json.write(written, stateFile());
         try (Stream<Path> old = Files.list(dir)) {
             for (Path p : old.toList()) {

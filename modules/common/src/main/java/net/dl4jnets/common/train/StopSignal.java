@@ -27,8 +27,8 @@ public final class StopSignal {
         return stopped.await(seconds, TimeUnit.SECONDS);
     }
 
-    Trainer.Listener listener() {
-        return new Trainer.Listener() {
+    LoopListener listener() {
+        return new LoopListener() {
             @Override
             public void onBatch(Loop loop, DataSet batch, double loss) {
                 if (requested) {

@@ -93,7 +93,7 @@ public final class TextTraining {
                     initial, v, Math.log(v));
         }
         Trainer trainer = new Trainer(t, Trainer.Task.languageModel(v), stop)
-                .listen(Trainer.Listener.afterEachEpoch(loop -> {
+                .listen(LoopListener.afterEachEpoch(loop -> {
                     drawCurves(loop.run().file("loss.png"), spec.model(), loop.history());
                     writeSamples(loop.run().file("samples.txt"), spec, graph, vocab, loop.history().size());
                 }));

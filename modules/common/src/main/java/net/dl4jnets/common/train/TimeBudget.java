@@ -7,11 +7,11 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Ends training once {@code minutes} of it have passed (0 = no limit), in the middle of an epoch if need be: the
  * partial epoch is validated and counted. {@link LrScheduler} reads the clock, so a run cut short by time still
- * ends with small steps.
+ * ends with small steps. A resumed run continues the clock where it stopped.
  */
-final class TimeBudget implements Trainer.Listener {
+final class TimeBudget implements LoopListener {
     private final long budgetNanos;
-    private long startNanos;
+    private Loop loop;
 
     TimeBudget(double minutes) {
         this.budgetNanos = (long) (minutes * 60e9);
@@ -21,14 +21,14 @@ final class TimeBudget implements Trainer.Listener {
         return budgetNanos > 0;
     }
 
-    /** The part of the budget used so far (may exceed 1). */
+    /** The part of the budget used so far (may exceed 1), counting the time before a resume. */
     double used() {
-        return (double) (System.nanoTime() - startNanos) / budgetNanos;
+        return loop.trainingSeconds() * 1e9 / budgetNanos;
     }
 
     @Override
     public void onStart(Loop loop) {
-        startNanos = System.nanoTime();
+        this.loop = loop;
     }
 
     @Override

@@ -2,7 +2,6 @@ package net.dl4jnets.common.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -48,36 +47,10 @@ public final class Trainer {
         }
     }
 
-    /** Watches the loop; may end it through {@link Loop#end} or {@link Loop#stopNow}. Called on the loop's thread. */
-    public interface Listener {
-        default void onStart(Loop loop) {}
-
-        default void onEpochStart(Loop loop) {}
-
-        /** After each batch's update, with the batch's loss per example (per step for sequences). */
-        default void onBatch(Loop loop, DataSet batch, double loss) {}
-
-        /** After the epoch's validation; the record is already in {@link Loop#history()}. */
-        default void onEpochEnd(Loop loop, EpochRecord record) {}
-
-        /** Always called last, also when the loop ends by an exception ({@link Loop#outcome()} is then null). */
-        default void onEnd(Loop loop) {}
-
-        /** A listener that acts once each epoch is committed (charts, samples). */
-        static Listener afterEachEpoch(Consumer<Loop> action) {
-            return new Listener() {
-                @Override
-                public void onEpochEnd(Loop loop, EpochRecord record) {
-                    action.accept(loop);
-                }
-            };
-        }
-    }
-
     private final TrainingConfig config;
     private final Task task;
     private final StopSignal stop;
-    private final List<Listener> listeners = new ArrayList<>();
+    private final List<LoopListener> listeners = new ArrayList<>();
 
     /** A loop with the standard listeners for these settings, stopped early by {@code stop}. */
     public Trainer(TrainingConfig config, Task task, StopSignal stop) {
@@ -96,8 +69,8 @@ public final class Trainer {
         }
     }
 
-    /** Adds a listener after the standard ones (charts, samples: they see each epoch once it is committed). */
-    public Trainer listen(Listener listener) {
+    /** Adds a listener after the standard ones: charts and samples see each epoch once it is committed. */
+    public Trainer listen(LoopListener listener) {
         listeners.add(listener);
         return this;
     }
@@ -142,6 +115,10 @@ public final class Trainer {
         loop.batch = epoch == loop.state.epochsDone() ? loop.state.batchesDone() : 0;
         for (int b = 0; b < loop.batch && train.hasNext(); b++) {
             train.next();
+        }
+        long[] rng = loop.state.rng();
+        if (loop.batch > 0 && rng != null) { // resuming mid-epoch: the dropout masks go on as they would have
+            Nd4j.getRandom().setStates(rng[0], rng[1]);
         }
         listeners.forEach(l -> l.onEpochStart(loop));
         double lossSum = 0;

@@ -125,6 +125,21 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
                 maxBatches, maxMinutes, threads, v, dataDir, ui, uiPort, resume);
     }
 
+    public TrainingConfig withPatience(int v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, v, maxBatches,
+                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withDashboard(boolean on, int port) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, out, dataDir, on, port, resume);
+    }
+
+    public TrainingConfig withResume(Path v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, v);
+    }
+
     private static void positive(String name, int v) {
         if (v <= 0) {
             throw new UserError(name + " must be positive, got " + v + ".");

@@ -1,7 +1,11 @@
 package net.dl4jnets.common.train;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -38,6 +42,8 @@ public final class TrainingRuns {
             }
             RunFolder run = RunFolder.open(t.resume());
             ComputationGraph graph = Checkpoints.loadModel(run.checkpoint());
+            recorded = recorded.withTraining(t.withResume(null).withThreads(backend.threads()));
+            recorded.write(run.dir());
             System.out.println("Resuming " + run.dir() + " after epoch " + run.state().epochsDone()
                     + (run.state().batchesDone() > 0 ? ", batch " + run.state().batchesDone() : ""));
             return new Started(run, recorded, graph, true);
@@ -53,6 +59,38 @@ public final class TrainingRuns {
                 !git("status", "--porcelain", "--untracked-files=no").isEmpty(), OffsetDateTime.now().toString());
         config.write(run.dir());
         return new Started(run, config, graph, false);
+    }
+
+    /**
+     * The settings a resumed run trains with: what the run recorded, and of what was asked only what may change
+     * without changing the run (more epochs, patience, the time budget, threads, where the data and runs are, the
+     * dashboard). Any other difference is refused with one line that names the option.
+     */
+    public static TrainingConfig resumable(Path dir, TrainingConfig recorded, TrainingConfig asked) {
+        List<String> changed = new ArrayList<>();
+        compare(changed, "--batch-size", recorded.batchSize(), asked.batchSize());
+        compare(changed, "--lr", recorded.lr(), asked.lr());
+        compare(changed, "--lr-schedule", recorded.lrSchedule(), asked.lrSchedule());
+        compare(changed, "--clip-norm", recorded.clipNorm(), asked.clipNorm());
+        compare(changed, "--seed", recorded.seed(), asked.seed());
+        compare(changed, "--limit", recorded.limit(), asked.limit());
+        compare(changed, "--val-size", recorded.valSize(), asked.valSize());
+        compare(changed, "--max-batches", recorded.maxBatches(), asked.maxBatches());
+        if (!changed.isEmpty()) {
+            throw new UserError("--resume " + dir + ": " + String.join(", ", changed) + " differ from the run's; a "
+                    + "resumed run keeps its data, split and optimiser settings. With --resume you may change --epochs,"
+                    + " --patience, --max-minutes, --threads, --data-dir and the dashboard; start a new run for more.");
+        }
+        return recorded.withEpochs(asked.epochs()).withPatience(asked.patience()).withLimits(recorded.maxBatches(),
+                asked.maxMinutes()).withThreads(asked.threads()).withOut(asked.out())
+                .withData(recorded.limit(), recorded.valSize(), asked.dataDir())
+                .withDashboard(asked.ui(), asked.uiPort()).withResume(dir).validate();
+    }
+
+    private static void compare(List<String> changed, String option, Object recorded, Object asked) {
+        if (!Objects.equals(recorded, asked)) {
+            changed.add(option + " " + asked + " (the run's: " + recorded + ")");
+        }
     }
 
     /** What git prints for these arguments in the project, or "" outside a git checkout. */

@@ -20,7 +20,12 @@ import picocli.CommandLine.Command;
 class CliTest {
     /** A command with the shared training options that validates and does nothing else. */
     @Command(name = "probe", mixinStandardHelpOptions = true)
-    static final class Probe extends ModelCommand {
+    static final class Probe extends ModelCommand<Probe.Config> {
+        record Config(int width) {}
+
+        @CommandLine.Option(names = "--width")
+        int width = 4;
+
         TrainingConfig seen;
 
         Probe() {
@@ -28,7 +33,22 @@ class CliTest {
         }
 
         @Override
-        protected Trainer.Outcome train(TrainingConfig t, StopSignal stop) {
+        protected Config config() {
+            return new Config(width);
+        }
+
+        @Override
+        protected void startFrom(Config c) {
+            width = c.width();
+        }
+
+        @Override
+        protected Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        protected Trainer.Outcome train(Config c, TrainingConfig t, StopSignal stop) {
             seen = t;
             return Trainer.Outcome.COMPLETED;
         }

@@ -21,7 +21,7 @@ class DashboardTest {
             ComputationGraph graph = new ComputationGraph(TinyClassifier.graph(0.01));
             graph.init();
             TinyClassifier.trainer(TinyClassifier.settings(1).withLimits(3, 0))
-                    .listen(new Trainer.Listener() {
+                    .listen(new LoopListener() {
                         @Override
                         public void onStart(Loop loop) {
                             loop.graph().addListeners(ui.listener());

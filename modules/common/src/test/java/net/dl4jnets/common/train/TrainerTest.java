@@ -20,6 +20,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.io.UserError;
 
 class TrainerTest {
@@ -123,6 +124,79 @@ class TrainerTest {
                 .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
         assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
         assertEquals(2, reopened.state().epochsDone());
+    }
+
+    @Test
+    void aRunStoppedMidEpochResumesToTheSameParametersAsAnUninterruptedOne() {
+        // The tiny classifier has dropout, so this holds only if the random generator's state is restored too.
+        ComputationGraph straight = fresh(1e-2);
+        TinyClassifier.trainer(TinyClassifier.settings(2)).fit(straight, TinyClassifier.data(),
+                RunFolder.create(dir, "straight"));
+
+        RunFolder run = RunFolder.create(dir, "stopped");
+        StopSignal stop = new StopSignal();
+        new Trainer(TinyClassifier.settings(2), Trainer.Task.classifier(10), stop).listen(new LoopListener() {
+            @Override
+            public void onEpochStart(Loop loop) {
+                if (loop.epoch() == 1) {
+                    stop.request(); // the loop stops after the second epoch's first batch
+                }
+            }
+        }).fit(fresh(1e-2), TinyClassifier.data(), run);
+        assertTrue(stop.requested());
+        assertEquals(1, run.state().epochsDone());
+        assertEquals(1, run.state().batchesDone());
+        RunFolder reopened = RunFolder.open(run.dir());
+        ComputationGraph resumed = Checkpoints.loadModel(reopened.checkpoint());
+        TinyClassifier.trainer(TinyClassifier.settings(2)).fit(resumed, TinyClassifier.data(), reopened);
+        double maxDiff = straight.params().sub(resumed.params()).amaxNumber().doubleValue();
+        assertTrue(maxDiff < 1e-6, "parameters differ by " + maxDiff);
+    }
+
+    @Test
+    void aResumedTimeBudgetContinuesTheClockOfTheRun() throws IOException {
+        RunFolder run = RunFolder.create(dir, "clock");
+        TinyClassifier.trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        RunFolder.State s = run.state();
+        assertTrue(s.trainingSeconds() > 0, "the run records its training time");
+        // As if the first epoch had taken an hour: a 30-minute budget is spent before the second epoch starts.
+        Json.write(new RunFolder.State(s.epochsDone(), 0, s.checkpoint(), s.bestEpoch(), s.bestScore(),
+                s.epochsSinceBest(), 3600, null), run.stateFile());
+        RunFolder reopened = RunFolder.open(run.dir());
+        Trainer.Result r = TinyClassifier.trainer(TinyClassifier.settings(5).withLimits(0, 30))
+                .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
+        assertEquals(Trainer.Outcome.TIME_UP, r.outcome());
+        assertEquals(2, r.history().size(), "one more (partial) epoch, then the budget is spent");
+        EpochRecord partial = r.history().get(1);
+        assertEquals(32, Math.round(partial.seconds() * partial.examplesPerSecond()), "after one batch of 32");
+    }
+
+    @Test
+    void openingARunRemovesTheTemporaryFilesAKilledRunLeft() throws IOException {
+        RunFolder run = RunFolder.create(dir, "leftovers");
+        TinyClassifier.trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        Files.writeString(run.file(".checkpoint-e002-b00000.zip123.tmp"), "half a checkpoint");
+        Files.writeString(run.file(".loss.png456.tmp"), "half a chart");
+        RunFolder.open(run.dir());
+        try (Stream<Path> files = Files.list(run.dir())) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left");
+        }
+    }
+
+    @Test
+    void aCorruptStateFileOrCheckpointGetsOneLineNamingTheFile() throws IOException {
+        RunFolder run = RunFolder.create(dir, "corrupt");
+        TinyClassifier.trainer(TinyClassifier.settings(1)).fit(fresh(1e-2), TinyClassifier.data(), run);
+        Path checkpoint = run.checkpoint();
+        Files.writeString(checkpoint, "not a zip");
+        UserError notZip = assertThrows(UserError.class, () -> Checkpoints.loadModel(checkpoint));
+        assertTrue(notZip.getMessage().startsWith(checkpoint.toString()), notZip.getMessage());
+        for (String broken : new String[] {"", "{\"epochs_done\": 1, ", "[]", "{}"}) {
+            Files.writeString(run.stateFile(), broken);
+            UserError e = assertThrows(UserError.class, () -> RunFolder.open(run.dir()), broken);
+            assertTrue(e.getMessage().contains("state.json"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
     }
 
     @Test

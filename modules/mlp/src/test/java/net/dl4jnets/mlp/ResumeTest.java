@@ -1,0 +1,72 @@
+package net.dl4jnets.mlp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.common.train.RunFolder;
+import picocli.CommandLine;
+
+/** Resume restores the run from its record, not from the command line. */
+class ResumeTest {
+    @TempDir
+    static Path out;
+    static Path run;
+
+    record Result(int code, String err) {}
+
+    static Result nets(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = Cli.commandLine(new FashionMlp.Command());
+        cl.setErr(new PrintWriter(err, true));
+        return new Result(cl.execute(args), err.toString());
+    }
+
+    @BeforeAll
+    static void oneEpochOfASmallNonDefaultMlp() throws Exception {
+        assertEquals(0, nets("--limit", "600", "--val-size", "200", "--epochs", "1", "--hidden", "32",
+                "--seed", "7", "--out", out.toString()).code());
+        try (Stream<Path> runs = Files.list(out.resolve("mlp"))) {
+            run = runs.findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void optionsThatWouldChangeTheDataOrTheModelAreRefusedByName() {
+        int before = RunFolder.open(run).state().epochsDone();
+        String[][] cases = {{"--seed", "99"}, {"--val-size", "300"}, {"--limit", "700"}, {"--batch-size", "64"},
+                {"--hidden", "64"}, {"--dropout", "0.5"}};
+        for (String[] c : cases) {
+            Result r = nets("--resume", run.toString(), c[0], c[1], "--epochs", "2");
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[0]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        assertEquals(before, RunFolder.open(run).state().epochsDone(), "nothing was trained");
+    }
+
+    @Test
+    void moreEpochsAreTakenAndRecordedWithEverythingElseFromTheRecord() {
+        // The command's defaults (seed 42, no limit, 512-256) differ from the run's; the run's record wins.
+        Result r = nets("--resume", run.toString(), "--epochs", "2", "--seed", "7");
+        assertEquals(0, r.code(), r.err());
+        RunConfig c = RunConfig.read(run);
+        assertEquals(2, c.training().epochs());
+        assertEquals(7, c.training().seed());
+        assertEquals(600, c.training().limit());
+        assertEquals(List.of(32), c.hyperParameters(FashionMlp.Config.class).hidden());
+        assertEquals(2, RunFolder.open(run).state().epochsDone());
+    }
+}
