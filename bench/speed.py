@@ -63,6 +63,7 @@ def main():
         + ["--warmup", str(a.char_warmup if m in TEXT else a.warmup)]
     data = ["--data-dir", a.data_dir] if a.data_dir else []
     gemm = run(["./nets", "speed", "--gemm"])
+    print("Machine:", gemm["machine"])
     print("GEMM (float32 2048x2048, ND4J):", {k: round(v, 1) for k, v in gemm.items() if k.startswith("gemm")},
           flush=True)
     results = {}
@@ -82,7 +83,7 @@ def main():
 
     rate_key = lambda threads: "gemm_gflops_1_thread" if threads == 1 else f"gemm_gflops_{threads}_threads"
     print()
-    print(f"{datetime.date.today()}, {platform.node()}, {os.cpu_count()} cores; median of {a.reps}; "
+    print(f"{datetime.date.today()}, {gemm['machine']}, host {platform.node()}; median of {a.reps}; "
           + ("one whole epoch" if not a.batches else f"{a.batches} batches scaled to an epoch")
           + f" (char-lstm: {a.char_batches} batches of 32x100 characters)")
     print()

@@ -127,7 +127,8 @@ final class CompareReport {
         b.append("# Fashion-MNIST architectures compared\n\n");
         Backend.BackendInfo be = Backend.info();
         b.append("Budget: ").append(budget).append(". Backend: ").append(be.backend()).append(" | ").append(be.build())
-                .append(" | oneDNN helpers ").append(be.oneDnn() ? "on" : "off").append(". ")
+                .append(" | oneDNN helpers ").append(be.oneDnn() ? "on" : "off").append(" | ").append(be.machine())
+                .append(". ")
                 .append(OffsetDateTime.now().toLocalDate()).append(".\n\n");
         b.append(verdict(rows)).append("\n\n");
         b.append(table(rows)).append('\n');

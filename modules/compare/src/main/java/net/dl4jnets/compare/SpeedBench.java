@@ -172,6 +172,7 @@ public final class SpeedBench implements NetsCommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("framework", "dl4j");
         m.put("model", model.id());
+        m.put("machine", backend.machine());
         m.put("threads", backend.threads());
         m.put("batch", model.batch());
         if (model.layout() == Layout.CONV) {
@@ -218,6 +219,7 @@ public final class SpeedBench implements NetsCommand {
             int cores = Runtime.getRuntime().availableProcessors();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("framework", "dl4j");
+            m.put("machine", Backend.machine());
             m.put("gemm_gflops_1_thread", gemmRate(2048, 1));
             m.put("gemm_gflops_" + cores + "_threads", gemmRate(2048, cores));
             System.out.println(new Gson().toJson(m));
