@@ -51,6 +51,7 @@ class CharLstmGeneratorTest {
         int v = (int) PATTERN.chars().distinct().count();
         assertEquals(Math.log(v), o.initialLoss(), 0.15, "an untrained model is about as good as uniform guessing");
         assertTrue(o.bestValidationLoss() < 0.1, "validation loss " + o.bestValidationLoss());
+        assertTrue(o.testLoss() < 0.1, "held-out test loss " + o.testLoss());
         var model = TextGenerator.load(o.run());
         String text = TextGenerator.generate(model.graph(), model.vocabulary(), "the cat ", 60, 0.5, 0, 3, null);
         assertTrue(("the cat " + text).startsWith("the cat sat on the mat.\nthe cat sat on the mat."), text);

@@ -24,19 +24,23 @@ public final class TextCorpus {
     public static final URI SHAKESPEARE_URL =
             URI.create("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt");
     public static final String SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed";
+    /** The first 90% trains, the next 5% validates (picks the epoch), the last 5% tests once at the end. */
     public static final double TRAIN_SHARE = 0.9;
+    public static final double VALIDATION_SHARE = 0.05;
 
     private final String source;
     private final Vocabulary vocabulary;
     private final int[] train;
     private final int[] validation;
+    private final int[] test;
     private final int droppedFromValidation;
 
-    private TextCorpus(String source, Vocabulary vocabulary, int[] train, int[] validation, int dropped) {
+    private TextCorpus(String source, Vocabulary vocabulary, int[] train, int[] validation, int[] test, int dropped) {
         this.source = source;
         this.vocabulary = vocabulary;
         this.train = train;
         this.validation = validation;
+        this.test = test;
         this.droppedFromValidation = dropped;
     }
 
@@ -130,17 +134,24 @@ public final class TextCorpus {
                     + "); convert it, for example with iconv -t UTF-8.");
         }
         int split = (int) Math.round(text.length() * TRAIN_SHARE);
+        int testStart = (int) Math.round(text.length() * (TRAIN_SHARE + VALIDATION_SHARE));
         String trainText = text.substring(0, split);
-        String valText = text.substring(split);
-        if (trainText.length() < minPartLength || valText.length() < minPartLength) {
-            throw new UserError(String.format("Corpus %s has %,d characters: too short. Its 10%% validation part must "
-                    + "hold at least one sequence of %,d characters, so it needs at least %,d; give a longer text or a "
-                    + "shorter --seq-length.", name, text.length(), minPartLength, (int) Math.ceil(minPartLength / (1 - TRAIN_SHARE))));
+        String valText = text.substring(split, testStart);
+        String testText = text.substring(testStart);
+        if (trainText.length() < minPartLength || valText.length() < minPartLength
+                || testText.length() < minPartLength) {
+            throw new UserError(String.format("Corpus %s has %,d characters: too short. Its 5%% validation and 5%% "
+                    + "test parts must each hold at least one sequence of %,d characters, so it needs at least %,d; "
+                    + "give a longer text or a shorter --seq-length.", name, text.length(), minPartLength,
+                    (int) Math.ceil(minPartLength / VALIDATION_SHARE) + 1));
         }
         Vocabulary v = Vocabulary.of(trainText);
         int[] val = v.encode(valText);
-        int[] kept = Arrays.stream(val).filter(i -> i >= 0).toArray();
-        return new TextCorpus(name, v, v.encode(trainText), kept, val.length - kept.length);
+        int[] test = v.encode(testText);
+        int[] keptVal = Arrays.stream(val).filter(i -> i >= 0).toArray();
+        int[] keptTest = Arrays.stream(test).filter(i -> i >= 0).toArray();
+        return new TextCorpus(name, v, v.encode(trainText), keptVal, keptTest,
+                val.length - keptVal.length + test.length - keptTest.length);
     }
 
     public String source() {
@@ -159,7 +170,12 @@ public final class TextCorpus {
         return validation;
     }
 
-    /** Validation characters that the training part never uses, left out of validation. */
+    /** The held-out test part (the last 5%), looked at once, after training. */
+    public int[] test() {
+        return test;
+    }
+
+    /** Validation and test characters that the training part never uses, left out of both. */
     public int droppedFromValidation() {
         return droppedFromValidation;
     }

@@ -45,8 +45,10 @@ public record RunConfig(int version, String model, String architecture, long par
                     augmentation, train, validation, test, 0);
         }
 
-        public static DataRecord text(String source, int vocabulary, int trainCharacters, int validationCharacters) {
-            return new DataRecord(source, null, null, null, trainCharacters, validationCharacters, 0, vocabulary);
+        public static DataRecord text(String source, int vocabulary, int trainCharacters, int validationCharacters,
+                                      int testCharacters) {
+            return new DataRecord(source, null, null, null, trainCharacters, validationCharacters, testCharacters,
+                    vocabulary);
         }
 
         /** {mean, std} of the training pixels, or null if the inputs are not standardised. */

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 
@@ -17,6 +19,7 @@ import net.dl4jnets.common.data.CharBatches;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.eval.Evaluator;
 import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.Charts;
 
@@ -49,9 +52,12 @@ public final class TextTraining {
                        BiFunction<Integer, TrainingConfig, ComputationGraphConfiguration> graph, Sampler sampler,
                        int sampleLength) {}
 
-    /** What a run produced; {@code initialLoss} is NaN for a resumed run. */
+    /**
+     * What a run produced; {@code initialLoss} is NaN for a resumed run, {@code testLoss} (nats per character of the
+     * held-out test part, of the best epoch's model) for an interrupted one.
+     */
     public record Outcome(Path run, RunConfig config, double initialLoss, List<EpochRecord> history,
-                          Trainer.Outcome outcome) {
+                          Trainer.Outcome outcome, double testLoss) {
         public double bestValidationLoss() {
             return history.stream().mapToDouble(EpochRecord::valLoss).min().orElse(Double.NaN);
         }
@@ -67,8 +73,8 @@ public final class TextTraining {
         Path file = corpus != null ? corpus : TextCorpus.shakespeare();
         TextCorpus text = TextCorpus.load(file, spec.sequenceLength() + 1);
         if (text.droppedFromValidation() > 0) {
-            System.out.printf("Warning: %,d validation characters never occur in the training text and are left out.%n",
-                    text.droppedFromValidation());
+            System.out.printf("Warning: %,d validation and test characters never occur in the training text and are "
+                    + "left out.%n", text.droppedFromValidation());
         }
         TextCorpus.Vocabulary vocab = text.vocabulary();
         int v = vocab.size();
@@ -76,7 +82,8 @@ public final class TextTraining {
                 : text.train();
         TrainingRuns.Started started = TrainingRuns.start(t, spec.graph().apply(v, t), new TrainingRuns.Description(
                 spec.model(), spec.model(), spec.hyperParameters().apply(v), RunConfig.DataRecord.text(
-                file.toAbsolutePath().toString(), v, trainText.length, text.validation().length)), backend);
+                file.toAbsolutePath().toString(), v, trainText.length, text.validation().length, text.test().length)),
+                backend);
         RunFolder run = started.run();
         ComputationGraph graph = started.graph();
         vocab.save(run.file("vocabulary.json"));
@@ -102,9 +109,32 @@ public final class TextTraining {
             System.out.printf(Locale.ROOT, "epoch %d: validation %.4f nats/char = %.4f bits/char%n", e.epoch(),
                     e.valLoss(), e.valLoss() / Math.log(2));
         }
+        double test = Double.NaN;
+        if (result.outcome() != Trainer.Outcome.INTERRUPTED) {
+            test = testOnce(run, result, text.test(), v, spec.sequenceLength(), t.batchSize());
+        }
         System.out.println("Samples: " + run.file("samples.txt") + System.lineSeparator()
                 + "Generate more: nets generate --model " + run.dir() + " --prompt \"ROMEO:\"");
-        return new Outcome(run.dir(), started.config(), initial, result.history(), result.outcome());
+        return new Outcome(run.dir(), started.config(), initial, result.history(), result.outcome(), test);
+    }
+
+    /**
+     * The best epoch's model on the held-out test part, the one figure to quote (validation picked the epoch, so its
+     * loss flatters); written to eval.json.
+     */
+    static double testOnce(RunFolder run, Trainer.Result result, int[] test, int vocabulary, int steps, int batch) {
+        ComputationGraph best = Checkpoints.loadModel(run.bestModel());
+        double loss = Evaluator.evaluate(best, new CharBatches(test, vocabulary, steps, batch, false, 0), 0).loss();
+        System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss). Test (held out, %,d characters): "
+                + "%.4f nats/char = %.4f bits/char%n", result.bestEpoch(), test.length, loss, loss / Math.log(2));
+        Map<String, Object> eval = new LinkedHashMap<>();
+        eval.put("best_epoch", result.bestEpoch());
+        eval.put("validation_loss", result.best() == null ? Double.NaN : result.best().valLoss());
+        eval.put("test_loss", loss);
+        eval.put("test_bits_per_char", loss / Math.log(2));
+        eval.put("test_characters", test.length);
+        Json.write(eval, run.file("eval.json"));
+        return loss;
     }
 
     static void drawCurves(Path png, String model, List<EpochRecord> history) {

@@ -63,7 +63,7 @@ class PredictTest {
         Path run = dir.resolve("run");
         Checkpoints.saveModel(graph, run.resolve("model.zip"));
         String name = layout == null ? "char-lstm" : "tiny";
-        RunConfig.DataRecord data = layout == null ? RunConfig.DataRecord.text("corpus.txt", 10, 1000, 100)
+        RunConfig.DataRecord data = layout == null ? RunConfig.DataRecord.text("corpus.txt", 10, 1000, 50, 50)
                 : RunConfig.DataRecord.images("test", Layout.valueOf(layout), new double[] {0.29, 0.35},
                 Augmentation.NONE, 100, 10, 10);
         new RunConfig(RunConfig.VERSION, name, name, graph.numParams(), new JsonObject(), TrainingConfig.DEFAULTS,
