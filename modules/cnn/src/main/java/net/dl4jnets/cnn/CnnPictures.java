@@ -2,7 +2,6 @@ package net.dl4jnets.cnn;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,8 +64,8 @@ public final class CnnPictures {
      */
     public static List<Path> featureMaps(Path dir, ComputationGraph graph, String model, ImageSet.View test,
                                          ImageBatches.Options options) {
-        int[] pick = onePerClass(test);
-        ImageSet.View examples = new ImageSet.View(test.set(), pick);
+        ImageSet.View examples = test.firstOfEachClass(FashionMnist.CLASSES);
+        int[] pick = examples.indices();
         INDArray input = new ImageBatches(examples, new ImageBatches.Options(options.layout(), pick.length, false,
                 0, options.standardize(), null)).next().getFeatures();
         Map<String, INDArray> acts = graph.feedForward(input, false);
@@ -79,13 +78,8 @@ public final class CnnPictures {
             int shown = (int) Math.min(CHANNELS_SHOWN, a.size(1));
             List<Charts.Tile> tiles = new ArrayList<>();
             for (int i = 0; i < pick.length; i++) {
-                float[] img = new float[FashionMnist.PIXELS];
-                int idx = examples.indices()[i];
-                for (int k = 0; k < img.length; k++) {
-                    img[k] = (test.set().pixels()[idx * FashionMnist.PIXELS + k] & 0xFF) / 255f;
-                }
-                tiles.add(new Charts.Tile(upscale(img, 28, 28, h, w), h, w,
-                        FashionMnist.LABELS.get(test.set().label(idx)), false));
+                tiles.add(new Charts.Tile(upscale(examples.image(i), 28, 28, h, w), h, w,
+                        FashionMnist.LABELS.get(examples.label(i)), false));
                 for (int ch = 0; ch < shown; ch++) {
                     float[] map = a.get(NDArrayIndex.point(i),
                             NDArrayIndex.point(ch)).dup().data().asFloat();
@@ -132,23 +126,6 @@ public final class CnnPictures {
             }
         }
         return bySize;
-    }
-
-    /** The first test image of each class, in class order. */
-    static int[] onePerClass(ImageSet.View test) {
-        int[] pick = new int[FashionMnist.CLASSES];
-        Arrays.fill(pick, -1);
-        int found = 0;
-        for (int i : test.indices()) {
-            int label = test.set().label(i);
-            if (pick[label] < 0) {
-                pick[label] = i;
-                if (++found == pick.length) {
-                    break;
-                }
-            }
-        }
-        return Arrays.stream(pick).filter(i -> i >= 0).toArray();
     }
 
     private static float[] normalise(float[] map) {

@@ -1,5 +1,7 @@
 package net.dl4jnets.common.data;
 
+import java.util.Arrays;
+
 /**
  * Decoded 28x28 images and their labels, as unsigned bytes. A {@link View} selects some of them by index
  * without copying.
@@ -32,6 +34,33 @@ public record ImageSet(byte[] pixels, byte[] labels) {
 
         public int label(int i) {
             return set.label(indices[i]);
+        }
+
+        /** The first image of each class present, in class order: the examples the pictures show. */
+        public View firstOfEachClass(int classes) {
+            int[] pick = new int[classes];
+            Arrays.fill(pick, -1);
+            int found = 0;
+            for (int i : indices) {
+                int label = set.label(i);
+                if (pick[label] < 0) {
+                    pick[label] = i;
+                    if (++found == classes) {
+                        break;
+                    }
+                }
+            }
+            return new View(set, Arrays.stream(pick).filter(i -> i >= 0).toArray());
+        }
+
+        /** One image's pixels scaled to [0,1]. */
+        public float[] image(int i) {
+            float[] img = new float[FashionMnist.PIXELS];
+            int off = indices[i] * FashionMnist.PIXELS;
+            for (int k = 0; k < img.length; k++) {
+                img[k] = (set.pixels()[off + k] & 0xFF) / 255f;
+            }
+            return img;
         }
 
         /** Count of images per class. */

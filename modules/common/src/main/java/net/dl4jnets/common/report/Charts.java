@@ -189,8 +189,15 @@ public final class Charts {
         writeImage(png, img);
     }
 
-    /** One captioned image of a grid. Pixels are grey levels in [0,1], row-major, {@code rows x cols}. */
-    public record Tile(float[] pixels, int rows, int cols, String caption, boolean bad) {}
+    /**
+     * One captioned image of a grid. Pixels are grey levels in [0,1], row-major, {@code rows x cols}; {@code heat},
+     * if not null, is laid over them in red (0 = none, 1 = full), for where a model looks.
+     */
+    public record Tile(float[] pixels, int rows, int cols, String caption, boolean bad, float[] heat) {
+        public Tile(float[] pixels, int rows, int cols, String caption, boolean bad) {
+            this(pixels, rows, cols, caption, bad, null);
+        }
+    }
 
     /** A grid of small grey images, each scaled up and captioned. */
     public static void grid(Path png, String title, List<Tile> tiles, int columns, int scale) {
@@ -217,7 +224,13 @@ public final class Charts {
             for (int r = 0; r < t.rows(); r++) {
                 for (int c = 0; c < t.cols(); c++) {
                     float v = Math.max(0f, Math.min(1f, t.pixels()[r * t.cols() + c]));
-                    g.setColor(new Color(v, v, v));
+                    if (t.heat() == null) {
+                        g.setColor(new Color(v, v, v));
+                    } else {
+                        float a = 0.75f * Math.max(0f, Math.min(1f, t.heat()[r * t.cols() + c]));
+                        float grey = 0.25f + 0.5f * v; // a dimmed image under the overlay
+                        g.setColor(new Color(grey * (1 - a) + a, grey * (1 - a) + 0.15f * a, grey * (1 - a)));
+                    }
                     g.fillRect(x0 + c * scale, y0 + r * scale, scale, scale);
                 }
             }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 
 /**
@@ -28,6 +29,9 @@ public final class GradientClipping {
                 if (layer instanceof BaseLayer base) {
                     base.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
                     base.setGradientNormalizationThreshold(threshold);
+                } else if (layer instanceof AbstractSameDiffLayer custom) { // the attention module's layers
+                    custom.setGradientNormalization(GradientNormalization.ClipL2PerLayer);
+                    custom.setGradientNormalizationThreshold(threshold);
                 }
             }
         }

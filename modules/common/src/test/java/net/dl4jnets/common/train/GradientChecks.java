@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
@@ -40,6 +41,9 @@ public final class GradientChecks {
                     if (b.getActivationFn() instanceof ActivationReLU) {
                         b.setActivationFn(new ActivationSoftPlus());
                     }
+                } else if (layer instanceof AbstractSameDiffLayer custom) {
+                    custom.setUpdater(new NoOp());
+                    custom.setBiasUpdater(new NoOp());
                 } else if (layer instanceof ActivationLayer a && a.getActivationFn() instanceof ActivationReLU) {
                     a.setActivationFn(new ActivationSoftPlus());
                 }

@@ -1,0 +1,78 @@
+package net.dl4jnets.attention;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.ImageBatches;
+import net.dl4jnets.common.data.ImageSet;
+import net.dl4jnets.common.report.Charts;
+
+/**
+ * Where a vision transformer's attention goes, drawn over the image: for one test image of each class, per block,
+ * how much attention each token receives (averaged over heads and over the tokens that look), and the attention
+ * rollout (Abnar and Zuidema, 2020) of all blocks together, which follows attention through the residual paths
+ * (each block's weights mixed half and half with the identity, multiplied from the first block to the last).
+ */
+public final class AttentionMaps {
+    private AttentionMaps() {}
+
+    public static void draw(Path png, ComputationGraph graph, VisionTransformer.Config c, ImageSet.View test,
+                            ImageBatches.Options options) {
+        ImageSet.View examples = test.firstOfEachClass(FashionMnist.CLASSES);
+        int n = examples.size();
+        INDArray input = new ImageBatches(examples, new ImageBatches.Options(options.layout(), n, false, 0,
+                options.standardize(), null)).next().getFeatures();
+        Map<String, INDArray> acts = graph.feedForward(input, false);
+        INDArray predicted = acts.get("classes").argMax(1);
+        int tokens = c.sequenceLength();
+        List<INDArray> perBlock = new ArrayList<>(); // [n, T, T] each, averaged over heads
+        for (int b = 1; b <= c.layers(); b++) {
+            String name = "block" + b + "_attention";
+            var layer = (MultiHeadAttention) graph.getLayer(name).conf().getLayer();
+            INDArray w = layer.weights(acts.get("block" + b + "_ln1"), graph.getLayer(name).paramTable());
+            perBlock.add(w.mean(1));
+        }
+        List<Charts.Tile> tiles = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] img = examples.image(i);
+            String truth = FashionMnist.LABELS.get(examples.label(i));
+            String guess = FashionMnist.LABELS.get(predicted.getInt(i));
+            tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, truth
+                    + (truth.equals(guess) ? "" : "\nseen as " + guess), !truth.equals(guess)));
+            INDArray rollout = Nd4j.eye(tokens).castTo(perBlock.get(0).dataType());
+            for (int b = 0; b < perBlock.size(); b++) {
+                INDArray a = perBlock.get(b).slice(i); // [T queries, T keys]
+                tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, "block " + (b + 1), false,
+                        heat(a.mean(0), c)));
+                INDArray mixed = a.mul(0.5).addi(Nd4j.eye(tokens).castTo(a.dataType()).muli(0.5));
+                rollout = mixed.mmul(rollout);
+            }
+            tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, "rollout", false,
+                    heat(rollout.mean(0), c)));
+        }
+        Charts.grid(png, String.format(Locale.ROOT, "Where attention goes: tokens that blocks 1-%d attend to, "
+                + "and the rollout of all (red = more)", c.layers()), tiles, c.layers() + 2, 5);
+    }
+
+    /** Attention received per token, spread over the token's pixels and scaled to its maximum. */
+    static float[] heat(INDArray perToken, VisionTransformer.Config c) {
+        double max = perToken.maxNumber().doubleValue();
+        float[] heat = new float[FashionMnist.PIXELS];
+        for (int r = 0; r < FashionMnist.ROWS; r++) {
+            for (int col = 0; col < FashionMnist.COLS; col++) {
+                int token = c.tokens() == VisionTransformer.Tokens.ROWS ? r
+                        : (r / c.patch()) * (FashionMnist.COLS / c.patch()) + col / c.patch();
+                heat[r * FashionMnist.COLS + col] = (float) (perToken.getDouble(token) / max);
+            }
+        }
+        return heat;
+    }
+}

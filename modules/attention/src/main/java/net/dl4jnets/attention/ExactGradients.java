@@ -1,0 +1,84 @@
+package net.dl4jnets.attention;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.util.SameDiffUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
+
+/**
+ * DL4J 1.0.0-M2.1 doubles every gradient that flows through a {@code SameDiffLayer}: SameDiff differentiates the
+ * "external errors" function that feeds the layer its upstream gradient and then adds that gradient to itself
+ * ({@code add [out-grad, out-grad]} in the gradient graph), so parameters and the input gradient come out twice too
+ * large. Adam would hide a constant factor, but in a transformer the branches through these layers would count twice
+ * against the residual paths, per layer, and clipping would bite early. This layer implementation divides the
+ * gradients by the factor, which it measures once on a one-multiplication SameDiff graph, so it stays right if a
+ * later ND4J fixes the bug. The layers of this module instantiate it instead of DL4J's.
+ */
+final class ExactGradients extends SameDiffLayer {
+    /** How much SameDiff's external-errors backprop overstates gradients: 2 in ND4J 1.0.0-M2.1. */
+    static final double FACTOR = measureFactor();
+
+    ExactGradients(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** What {@code SameDiffLayer.instantiate} does, with this implementation. */
+    static Layer instantiate(org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer layer,
+                             NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        ExactGradients ret = new ExactGradients(conf, dataType);
+        ret.setIndex(index);
+        ret.setParamsViewArray(paramsView);
+        ret.setParamTable(layer.initializer().init(conf, paramsView, initializeParams));
+        ret.setConf(conf);
+        ret.setListeners(listeners);
+        return ret;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        Pair<Gradient, INDArray> g = super.backpropGradient(epsilon, workspaceMgr);
+        if (FACTOR != 1) {
+            for (INDArray p : g.getFirst().gradientForVariable().values()) {
+                p.divi(FACTOR); // views of the network's gradient array
+            }
+            g.getSecond().divi(FACTOR);
+        }
+        return g;
+    }
+
+    /** d(x·w)/dw for x = 1, w = 1 and an upstream gradient of 1, through SameDiff's external errors: truly 1. */
+    private static double measureFactor() {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", DataType.DOUBLE, -1, 1);
+            SDVariable w = sd.var("w", Nd4j.ones(DataType.DOUBLE, 1, 1));
+            var fn = SameDiffUtils.externalErrors(sd, null, x.mul(w));
+            sd.createGradFunction("x");
+            Map<String, INDArray> placeholders = new HashMap<>();
+            placeholders.put("x", Nd4j.ones(DataType.DOUBLE, 1, 1));
+            placeholders.put(fn.getGradPlaceholderName(), Nd4j.ones(DataType.DOUBLE, 1, 1));
+            double factor = sd.calculateGradients(placeholders, List.of("w")).get("w").getDouble(0);
+            if (factor != 1 && factor != 2) {
+                throw new IllegalStateException("SameDiff's gradient through external errors is " + factor
+                        + " times the true one; expected 1 or 2");
+            }
+            return factor;
+        }
+    }
+}

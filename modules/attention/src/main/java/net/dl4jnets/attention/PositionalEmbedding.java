@@ -1,0 +1,48 @@
+package net.dl4jnets.attention;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A learned position embedding: one vector per token position, added to each token. Attention itself treats its
+ * input as a set, so without this a transformer could not tell the first row of an image (or the first character
+ * of a text) from the last. A {@code [1, channels, tokens]} parameter, added to every example by broadcasting.
+ */
+public class PositionalEmbedding extends TokenLayer {
+    static final double INIT_STD = 0.02;
+
+    public PositionalEmbedding() {
+        // for JSON
+    }
+
+    public PositionalEmbedding(long channels, int tokens) {
+        super(channels, channels, tokens);
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        params.clear();
+        params.addWeightParam("position", 1, nIn, tokens);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        Init.normal(params.get("position"), INIT_STD);
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
+        return x.add(p.get("position"));
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        super.setNIn(inputType, override);
+        nOut = nIn;
+    }
+}

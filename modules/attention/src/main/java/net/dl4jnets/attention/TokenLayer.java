@@ -1,0 +1,86 @@
+package net.dl4jnets.attention;
+
+import java.util.Collection;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A layer over a sequence of tokens in DL4J's recurrent layout, {@code [batch, channels, tokens]}: what every layer
+ * of a transformer reads and writes. Holds the widths and the (fixed) number of tokens; the JSON of a saved model
+ * carries them, so every subclass keeps a no-argument constructor and plain fields.
+ */
+public abstract class TokenLayer extends SameDiffLayer {
+    protected long nIn;
+    protected long nOut;
+    protected int tokens;
+
+    protected TokenLayer() {
+        // for JSON
+    }
+
+    protected TokenLayer(long nIn, long nOut, int tokens) {
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.tokens = tokens;
+    }
+
+    public long getNIn() {
+        return nIn;
+    }
+
+    public void setNIn(long nIn) {
+        this.nIn = nIn;
+    }
+
+    public long getNOut() {
+        return nOut;
+    }
+
+    public void setNOut(long nOut) {
+        this.nOut = nOut;
+    }
+
+    public int getTokens() {
+        return tokens;
+    }
+
+    public void setTokens(int tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return InputType.recurrent(nOut, tokens);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        if (!(inputType instanceof InputType.InputTypeRecurrent r)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " \"" + getLayerName()
+                    + "\" reads a token sequence [batch, channels, tokens], got " + inputType);
+        }
+        if (nIn <= 0 || override) {
+            nIn = r.getSize();
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return InputTypeUtil.getPreprocessorForInputTypeRnnLayers(inputType, RNNFormat.NCW, getLayerName());
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        return ExactGradients.instantiate(this, conf, listeners, index, paramsView, initializeParams, dataType);
+    }
+}

@@ -1,0 +1,245 @@
+package net.dl4jnets.attention;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.AugmentOptions;
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.FashionCommand;
+import net.dl4jnets.common.data.Augmentation;
+import net.dl4jnets.common.data.FashionMnist;
+import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.train.Architecture;
+import net.dl4jnets.common.train.ArchitectureProvider;
+import net.dl4jnets.common.train.Benchmark;
+import net.dl4jnets.common.train.FashionTraining;
+import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.TrainingConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Week 5: a vision transformer (Dosovitskiy et al., 2020) on Fashion-MNIST. The image is cut into tokens (square
+ * patches, or its 28 rows), each token is projected to the model's width and given a learned position, and a stack
+ * of transformer blocks lets every token look at every other through self-attention. A convolution sees only its
+ * neighbourhood; attention relates any two parts of the image from the first layer on, at a cost that grows with
+ * the square of the number of tokens, and without a convolution's built-in assumption that nearby pixels belong
+ * together, which it must learn from data. The tokens' mean (over the sequence) feeds the classifier.
+ */
+public final class VisionTransformer {
+    private VisionTransformer() {}
+
+    /** How an image becomes tokens. */
+    public enum Tokens {
+        /** Non-overlapping square patches of {@code patch} pixels, read row by row. */
+        PATCHES,
+        /** Each of the 28 rows of pixels is a token, as the row RNNs read it. */
+        ROWS;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param patch    side of a square patch in pixels (patches only); must divide 28
+     * @param mlpRatio the width of each block's MLP, as a multiple of the width
+     * @param dropout  after the embedding, the attention and the MLP of every block
+     */
+    public record Config(Tokens tokens, int patch, int layers, int width, int heads, double mlpRatio, double dropout,
+                         Augmentation augmentation) {
+        public static final Config DEFAULT = new Config(Tokens.PATCHES, 4, 4, 64, 4, 2, 0.1,
+                new Augmentation(true, 1));
+        public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(20).withBatchSize(128)
+                .withLr(1e-3).withLrSchedule(LrSchedule.COSINE).withClipNorm(1.0);
+
+        public Config {
+            if (tokens == Tokens.PATCHES && (patch < 1 || FashionMnist.ROWS % patch != 0)) {
+                throw new UserError("--patch must divide 28 (1, 2, 4, 7, 14 or 28), got " + patch + ".");
+            }
+            if (layers < 1 || width < 1 || heads < 1) {
+                throw new UserError("--layers, --width and --heads must be positive.");
+            }
+            if (width % heads != 0) {
+                throw new UserError("--heads " + heads + " must divide --width " + width + " (each head gets "
+                        + "width/heads channels).");
+            }
+            if (!(mlpRatio > 0)) {
+                throw new UserError("--mlp-ratio must be positive, got " + mlpRatio + ".");
+            }
+            if (dropout < 0 || dropout >= 1) {
+                throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
+            }
+        }
+
+        /** Tokens per image. */
+        public int sequenceLength() {
+            return tokens == Tokens.ROWS ? FashionMnist.ROWS : (FashionMnist.ROWS / patch) * (FashionMnist.COLS / patch);
+        }
+
+        public Layout layout() {
+            return tokens == Tokens.ROWS ? Layout.SEQUENCE : Layout.CONV;
+        }
+
+        public Config withTokens(Tokens t, int p) {
+            return new Config(t, p, layers, width, heads, mlpRatio, dropout, augmentation);
+        }
+    }
+
+    /** The transformer for {@code compare}; the default shape, without dropout, for the speed benchmark. */
+    public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Architecture> architectures() {
+            return List.of(new Architecture("transformer", 5, "vision transformer: 4x4 patches, 4 pre-norm blocks",
+                    Config.TRAINING, t -> spec(Config.DEFAULT, t)));
+        }
+
+        @Override
+        public List<Benchmark> benchmarks() {
+            Config plain = new Config(Tokens.PATCHES, 4, 4, 64, 4, 2, 0, Augmentation.NONE);
+            return List.of(new Benchmark("transformer", 5, "vision transformer, 4x4 patches, 4 blocks of width 64",
+                    Backend.Workload.CONV, 128, Layout.CONV, null,
+                    (seed, input) -> graph(plain, TrainingConfig.DEFAULTS.withSeed(seed))));
+        }
+    }
+
+    /** The network; the training settings give its seed and learning rate. */
+    public static ComputationGraphConfiguration graph(Config c, TrainingConfig t) {
+        int n = c.sequenceLength();
+        var g = new NeuralNetConfiguration.Builder()
+                .seed(t.seed())
+                .updater(new Adam(t.lr()))
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder();
+        String x;
+        if (c.tokens() == Tokens.ROWS) {
+            g.addInputs("rows").setInputTypes(Layout.SEQUENCE.inputType());
+            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02), "rows");
+        } else {
+            g.addInputs("image").setInputTypes(Layout.CONV.inputType());
+            // A convolution whose kernel and stride are the patch: one linear projection per patch.
+            g.addLayer("patches", new ConvolutionLayer.Builder(c.patch(), c.patch()).stride(c.patch(), c.patch())
+                    .nOut(c.width()).activation(Activation.IDENTITY).build(), "image");
+            g.addLayer("embed", new ImageTokens(), "patches");
+        }
+        g.addLayer("position", new PositionalEmbedding(c.width(), n), "embed");
+        x = "position";
+        if (c.dropout() > 0) {
+            g.addLayer("embed_dropout", new DropoutLayer.Builder(1 - c.dropout()).build(), x);
+            x = "embed_dropout";
+        }
+        TransformerBlock block = new TransformerBlock(c.width(), n, c.heads(), c.mlpRatio(), false, c.dropout(),
+                c.layers());
+        for (int i = 1; i <= c.layers(); i++) {
+            x = block.addTo(g, "block" + i, x);
+        }
+        return g.addLayer("ln_final", new LayerNorm(c.width(), n), x)
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "ln_final")
+                .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(FashionMnist.CLASSES).activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("classes")
+                .build();
+    }
+
+    /** What the shared training run needs to train this model. */
+    public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
+        return new FashionTraining.Spec("transformer", "transformer", c.layout(), Backend.Workload.CONV, c,
+                graph(c, t), true, c.augmentation());
+    }
+
+    /** {@code nets transformer}: trains it, then draws where its attention goes. */
+    @CommandLine.Command(name = "transformer", mixinStandardHelpOptions = true,
+            description = "Train a vision transformer on Fashion-MNIST and draw its attention maps.")
+    public static final class Command extends FashionCommand<Config> {
+        @Option(names = "--tokens", paramLabel = "KIND", description = "patches or rows (default: ${DEFAULT-VALUE}).")
+        Tokens tokens = Config.DEFAULT.tokens();
+
+        @Option(names = "--patch", paramLabel = "PX", description = "Patch side in pixels, dividing 28 (default: ${DEFAULT-VALUE}).")
+        int patch = Config.DEFAULT.patch();
+
+        @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+        int layers = Config.DEFAULT.layers();
+
+        @Option(names = "--width", paramLabel = "N", description = "Channels of every token (default: ${DEFAULT-VALUE}).")
+        int width = Config.DEFAULT.width();
+
+        @Option(names = "--heads", paramLabel = "N", description = "Attention heads; must divide --width (default: ${DEFAULT-VALUE}).")
+        int heads = Config.DEFAULT.heads();
+
+        @Option(names = "--mlp-ratio", paramLabel = "R", description = "MLP width as a multiple of --width (default: ${DEFAULT-VALUE}).")
+        double mlpRatio = Config.DEFAULT.mlpRatio();
+
+        @Option(names = "--dropout", paramLabel = "P", description = "Dropout after embedding, attention and MLP (default: ${DEFAULT-VALUE}).")
+        double dropout = Config.DEFAULT.dropout();
+
+        @Mixin
+        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
+
+        @Option(names = "--maps", negatable = true, fallbackValue = "true",
+                description = "Draw attention maps of a few test images after training (default: ${DEFAULT-VALUE}).")
+        boolean maps = true;
+
+        public Command() {
+            super(Config.TRAINING);
+        }
+
+        @Override
+        protected Config config() {
+            return new Config(tokens, patch, layers, width, heads, mlpRatio, dropout, augment.augmentation());
+        }
+
+        @Override
+        protected void startFrom(Config c) {
+            tokens = c.tokens();
+            patch = c.patch();
+            layers = c.layers();
+            width = c.width();
+            heads = c.heads();
+            mlpRatio = c.mlpRatio();
+            dropout = c.dropout();
+            augment = new AugmentOptions(c.augmentation());
+        }
+
+        @Override
+        protected Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
+            return VisionTransformer.spec(c, t);
+        }
+
+        @Override
+        protected void afterTraining(FashionTraining.Outcome o) {
+            if (maps) {
+                Path png = o.run().file("attention.png");
+                AttentionMaps.draw(png, o.best(), o.config().hyperParameters(Config.class), o.testView(),
+                        o.evalOptions());
+                System.out.println("Attention maps: " + png);
+            }
+        }
+
+        public static void main(String[] args) {
+            Cli.main(new Command(), args);
+        }
+    }
+}
