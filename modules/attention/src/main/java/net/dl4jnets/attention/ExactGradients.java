@@ -1,5 +1,7 @@
 package net.dl4jnets.attention;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +54,19 @@ final class ExactGradients extends SameDiffLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Pair<Gradient, INDArray> g = super.backpropGradient(epsilon, workspaceMgr);
+        Pair<Gradient, INDArray> g;
+        if (sameDiff == null || !sameDiff.hasGradientFunction()) {
+            // SameDiff prints a line per operation as it builds the gradient graph (System.out, unconditionally)
+            PrintStream out = System.out;
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                g = super.backpropGradient(epsilon, workspaceMgr);
+            } finally {
+                System.setOut(out);
+            }
+        } else {
+            g = super.backpropGradient(epsilon, workspaceMgr);
+        }
         if (FACTOR != 1) {
             for (INDArray p : g.getFirst().gradientForVariable().values()) {
                 p.divi(FACTOR); // views of the network's gradient array

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Turns a grid of patch embeddings {@code [batch, channels, rows, cols]} (a convolution whose kernel and stride are
- * the patch size) into a sequence of tokens {@code [batch, channels, rows·cols]}, read row by row: the step from
+ * the patch size) into a sequence of tokens {@code [batch, rows·cols, channels]}, read row by row: the step from
  * an image to the sequence a transformer reads. No parameters.
  */
 public class ImageTokens extends SameDiffLayer {
@@ -55,7 +56,7 @@ public class ImageTokens extends SameDiffLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        return InputType.recurrent(channels, (long) rows * cols);
+        return InputType.recurrent(channels, (long) rows * cols, RNNFormat.NWC);
     }
 
     @Override
@@ -86,7 +87,7 @@ public class ImageTokens extends SameDiffLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        return x.reshape(-1, channels, (long) rows * cols);
+        return x.reshape(-1, channels, (long) rows * cols).permute(0, 2, 1);
     }
 
     @Override

@@ -30,8 +30,8 @@ public class LayerNorm extends TokenLayer {
     @Override
     public void defineParameters(SDLayerParams params) {
         params.clear();
-        params.addWeightParam("gain", 1, nIn, 1);
-        params.addBiasParam("bias", 1, nIn, 1);
+        params.addWeightParam("gain", 1, 1, nIn);
+        params.addBiasParam("bias", 1, 1, nIn);
     }
 
     @Override
@@ -42,8 +42,8 @@ public class LayerNorm extends TokenLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        SDVariable centred = x.sub(x.mean(true, 1)); // over the channels of each token
-        SDVariable variance = centred.mul(centred).mean(true, 1);
+        SDVariable centred = x.sub(x.mean(true, 2)); // over the channels of each token
+        SDVariable variance = centred.mul(centred).mean(true, 2);
         SDVariable normalised = centred.div(sd.math.sqrt(variance.add(EPSILON)));
         return normalised.mul(p.get("gain")).add(p.get("bias"));
     }

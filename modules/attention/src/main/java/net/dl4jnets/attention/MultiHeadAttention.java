@@ -88,22 +88,21 @@ public class MultiHeadAttention extends TokenLayer {
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
         long d = nIn / heads;
-        SDVariable q = split(Linear.tokenwise(sd, x, p.get("Wq"), p.get("bq"), nIn, nIn, tokens), d);
-        SDVariable k = split(Linear.tokenwise(sd, x, p.get("Wk"), p.get("bk"), nIn, nIn, tokens), d);
-        SDVariable v = split(Linear.tokenwise(sd, x, p.get("Wv"), p.get("bv"), nIn, nIn, tokens), d);
+        SDVariable q = split(Linear.tokenwise(x, p.get("Wq"), p.get("bq"), nIn, nIn, tokens), d);
+        SDVariable k = split(Linear.tokenwise(x, p.get("Wk"), p.get("bk"), nIn, nIn, tokens), d);
+        SDVariable v = split(Linear.tokenwise(x, p.get("Wv"), p.get("bv"), nIn, nIn, tokens), d);
         SDVariable scores = sd.mmul(q, k, false, true, false).mul(1 / Math.sqrt(d)); // [batch, heads, T, T]
         if (causal) {
             scores = scores.add(sd.constant(causalMask(tokens, x.dataType())));
         }
         SDVariable weights = sd.nn.softmax(scores, -1);
-        SDVariable y = sd.mmul(weights, v) // [batch, heads, T, d]
-                .permute(0, 2, 1, 3).reshape(-1, tokens, nIn).permute(0, 2, 1); // [batch, C, T]
-        return Linear.tokenwise(sd, y, p.get("Wo"), p.get("bo"), nIn, nIn, tokens);
+        SDVariable y = sd.mmul(weights, v).permute(0, 2, 1, 3); // [batch, T, heads, d]
+        return Linear.tokenwise(y, p.get("Wo"), p.get("bo"), nIn, nIn, tokens);
     }
 
-    /** [batch, C, T] → [batch, heads, T, d]. */
+    /** [batch, T, C] → [batch, heads, T, d]. */
     private SDVariable split(SDVariable x, long d) {
-        return x.permute(0, 2, 1).reshape(-1, tokens, heads, d).permute(0, 2, 1, 3);
+        return x.reshape(-1, tokens, heads, d).permute(0, 2, 1, 3);
     }
 
     /** 0 where a token may look (itself and before), −10⁹ where it may not (after). */
@@ -118,14 +117,14 @@ public class MultiHeadAttention extends TokenLayer {
     }
 
     /**
-     * The attention weights for one input {@code [batch, C, T]}, computed with plain ND4J from this layer's
+     * The attention weights for one input {@code [batch, T, C]}, computed with plain ND4J from this layer's
      * parameters exactly as in {@link #defineLayer}: {@code [batch, heads, T, T]}, each row summing to 1. For the
      * pictures of where attention goes.
      */
     public INDArray weights(INDArray x, Map<String, INDArray> params) {
         long batch = x.size(0);
         long d = nIn / heads;
-        INDArray rows = x.permute(0, 2, 1).dup('c').reshape(batch * tokens, nIn);
+        INDArray rows = x.dup('c').reshape(batch * tokens, nIn);
         INDArray q = rows.mmul(params.get("Wq")).addiRowVector(params.get("bq"))
                 .reshape(batch, tokens, heads, d).permute(0, 2, 1, 3).dup('c');
         INDArray k = rows.mmul(params.get("Wk")).addiRowVector(params.get("bk"))

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A learned position embedding: one vector per token position, added to each token. Attention itself treats its
  * input as a set, so without this a transformer could not tell the first row of an image (or the first character
- * of a text) from the last. A {@code [1, channels, tokens]} parameter, added to every example by broadcasting.
+ * of a text) from the last. A {@code [1, tokens, channels]} parameter, added to every example by broadcasting.
  */
 public class PositionalEmbedding extends TokenLayer {
     static final double INIT_STD = 0.02;
@@ -27,7 +27,7 @@ public class PositionalEmbedding extends TokenLayer {
     @Override
     public void defineParameters(SDLayerParams params) {
         params.clear();
-        params.addWeightParam("position", 1, nIn, tokens);
+        params.addWeightParam("position", 1, tokens, nIn);
     }
 
     @Override

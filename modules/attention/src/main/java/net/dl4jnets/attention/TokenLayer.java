@@ -7,16 +7,17 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A layer over a sequence of tokens in DL4J's recurrent layout, {@code [batch, channels, tokens]}: what every layer
- * of a transformer reads and writes. Holds the widths and the (fixed) number of tokens; the JSON of a saved model
- * carries them, so every subclass keeps a no-argument constructor and plain fields.
+ * A layer over a sequence of tokens, {@code [batch, tokens, channels]} (DL4J's NWC recurrent format): what every
+ * layer of a transformer reads and writes. In this layout each token's channels are contiguous, so a token-wise
+ * matrix product is one GEMM over {@code [batch·tokens, channels]} without copies (DL4J's default NCW layout would
+ * need a transposed copy around every one). Holds the widths and the (fixed) number of tokens; the JSON of a saved
+ * model carries them, so every subclass keeps a no-argument constructor and plain fields.
  */
 public abstract class TokenLayer extends SameDiffLayer {
     protected long nIn;
@@ -59,23 +60,24 @@ public abstract class TokenLayer extends SameDiffLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        return InputType.recurrent(nOut, tokens);
+        return InputType.recurrent(nOut, tokens, RNNFormat.NWC);
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
         if (!(inputType instanceof InputType.InputTypeRecurrent r)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " \"" + getLayerName()
-                    + "\" reads a token sequence [batch, channels, tokens], got " + inputType);
+                    + "\" reads a token sequence, got " + inputType);
         }
         if (nIn <= 0 || override) {
             nIn = r.getSize();
         }
     }
 
+    /** None: the layers of this module read and write NWC themselves (the embedding layers read NCW). */
     @Override
     public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreprocessorForInputTypeRnnLayers(inputType, RNNFormat.NCW, getLayerName());
+        return null;
     }
 
     @Override

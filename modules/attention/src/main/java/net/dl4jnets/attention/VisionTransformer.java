@@ -9,9 +9,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -116,7 +114,7 @@ public final class VisionTransformer {
         public List<Benchmark> benchmarks() {
             Config plain = new Config(Tokens.PATCHES, 4, 4, 64, 4, 2, 0, Augmentation.NONE);
             return List.of(new Benchmark("transformer", 5, "vision transformer, 4x4 patches, 4 blocks of width 64",
-                    Backend.Workload.CONV, 128, Layout.CONV, null,
+                    Backend.Workload.DENSE, 128, Layout.CONV, null,
                     (seed, input) -> graph(plain, TrainingConfig.DEFAULTS.withSeed(seed))));
         }
     }
@@ -132,7 +130,7 @@ public final class VisionTransformer {
         String x;
         if (c.tokens() == Tokens.ROWS) {
             g.addInputs("rows").setInputTypes(Layout.SEQUENCE.inputType());
-            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02), "rows");
+            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02).ncw(true, false), "rows");
         } else {
             g.addInputs("image").setInputTypes(Layout.CONV.inputType());
             // A convolution whose kernel and stride are the patch: one linear projection per patch.
@@ -152,7 +150,7 @@ public final class VisionTransformer {
             x = block.addTo(g, "block" + i, x);
         }
         return g.addLayer("ln_final", new LayerNorm(c.width(), n), x)
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "ln_final")
+                .addLayer("pool", new TokenMean(c.width(), n), "ln_final")
                 .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(FashionMnist.CLASSES).activation(Activation.SOFTMAX).build(), "pool")
                 .setOutputs("classes")
@@ -161,7 +159,7 @@ public final class VisionTransformer {
 
     /** What the shared training run needs to train this model. */
     public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
-        return new FashionTraining.Spec("transformer", "transformer", c.layout(), Backend.Workload.CONV, c,
+        return new FashionTraining.Spec("transformer", "transformer", c.layout(), Backend.Workload.DENSE, c,
                 graph(c, t), true, c.augmentation());
     }
 

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -43,21 +43,28 @@ class AttentionLayersTest {
         Backend.start(1, Backend.Workload.DENSE);
     }
 
-    /** A tiny graph: [batch, C, T] in, the layer, a per-token softmax over 3 classes out. */
+    static final InputType TOKENS = InputType.recurrent(C, T, RNNFormat.NWC);
+
+    /** Per-token softmax over 3 classes on [batch, T, C]. */
+    static RnnOutputLayer softmax3() {
+        return new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                .dataFormat(RNNFormat.NWC).build();
+    }
+
+    /** A tiny graph: [batch, T, C] in, the layer, a per-token softmax over 3 classes out. */
     static ComputationGraphConfiguration around(SameDiffLayer layer) {
         return new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder()
-                .addInputs("in").setInputTypes(InputType.recurrent(C, T))
+                .addInputs("in").setInputTypes(TOKENS)
                 .addLayer("layer", layer, "in")
-                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "layer")
+                .addLayer("out", softmax3(), "layer")
                 .setOutputs("out").build();
     }
 
     static INDArray labels(int batch) {
-        INDArray y = Nd4j.zeros(batch, 3, T);
+        INDArray y = Nd4j.zeros(batch, T, 3);
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < T; t++) {
-                y.putScalar(b, (b + t) % 3, t, 1);
+                y.putScalar(b, t, (b + t) % 3, 1);
             }
         }
         return y;
@@ -65,7 +72,7 @@ class AttentionLayersTest {
 
     static INDArray input(int batch) {
         Nd4j.getRandom().setSeed(11);
-        return Nd4j.randn(DataType.DOUBLE, batch, C, T);
+        return Nd4j.randn(DataType.DOUBLE, batch, T, C);
     }
 
     @Test
@@ -80,37 +87,36 @@ class AttentionLayersTest {
     @Test
     void aWholeBlockPassesTheGradientCheck() {
         var g = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder()
-                .addInputs("in").setInputTypes(InputType.recurrent(C, T));
+                .addInputs("in").setInputTypes(TOKENS);
         String out = new TransformerBlock(C, T, 2, 2, true, 0, 1).addTo(g, "block", "in");
-        var conf = g.addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                .activation(Activation.SOFTMAX).build(), out).setOutputs("out").build();
+        var conf = g.addLayer("out", softmax3(), out).setOutputs("out").build();
         assertTrue(GradientChecks.check(conf, input(2), labels(2)));
     }
 
     @Test
     void changingTheLastTokenChangesNoEarlierOutputOfACausalBlock() {
         var g = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder()
-                .addInputs("in").setInputTypes(InputType.recurrent(C, T));
+                .addInputs("in").setInputTypes(TOKENS);
         String x = "in";
         for (int i = 1; i <= 2; i++) {
             x = new TransformerBlock(C, T, 2, 2, true, 0, 2).addTo(g, "block" + i, x);
         }
         ComputationGraph graph = new ComputationGraph(g.setOutputs(x).build());
         graph.init();
-        INDArray a = Nd4j.rand(DataType.FLOAT, 1, C, T);
+        INDArray a = Nd4j.rand(DataType.FLOAT, 1, T, C);
         INDArray b = a.dup();
         for (int c = 0; c < C; c++) {
-            b.putScalar(0, c, T - 1, 5.0 - c);
+            b.putScalar(0, T - 1, c, 5.0 - c);
         }
         INDArray ya = graph.outputSingle(a);
         INDArray yb = graph.outputSingle(b);
         for (int t = 0; t < T - 1; t++) {
             for (int c = 0; c < C; c++) {
-                assertEquals(0.0, Math.abs(ya.getDouble(0, c, t) - yb.getDouble(0, c, t)), 0.0, "token " + t);
+                assertEquals(0.0, Math.abs(ya.getDouble(0, t, c) - yb.getDouble(0, t, c)), 0.0, "token " + t);
             }
         }
-        INDArray lastA = ya.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(T - 1));
-        INDArray lastB = yb.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(T - 1));
+        INDArray lastA = ya.get(NDArrayIndex.point(0), NDArrayIndex.point(T - 1), NDArrayIndex.all());
+        INDArray lastB = yb.get(NDArrayIndex.point(0), NDArrayIndex.point(T - 1), NDArrayIndex.all());
         assertTrue(lastA.sub(lastB).amaxNumber().doubleValue() > 1e-3, "the last token's own output does change");
     }
 
@@ -119,7 +125,7 @@ class AttentionLayersTest {
         MultiHeadAttention attention = new MultiHeadAttention(C, T, 2, true, 0.02);
         ComputationGraph graph = new ComputationGraph(around(attention));
         graph.init();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 2, C, T);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, T, C);
         var conf = (MultiHeadAttention) graph.getLayer("layer").conf().getLayer();
         INDArray w = conf.weights(x, graph.getLayer("layer").paramTable());
         assertArrayEquals(new long[] {2, 2, T, T}, w.shape());
@@ -144,16 +150,34 @@ class AttentionLayersTest {
     }
 
     @Test
-    void theGlobalPoolOverTokensGivesOneVectorPerImage() {
-        var conf = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
-                .setInputTypes(InputType.recurrent(C, T))
+    void theTokenMeanGivesOneVectorPerExampleAndPassesTheGradientCheck() {
+        var conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder().addInputs("in")
+                .setInputTypes(TOKENS)
                 .addLayer("ln", new LayerNorm(C, T), "in")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "ln")
+                .addLayer("mean", new TokenMean(C, T), "ln")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "pool")
+                        .activation(Activation.SOFTMAX).build(), "mean")
                 .setOutputs("out").build();
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
-        assertArrayEquals(new long[] {4, 3}, g.outputSingle(Nd4j.rand(DataType.FLOAT, 4, C, T)).shape());
+        assertArrayEquals(new long[] {4, 3}, g.outputSingle(Nd4j.rand(DataType.FLOAT, 4, T, C)).shape());
+        INDArray labels = Nd4j.zeros(2, 3);
+        labels.putScalar(0, 1, 1);
+        labels.putScalar(1, 2, 1);
+        assertTrue(GradientChecks.check(conf, input(2), labels));
+    }
+
+    @Test
+    void embeddingsReadAndReadOutsWriteDl4jsUsualLayout() {
+        var conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.recurrent(C, T))
+                .addLayer("embed", new Linear(C, 6, T, false, false, 0.3).ncw(true, false), "in")
+                .addLayer("readout", new Linear(6, 3, T, false, true, 0.3).ncw(false, true), "embed")
+                .addLayer("out", new RnnLossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).build(), "readout")
+                .setOutputs("out").build();
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, C, T);
+        INDArray y = labels(2).permute(0, 2, 1).dup();
+        assertTrue(GradientChecks.check(conf, x, y));
     }
 }

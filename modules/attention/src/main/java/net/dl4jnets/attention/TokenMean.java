@@ -1,0 +1,50 @@
+package net.dl4jnets.attention;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The mean of all tokens, {@code [batch, tokens, channels] → [batch, channels]}: what the vision transformer's
+ * classifier reads. (The original ViT prepends a learned class token and reads that one; the mean does as well on
+ * small images with less machinery, Beyer et al., "Better plain ViT baselines", 2022.)
+ */
+public class TokenMean extends TokenLayer {
+    public TokenMean() {
+        // for JSON
+    }
+
+    public TokenMean(long channels, int tokens) {
+        super(channels, channels, tokens);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return InputType.feedForward(nOut);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        super.setNIn(inputType, override);
+        nOut = nIn;
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        params.clear();
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        // none
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
+        return x.mean(1);
+    }
+}
