@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -54,19 +55,9 @@ final class ExactGradients extends SameDiffLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Pair<Gradient, INDArray> g;
-        if (sameDiff == null || !sameDiff.hasGradientFunction()) {
-            // SameDiff prints a line per operation as it builds the gradient graph (System.out, unconditionally)
-            PrintStream out = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                g = super.backpropGradient(epsilon, workspaceMgr);
-            } finally {
-                System.setOut(out);
-            }
-        } else {
-            g = super.backpropGradient(epsilon, workspaceMgr);
-        }
+        Pair<Gradient, INDArray> g = sameDiff == null || !sameDiff.hasGradientFunction()
+                ? quietly(() -> super.backpropGradient(epsilon, workspaceMgr))
+                : super.backpropGradient(epsilon, workspaceMgr);
         if (FACTOR != 1) {
             for (INDArray p : g.getFirst().gradientForVariable().values()) {
                 p.divi(FACTOR); // views of the network's gradient array
@@ -76,8 +67,23 @@ final class ExactGradients extends SameDiffLayer {
         return g;
     }
 
+    /** Runs work with System.out muted: SameDiff prints a line per operation as it builds a gradient graph. */
+    private static <T> T quietly(Supplier<T> work) {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return work.get();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
     /** d(x·w)/dw for x = 1, w = 1 and an upstream gradient of 1, through SameDiff's external errors: truly 1. */
     private static double measureFactor() {
+        return quietly(ExactGradients::probe);
+    }
+
+    private static double probe() {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SameDiff sd = SameDiff.create();
             SDVariable x = sd.placeHolder("x", DataType.DOUBLE, -1, 1);

@@ -1,7 +1,7 @@
 package net.dl4jnets.rnn;
 
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -16,16 +16,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.ModelCommand;
+import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.LrSchedule;
-import net.dl4jnets.common.train.RunConfig;
-import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.common.train.TextTraining;
-import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -69,13 +67,21 @@ public final class CharLstmGenerator {
         }
     }
 
-    /** The speed benchmark's character model: 2×256 over a 65-character vocabulary, no dropout (as its peer). */
-    public static final class Benchmarks implements ArchitectureProvider {
+    /**
+     * How char-lstm runs write ({@code generate}), and the speed benchmark's character model: 2×256 over a
+     * 65-character vocabulary, no dropout (as its peer).
+     */
+    public static final class Models implements ArchitectureProvider {
         static final int VOCABULARY = 65;
 
         @Override
         public List<Architecture> architectures() {
             return List.of();
+        }
+
+        @Override
+        public Map<String, TextSampler> samplers() {
+            return Map.of(MODEL, TextGenerator::generate);
         }
 
         @Override
@@ -118,18 +124,13 @@ public final class CharLstmGenerator {
     public static TextTraining.Spec spec(Config c, int sampleLength) {
         return new TextTraining.Spec(MODEL, Backend.Workload.LANGUAGE_MODEL, c.seqLength(), c::withVocabulary,
                 (v, t) -> graph(c.withVocabulary(v), t),
-                (graph, vocab, prompt, n, temperature, seed) -> TextGenerator.generate(graph, vocab, prompt, n,
-                        temperature, 0, seed, null), sampleLength);
+                TextGenerator::generate, sampleLength, false);
     }
 
     /** {@code nets char-lstm}. */
     @CommandLine.Command(name = "char-lstm", mixinStandardHelpOptions = true,
             description = "Train a character-level LSTM language model on a text (default: tiny Shakespeare).")
-    public static final class Command extends ModelCommand<Config> {
-        @Option(names = "--corpus", paramLabel = "FILE",
-                description = "A UTF-8 text file (default: tiny Shakespeare, downloaded and verified into data/).")
-        Path corpus;
-
+    public static final class Command extends TextCommand<Config> {
         @Option(names = "--hidden", paramLabel = "N", description = "LSTM units per layer (default: ${DEFAULT-VALUE}).")
         int hidden = Config.DEFAULT.hidden();
 
@@ -144,10 +145,6 @@ public final class CharLstmGenerator {
 
         @Option(names = "--dropout", paramLabel = "P", description = "Dropout between LSTM layers (default: ${DEFAULT-VALUE}).")
         double dropout = Config.DEFAULT.dropout();
-
-        @Option(names = "--sample-length", paramLabel = "N",
-                description = "Characters of each sample written after every epoch (default: ${DEFAULT-VALUE}).")
-        int sampleLength = 300;
 
         public Command() {
             super(Config.TRAINING);
@@ -172,26 +169,9 @@ public final class CharLstmGenerator {
             return Config.class;
         }
 
-        /** A resumed run reads the corpus it was trained on; another one is refused. */
         @Override
-        protected void resumeData(RunConfig recorded, ModelCommand<Config> asked) {
-            Path was = Path.of(recorded.data().source());
-            Path given = ((Command) asked).corpus;
-            if (given != null && !given.toAbsolutePath().equals(was)) {
-                throw new UserError("--resume: --corpus " + given + " differs from the run's corpus " + was
-                        + "; a resumed run keeps its data.");
-            }
-            corpus = was;
-        }
-
-        /** Trains as the parsed command line asks (a fresh run) and returns the whole outcome; tests look into it. */
-        TextTraining.Outcome run(StopSignal stop) {
-            return TextTraining.run(corpus, spec(config(), sampleLength), train.toConfig(), stop);
-        }
-
-        @Override
-        protected Trainer.Outcome train(Config c, TrainingConfig t, StopSignal stop) {
-            return TextTraining.run(corpus, spec(c, sampleLength), t, stop).outcome();
+        protected TextTraining.Spec spec(Config c, int sampleLength) {
+            return CharLstmGenerator.spec(c, sampleLength);
         }
 
         public static void main(String[] args) {

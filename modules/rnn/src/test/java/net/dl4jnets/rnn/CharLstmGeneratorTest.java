@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.commands.Generate;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.PngAssert;
@@ -52,7 +53,7 @@ class CharLstmGeneratorTest {
         assertEquals(Math.log(v), o.initialLoss(), 0.15, "an untrained model is about as good as uniform guessing");
         assertTrue(o.bestValidationLoss() < 0.1, "validation loss " + o.bestValidationLoss());
         assertTrue(o.testLoss() < 0.1, "held-out test loss " + o.testLoss());
-        var model = TextGenerator.load(o.run());
+        var model = Generate.load(o.run());
         String text = TextGenerator.generate(model.graph(), model.vocabulary(), "the cat ", 60, 0.5, 0, 3, null);
         assertTrue(("the cat " + text).startsWith("the cat sat on the mat.\nthe cat sat on the mat."), text);
         PngAssert.valid(o.run().resolve("loss.png"), 900, 560);
@@ -62,7 +63,7 @@ class CharLstmGeneratorTest {
     @Test
     void generationIsDeterministicForASeedAndTheVocabularyRoundTrips() throws Exception {
         TextTraining.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");
-        var model = TextGenerator.load(o.run());
+        var model = Generate.load(o.run());
         assertEquals(TextCorpus.Vocabulary.of(PATTERN), model.vocabulary());
         String a = TextGenerator.generate(model.graph(), model.vocabulary(), "t", 80, 1.0, 0, 7, null);
         String b = TextGenerator.generate(model.graph(), model.vocabulary(), "t", 80, 1.0, 0, 7, null);
@@ -100,7 +101,7 @@ class CharLstmGeneratorTest {
     @Test
     void badPromptsAndModelsGetClearMessages() throws Exception {
         TextTraining.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");
-        Run prompt = cli(new TextGenerator(), "--model", o.run().toString(), "--prompt", "THE CAT");
+        Run prompt = cli(new Generate(), "--model", o.run().toString(), "--prompt", "THE CAT");
         assertEquals(2, prompt.code());
         assertTrue(prompt.err().contains("characters the model never saw: \"THECA\""), prompt.err());
 
@@ -108,12 +109,12 @@ class CharLstmGeneratorTest {
         Files.writeString(fake.resolve("config.json"), Files.readString(o.run().resolve("config.json"))
                 .replace("\"model\": \"char-lstm\"", "\"model\": \"mlp\""));
         Files.copy(o.run().resolve("model.zip"), fake.resolve("model.zip"));
-        Run notText = cli(new TextGenerator(), "--model", fake.toString());
+        Run notText = cli(new Generate(), "--model", fake.toString());
         assertEquals(2, notText.code());
         assertTrue(notText.err().contains("is a mlp model, not a text model"), notText.err());
 
-        UserError garbage = assertThrows(UserError.class, () -> TextGenerator.load(corpus("not a zip")));
-        assertTrue(garbage.getMessage().contains("not a finished char-lstm run folder")
+        UserError garbage = assertThrows(UserError.class, () -> Generate.load(corpus("not a zip")));
+        assertTrue(garbage.getMessage().contains("not a finished text-model run folder")
                 || garbage.getMessage().contains("not a text model"), garbage.getMessage());
     }
 }

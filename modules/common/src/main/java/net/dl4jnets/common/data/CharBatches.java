@@ -13,7 +13,9 @@ import net.dl4jnets.common.data.EpochIterator;
  * Serves an encoded text as mini-batches for next-character prediction: features are one-hot characters
  * [batch, vocabulary, steps] (NCW) and labels the same text shifted by one. The text is cut into sequences of
  * {@code steps + 1} characters starting at an offset that changes every epoch, and their order is shuffled from
- * (seed, epoch); for evaluation the offset is 0 and the order fixed.
+ * (seed, epoch); for evaluation the offset is 0 and the order fixed. {@link #anyStart} instead starts every training
+ * sequence anywhere in the text (as many sequences per epoch): what a transformer needs, or it learns the absolute
+ * positions of a few alignments rather than the text.
  */
 public final class CharBatches implements EpochIterator {
     private static final long serialVersionUID = 1L;
@@ -24,11 +26,22 @@ public final class CharBatches implements EpochIterator {
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
+    private final boolean anyStart;
     private int[] starts;
     private int cursor;
     private int epoch;
 
     public CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed) {
+        this(text, vocabulary, steps, batchSize, shuffle, seed, false);
+    }
+
+    /** Training batches whose sequences start anywhere in the text, drawn anew every epoch from (seed, epoch). */
+    public static CharBatches anyStart(int[] text, int vocabulary, int steps, int batchSize, long seed) {
+        return new CharBatches(text, vocabulary, steps, batchSize, true, seed, true);
+    }
+
+    private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
+                        boolean anyStart) {
         if (text.length < steps + 1) {
             throw new IllegalArgumentException("text of " + text.length + " characters is shorter than one sequence of "
                     + (steps + 1));
@@ -39,6 +52,7 @@ public final class CharBatches implements EpochIterator {
         this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
+        this.anyStart = anyStart;
         setEpoch(0);
     }
 
@@ -46,6 +60,14 @@ public final class CharBatches implements EpochIterator {
     public void setEpoch(int epoch) {
         this.epoch = epoch;
         Random rng = new Random(seed * 31 + epoch);
+        if (anyStart) {
+            starts = new int[(text.length - 1) / steps];
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = rng.nextInt(text.length - steps);
+            }
+            cursor = 0;
+            return;
+        }
         int offset = shuffle ? rng.nextInt(steps) : 0;
         int n = (text.length - 1 - offset) / steps;
         if (n == 0) {

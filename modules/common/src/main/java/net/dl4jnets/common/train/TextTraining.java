@@ -33,13 +33,6 @@ public final class TextTraining {
 
     private TextTraining() {}
 
-    /** Writes {@code length} characters after the prompt, deterministic for a seed. */
-    @FunctionalInterface
-    public interface Sampler {
-        String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
-                      double temperature, long seed);
-    }
-
     /**
      * What a model brings.
      *
@@ -47,10 +40,12 @@ public final class TextTraining {
      * @param hyperParameters the model's record for a vocabulary of that size, written to config.json
      * @param graph           the network for a vocabulary size and the training settings
      * @param sampleLength    characters of each sample written after every epoch
+     * @param anyStart        training sequences start anywhere in the text ({@link CharBatches#anyStart}) rather than
+     *                        on a grid that moves each epoch
      */
     public record Spec(String model, Backend.Workload workload, int sequenceLength, IntFunction<Record> hyperParameters,
-                       BiFunction<Integer, TrainingConfig, ComputationGraphConfiguration> graph, Sampler sampler,
-                       int sampleLength) {}
+                       BiFunction<Integer, TrainingConfig, ComputationGraphConfiguration> graph, TextSampler sampler,
+                       int sampleLength, boolean anyStart) {}
 
     /**
      * What a run produced; {@code initialLoss} is NaN for a resumed run, {@code testLoss} (nats per character of the
@@ -88,7 +83,9 @@ public final class TextTraining {
         ComputationGraph graph = started.graph();
         vocab.save(run.file("vocabulary.json"));
 
-        CharBatches batches = new CharBatches(trainText, v, spec.sequenceLength(), t.batchSize(), true, t.seed());
+        CharBatches batches = spec.anyStart()
+                ? CharBatches.anyStart(trainText, v, spec.sequenceLength(), t.batchSize(), t.seed())
+                : new CharBatches(trainText, v, spec.sequenceLength(), t.batchSize(), true, t.seed());
         CharBatches validation = new CharBatches(text.validation(), v, spec.sequenceLength(), t.batchSize(), false, 0);
         System.out.printf(Locale.ROOT, "%s: %,d parameters; vocabulary %d; %,d training and %,d validation characters; "
                 + "run folder %s%n", spec.model(), graph.numParams(), v, trainText.length, text.validation().length,
@@ -159,7 +156,8 @@ public final class TextTraining {
         String prompt = vocab.unknown("\n").isEmpty() ? "\n" : String.valueOf(vocab.charAt(0));
         for (double temperature : SAMPLE_TEMPERATURES) {
             sb.append(String.format(Locale.ROOT, "=== epoch %d, temperature %.1f, seed 1 ===%n", epoch, temperature));
-            sb.append(spec.sampler().sample(graph, vocab, prompt, spec.sampleLength(), temperature, 1)).append("\n\n");
+            sb.append(spec.sampler().sample(graph, vocab, prompt, spec.sampleLength(), temperature, 0, 1, null))
+                    .append("\n\n");
         }
         AtomicFiles.writeText(sb.toString(), file);
     }

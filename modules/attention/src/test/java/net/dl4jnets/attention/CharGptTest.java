@@ -1,0 +1,88 @@
+package net.dl4jnets.attention;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.commands.Generate;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TextTraining;
+import net.dl4jnets.common.train.TrainingConfig;
+import picocli.CommandLine;
+
+class CharGptTest {
+    static final String PATTERN = "the cat sat on the mat.\n";
+
+    @TempDir
+    Path dir;
+
+    TextTraining.Outcome train(String text, String... extra) throws Exception {
+        Path corpus = Files.writeString(dir.resolve("corpus-" + text.hashCode() + ".txt"), text);
+        CharGpt.Command g = new CharGpt.Command();
+        String[] base = {"--corpus", corpus.toString(), "--out", dir.resolve("runs").toString(), "--block-size", "32",
+                "--layers", "1", "--width", "32", "--heads", "2", "--dropout", "0", "--batch-size", "16",
+                "--sample-length", "48"};
+        Cli.commandLine(g).parseArgs(Stream.concat(Arrays.stream(base), Arrays.stream(extra)).toArray(String[]::new));
+        return g.run(new StopSignal());
+    }
+
+    @Test
+    void itGivesNextCharacterProbabilitiesAtEveryPosition() {
+        var c = new CharGpt.Config(11, 16, 2, 32, 4, 0.1);
+        ComputationGraph g = new ComputationGraph(CharGpt.graph(c, TrainingConfig.DEFAULTS));
+        g.init();
+        var out = g.outputSingle(Nd4j.rand(DataType.FLOAT, 3, 11, 16));
+        assertArrayEquals(new long[] {3, 11, 16}, out.shape());
+        assertEquals(3 * 16, out.sumNumber().doubleValue(), 1e-3, "a distribution at every position");
+    }
+
+    @Test
+    void learnsARepeatedPatternAndWritesItBackTheSameForASeed() throws Exception {
+        TextTraining.Outcome o = train(PATTERN.repeat(400), "--epochs", "10", "--lr", "0.003");
+        assertTrue(o.bestValidationLoss() < 0.1, "validation loss " + o.bestValidationLoss());
+        assertTrue(o.testLoss() < 0.1, "held-out test loss " + o.testLoss());
+        Generate.TextModel m = Generate.load(o.run());
+        String text = m.write("the cat ", 40, 0.5, 0, 3);
+        assertTrue(("the cat " + text).startsWith("the cat sat on the mat.\nthe cat sat on"), text);
+        assertEquals(m.write("t", 60, 1.0, 0, 7), m.write("t", 60, 1.0, 0, 7));
+        assertNotEquals(m.write("t", 60, 1.5, 0, 7), m.write("t", 60, 1.5, 0, 8));
+        assertTrue(Files.readString(o.run().resolve("samples.txt")).contains("temperature 0.8"));
+    }
+
+    record Run(int code, String err) {}
+
+    static Run cli(Object command, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = Cli.commandLine(command);
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), err.toString());
+    }
+
+    @Test
+    void badSettingsGetOneLineEach() throws Exception {
+        Path corpus = Files.writeString(dir.resolve("short.txt"), PATTERN.repeat(20)); // 480 characters
+        String[][] cases = {{"--heads", "3", "--heads 3 must divide --width"},
+                {"--block-size", "200", "too short"}, {"--block-size", "1", "--block-size must be at least 2"}};
+        for (String[] c : cases) {
+            Run r = cli(new CharGpt.Command(), "--corpus", corpus.toString(), "--out", dir.toString(), c[0], c[1]);
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[2]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+}
