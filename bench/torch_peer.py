@@ -27,7 +27,10 @@ import torch
 from torch import nn
 
 CHAR_VOCABULARY, CHAR_STEPS, CHAR_TBPTT = 65, 100, 50
-BATCH = {"mlp": 128, "cnn2": 128, "cnn2-bn": 128, "modern": 128, "lstm": 128, "char-lstm": 32}
+GPT_BLOCK = 128
+BATCH = {"mlp": 128, "cnn2": 128, "cnn2-bn": 128, "modern": 128, "lstm": 128, "char-lstm": 32, "transformer": 128,
+         "gpt": 32}
+TEXT_STEPS = {"char-lstm": CHAR_STEPS, "gpt": GPT_BLOCK}
 
 
 def read_idx(path):
@@ -104,9 +107,56 @@ class CharLstm(nn.Module):
         return self.out(h), state
 
 
+class Block(nn.Module):
+    """A pre-norm transformer block, as TransformerBlock.java: LN, attention, add; LN, Linear-GELU-Linear, add."""
+    def __init__(self, width, heads, mlp_ratio, causal, tokens):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(width), nn.LayerNorm(width)
+        self.attention = nn.MultiheadAttention(width, heads, batch_first=True)
+        self.mlp = nn.Sequential(nn.Linear(width, int(width * mlp_ratio)), nn.GELU(),
+                                 nn.Linear(int(width * mlp_ratio), width))
+        mask = torch.triu(torch.full((tokens, tokens), float("-inf")), diagonal=1) if causal else None
+        self.register_buffer("mask", mask)
+
+    def forward(self, x):
+        h = self.ln1(x)
+        x = x + self.attention(h, h, h, attn_mask=self.mask, need_weights=False)[0]
+        return x + self.mlp(self.ln2(x))
+
+
+class VisionTransformer(nn.Module):
+    """VisionTransformer.java's benchmark shape: 7x7 patches, width 64, 4 blocks of 4 heads, MLP ratio 2, mean."""
+    def __init__(self, patch=7, width=64, layers=4, heads=4):
+        super().__init__()
+        tokens = (28 // patch) ** 2
+        self.patches = nn.Conv2d(1, width, patch, stride=patch)
+        self.position = nn.Parameter(torch.zeros(1, tokens, width))
+        self.blocks = nn.Sequential(*[Block(width, heads, 2, False, tokens) for _ in range(layers)])
+        self.ln = nn.LayerNorm(width)
+        self.out = nn.Linear(width, 10)
+
+    def forward(self, x):
+        x = self.patches(x).flatten(2).transpose(1, 2) + self.position
+        return self.out(self.ln(self.blocks(x)).mean(1))
+
+
+class CharGpt(nn.Module):
+    """CharGpt.java's benchmark shape: one-hot embedding, context 128, 4 causal blocks of width 96, 4 heads."""
+    def __init__(self, width=96, layers=4, heads=4):
+        super().__init__()
+        self.embed = nn.Linear(CHAR_VOCABULARY, width, bias=False)
+        self.position = nn.Parameter(torch.zeros(1, GPT_BLOCK, width))
+        self.blocks = nn.Sequential(*[Block(width, heads, 4, True, GPT_BLOCK) for _ in range(layers)])
+        self.ln = nn.LayerNorm(width)
+        self.out = nn.Linear(width, CHAR_VOCABULARY)
+
+    def forward(self, x, state=None):
+        return self.out(self.ln(self.blocks(self.embed(x) + self.position))), None
+
+
 def build(model):
     return {"mlp": Mlp, "cnn2": lambda: two_conv(False), "cnn2-bn": lambda: two_conv(True), "modern": modern,
-            "lstm": RowLstm, "char-lstm": CharLstm}[model]()
+            "lstm": RowLstm, "char-lstm": CharLstm, "transformer": VisionTransformer, "gpt": CharGpt}[model]()
 
 
 def image_batches(x, y, batch, generator):
@@ -130,35 +180,38 @@ def main():
     g = torch.Generator().manual_seed(a.seed)
     model = build(a.model)
     lr = 2e-3 if a.model == "char-lstm" else 1e-3
+    text_model = a.model in TEXT_STEPS
+    steps = TEXT_STEPS.get(a.model, 0)
+    tbptt = CHAR_TBPTT if a.model == "char-lstm" else steps
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     batch = BATCH[a.model]
     model.train()
 
-    if a.model == "char-lstm":
+    if text_model:
         text = torch.randint(0, CHAR_VOCABULARY, (1_000_000,), generator=g)
         eye = torch.eye(CHAR_VOCABULARY)
 
         def batches():
             while True:
-                starts = torch.randint(0, len(text) - CHAR_STEPS - 1, (batch,), generator=g)
-                seq = torch.stack([text[s:s + CHAR_STEPS + 1] for s in starts.tolist()])
+                starts = torch.randint(0, len(text) - steps - 1, (batch,), generator=g)
+                seq = torch.stack([text[s:s + steps + 1] for s in starts.tolist()])
                 yield eye[seq[:, :-1]], seq[:, 1:]
 
         def step(xy):
             x, y = xy
             state = None
-            for s in range(0, CHAR_STEPS, CHAR_TBPTT):  # truncated BPTT, as DL4J's tBPTTLength
-                out, state = model(x[:, s:s + CHAR_TBPTT], state)
-                loss = loss_fn(out.reshape(-1, CHAR_VOCABULARY), y[:, s:s + CHAR_TBPTT].reshape(-1))
+            for s in range(0, steps, tbptt):  # truncated BPTT for the LSTM, as DL4J's tBPTTLength
+                out, state = model(x[:, s:s + tbptt], state)
+                loss = loss_fn(out.reshape(-1, CHAR_VOCABULARY), y[:, s:s + tbptt].reshape(-1))
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
-                state = tuple(h.detach() for h in state)
+                state = tuple(h.detach() for h in state) if state is not None else None
             return x.shape[0] * x.shape[1]
 
         per_epoch = a.batches or 100
-        epoch_examples = per_epoch * batch * CHAR_STEPS
+        epoch_examples = per_epoch * batch * steps
         stream = batches()
         for _ in range(a.warmup):
             step(next(stream))

@@ -12,7 +12,20 @@ public enum LrSchedule {
     /** Half a cosine from the base rate down towards 0 at the end of the run: large steps early, fine ones late. */
     COSINE,
     /** The base rate, then a tenth of it from half-way, then a hundredth from three quarters of the run. */
-    STEP;
+    STEP,
+    /**
+     * A linear warm-up from a tenth of the base rate over the first 5% of the run, then the cosine: Adam's first steps
+     * rest on poor estimates of the gradients' scale, and a transformer trained at a high rate from its first batch
+     * can lose its way. Set every 20 batches, not once an epoch.
+     */
+    WARMUP;
+
+    static final double WARMUP_SHARE = 0.05;
+
+    /** True if the rate changes within an epoch, as the run goes, not only at each epoch's start. */
+    public boolean continuous() {
+        return this == WARMUP;
+    }
 
     @Override
     public String toString() {
@@ -30,6 +43,8 @@ public enum LrSchedule {
             case CONSTANT -> base;
             case COSINE -> base * 0.5 * (1 + Math.cos(Math.PI * progress));
             case STEP -> base * (progress < 0.5 ? 1 : progress < 0.75 ? 0.1 : 0.01);
+            case WARMUP -> progress < WARMUP_SHARE ? base * (0.1 + 0.9 * progress / WARMUP_SHARE)
+                    : COSINE.at(base, (progress - WARMUP_SHARE) / (1 - WARMUP_SHARE));
         };
     }
 }

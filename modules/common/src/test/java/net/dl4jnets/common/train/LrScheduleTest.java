@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LrScheduleTest {
     @Test
     void schedulesStartAtTheBaseRateAndFall() {
-        for (LrSchedule s : LrSchedule.values()) {
+        for (LrSchedule s : new LrSchedule[] {LrSchedule.CONSTANT, LrSchedule.COSINE, LrSchedule.STEP}) {
             assertEquals(0.1, s.at(0.1, 0, 10), 1e-12, s.name());
         }
         assertEquals(0.05, LrSchedule.COSINE.at(0.1, 5, 10), 1e-12);
@@ -22,6 +22,26 @@ class LrScheduleTest {
         assertEquals(0.01, LrSchedule.STEP.at(0.1, 5, 10), 1e-12);
         assertEquals(0.001, LrSchedule.STEP.at(0.1, 8, 10), 1e-12);
         assertEquals(0.1, LrSchedule.CONSTANT.at(0.1, 9, 10), 1e-12);
+    }
+
+    @Test
+    void theWarmUpRisesLinearlyToTheBaseRateThenFollowsTheCosine() {
+        assertEquals(0.01, LrSchedule.WARMUP.at(0.1, 0.0), 1e-12);
+        assertEquals(0.055, LrSchedule.WARMUP.at(0.1, 0.025), 1e-12);
+        assertEquals(0.1, LrSchedule.WARMUP.at(0.1, 0.05), 1e-12);
+        assertEquals(0.05, LrSchedule.WARMUP.at(0.1, 0.525), 1e-12);
+        assertTrue(LrSchedule.WARMUP.continuous() && !LrSchedule.COSINE.continuous());
+    }
+
+    @Test
+    void aContinuousScheduleChangesTheRateWithinAnEpoch(@TempDir Path dir) {
+        ComputationGraph graph = new ComputationGraph(TinyClassifier.graph(0.01));
+        graph.init();
+        // 8 batches an epoch, the rate set at batches 1 and 21, ...: within the first epoch of 2, it leaves the warm-up
+        Trainer.Result r = TinyClassifier.trainer(TinyClassifier.settings(2).withLrSchedule(LrSchedule.WARMUP)
+                .withLr(0.01)).fit(graph, TinyClassifier.data(), RunFolder.create(dir, "warm"));
+        double set = LrSchedule.WARMUP.at(0.01, (1 + 1.0 / 8) / 2); // the last set: epoch 2, batch 1
+        assertEquals(set, r.history().get(1).learningRate(), 1e-9);
     }
 
     @Test
