@@ -202,7 +202,7 @@ public final class CharGpt {
         double dropout = Config.DEFAULT.dropout();
 
         public Command() {
-            super(Config.TRAINING);
+            super(Config.TRAINING, CharGpt::spec);
         }
 
         @Override
@@ -219,15 +219,7 @@ public final class CharGpt {
             dropout = c.dropout();
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
-        @Override
-        protected TextTraining.Spec spec(Config c, int sampleLength) {
-            return CharGpt.spec(c, sampleLength);
-        }
 
         public static void main(String[] args) {
             Cli.main(new Command(), args);

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -21,7 +23,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 
 /**
  * DL4J 1.0.0-M2.1 doubles every gradient that flows through a {@code SameDiffLayer}: SameDiff differentiates the
@@ -41,13 +42,13 @@ final class ExactGradients extends SameDiffLayer {
     }
 
     /** What {@code SameDiffLayer.instantiate} does, with this implementation. */
-    static Layer instantiate(org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer layer,
-                             NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+    static Layer instantiate(ParamInitializer params, NeuralNetConfiguration conf,
+                             Collection<TrainingListener> listeners, int index, INDArray paramsView,
+                             boolean initializeParams, DataType dataType) {
         ExactGradients ret = new ExactGradients(conf, dataType);
         ret.setIndex(index);
         ret.setParamsViewArray(paramsView);
-        ret.setParamTable(layer.initializer().init(conf, paramsView, initializeParams));
+        ret.setParamTable(params.init(conf, paramsView, initializeParams));
         ret.setConf(conf);
         ret.setListeners(listeners);
         return ret;

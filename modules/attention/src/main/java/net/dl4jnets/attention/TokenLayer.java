@@ -83,6 +83,7 @@ public abstract class TokenLayer extends SameDiffLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
-        return ExactGradients.instantiate(this, conf, listeners, index, paramsView, initializeParams, dataType);
+        return ExactGradients.instantiate(initializer(), conf, listeners, index, paramsView, initializeParams,
+                dataType);
     }
 }

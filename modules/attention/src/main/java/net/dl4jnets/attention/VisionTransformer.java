@@ -6,7 +6,6 @@ import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -198,7 +197,7 @@ public final class VisionTransformer {
         boolean maps = true;
 
         public Command() {
-            super(Config.TRAINING);
+            super(Config.TRAINING, VisionTransformer::spec);
         }
 
         @Override
@@ -218,15 +217,7 @@ public final class VisionTransformer {
             augment = new AugmentOptions(c.augmentation());
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
-        @Override
-        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
-            return VisionTransformer.spec(c, t);
-        }
 
         @Override
         protected void afterTraining(FashionTraining.Outcome o) {

@@ -134,6 +134,33 @@ class AttentionLayersTest {
     }
 
     @Test
+    void theLayerComputesSoftmaxOfQueriesTimesKeysTimesValuesPerExampleAndHead() {
+        MultiHeadAttention attention = new MultiHeadAttention(C, T, 2, true, 0.3);
+        var conf = new NeuralNetConfiguration.Builder().seed(5).graphBuilder().addInputs("in").setInputTypes(TOKENS)
+                .addLayer("layer", attention, "in").setOutputs("layer").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, T, C);
+        INDArray y = graph.outputSingle(x);
+        var layer = (MultiHeadAttention) graph.getLayer("layer").conf().getLayer();
+        var p = graph.getLayer("layer").paramTable();
+        INDArray w = layer.weights(x, p); // [batch, heads, T, T], computed slice by slice
+        int d = C / 2;
+        for (int b = 0; b < 3; b++) {
+            INDArray rows = x.slice(b); // [T, C]
+            INDArray v = rows.mmul(p.get("Wv")).addiRowVector(p.get("bv"));
+            INDArray heads = Nd4j.create(DataType.FLOAT, T, C);
+            for (int h = 0; h < 2; h++) {
+                INDArray vh = v.get(NDArrayIndex.all(), NDArrayIndex.interval(h * d, (h + 1) * d));
+                heads.get(NDArrayIndex.all(), NDArrayIndex.interval(h * d, (h + 1) * d))
+                        .assign(w.slice(b).slice(h).mmul(vh));
+            }
+            INDArray expected = heads.mmul(p.get("Wo")).addiRowVector(p.get("bo"));
+            assertEquals(0.0, expected.sub(y.slice(b)).amaxNumber().doubleValue(), 1e-4, "example " + b);
+        }
+    }
+
+    @Test
     void aGraphOfEveryLayerSurvivesJsonAndTheModelFile(@TempDir Path dir) throws Exception {
         VisionTransformer.Config c = new VisionTransformer.Config(VisionTransformer.Tokens.PATCHES, 7, 2, 16, 4, 2,
                 0.1, Augmentation.NONE);

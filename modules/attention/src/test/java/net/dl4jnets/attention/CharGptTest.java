@@ -76,7 +76,7 @@ class CharGptTest {
     @Test
     void badSettingsGetOneLineEach() throws Exception {
         Path corpus = Files.writeString(dir.resolve("short.txt"), PATTERN.repeat(20)); // 480 characters
-        String[][] cases = {{"--heads", "3", "--heads 3 must divide --width"},
+        String[][] cases = {{"--heads", "5", "--heads 5 must divide --width 96"},
                 {"--block-size", "200", "too short"}, {"--block-size", "1", "--block-size must be at least 2"}};
         for (String[] c : cases) {
             Run r = cli(new CharGpt.Command(), "--corpus", corpus.toString(), "--out", dir.toString(), c[0], c[1]);

@@ -185,7 +185,7 @@ public final class FashionCnn {
         boolean pictures = true;
 
         public Command() {
-            super(Config.TRAINING);
+            super(Config.TRAINING, FashionCnn::spec);
         }
 
         @Override
@@ -202,15 +202,7 @@ public final class FashionCnn {
             augment = new AugmentOptions(c.augmentation());
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
-        @Override
-        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
-            return FashionCnn.spec(c, t);
-        }
 
         @Override
         protected void afterTraining(FashionTraining.Outcome o) {

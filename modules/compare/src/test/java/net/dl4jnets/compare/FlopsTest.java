@@ -63,6 +63,6 @@ class FlopsTest {
     @Test
     void speedBenchNeedsAModel() {
         assertEquals(2, Cli.run(new SpeedBench()));
-        assertEquals(2, Cli.run(new SpeedBench(), "--model", "transformer"));
+        assertEquals(2, Cli.run(new SpeedBench(), "--model", "vgg16"));
     }
 }

@@ -44,7 +44,7 @@ class SpeedBenchTest {
     @Test
     void everyBenchmarkModelIsRegisteredOnceAndListedWithItsThreads() {
         var ids = Benchmark.registered().stream().map(Benchmark::id).toList();
-        assertEquals(List.of("mlp", "cnn2", "cnn2-bn", "modern", "char-lstm", "lstm"), ids);
+        assertEquals(List.of("mlp", "cnn2", "cnn2-bn", "modern", "char-lstm", "lstm", "gpt", "transformer"), ids);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(out, true));

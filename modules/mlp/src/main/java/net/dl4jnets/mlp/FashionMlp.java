@@ -136,7 +136,7 @@ public final class FashionMlp {
         boolean batchNorm = Config.DEFAULT.batchNorm();
 
         public Command() {
-            super(Config.TRAINING);
+            super(Config.TRAINING, FashionMlp::spec);
         }
 
         @Override
@@ -152,15 +152,7 @@ public final class FashionMlp {
             batchNorm = c.batchNorm();
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
-        @Override
-        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
-            return FashionMlp.spec(c, t);
-        }
 
         public static void main(String[] args) {
             Cli.main(new Command(), args);

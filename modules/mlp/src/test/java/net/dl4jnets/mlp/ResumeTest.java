@@ -57,6 +57,37 @@ class ResumeTest {
         assertEquals(before, RunFolder.open(run).state().epochsDone(), "nothing was trained");
     }
 
+    /** A copy of the run folder, to break without touching the run the other tests resume. */
+    static Path copy(String name) throws Exception {
+        Path to = out.resolve(name);
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(run)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return to;
+    }
+
+    @Test
+    void aCorruptStateFileOrCheckpointIsOneLineAndExitCode2() throws Exception {
+        Path badState = copy("bad-state");
+        Files.writeString(badState.resolve("state.json"), "{\"epochs_done\": ");
+        Result r = nets("--resume", badState.toString(), "--epochs", "2");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("state.json") && r.err().contains("not valid JSON"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        Path badCheckpoint = copy("bad-checkpoint");
+        Path checkpoint = RunFolder.open(badCheckpoint).checkpoint();
+        Files.writeString(checkpoint, "not a zip");
+        r = nets("--resume", badCheckpoint.toString(), "--epochs", "2");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(checkpoint.getFileName().toString())
+                && r.err().contains("not a DL4J ComputationGraph model file"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void moreEpochsAreTakenAndRecordedWithEverythingElseFromTheRecord() {
         // The command's defaults (seed 42, no limit, 512-256) differ from the run's; the run's record wins.

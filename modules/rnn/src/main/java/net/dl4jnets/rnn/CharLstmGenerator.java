@@ -147,7 +147,7 @@ public final class CharLstmGenerator {
         double dropout = Config.DEFAULT.dropout();
 
         public Command() {
-            super(Config.TRAINING);
+            super(Config.TRAINING, CharLstmGenerator::spec);
         }
 
         @Override
@@ -164,15 +164,7 @@ public final class CharLstmGenerator {
             dropout = c.dropout();
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
-        @Override
-        protected TextTraining.Spec spec(Config c, int sampleLength) {
-            return CharLstmGenerator.spec(c, sampleLength);
-        }
 
         public static void main(String[] args) {
             Cli.main(new Command(), args);

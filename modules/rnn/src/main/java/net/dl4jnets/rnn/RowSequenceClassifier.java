@@ -185,7 +185,7 @@ public final class RowSequenceClassifier {
         AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
 
         public Command() {
-            super(Config.TRAINING);
+            super(Config.TRAINING, RowSequenceClassifier::spec);
         }
 
         @Override
@@ -201,15 +201,7 @@ public final class RowSequenceClassifier {
             augment = new AugmentOptions(c.augmentation());
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
-        @Override
-        protected FashionTraining.Spec spec(Config c, TrainingConfig t) {
-            return RowSequenceClassifier.spec(c, t);
-        }
 
         public static void main(String[] args) {
             Cli.main(new Command(), args);

@@ -1,5 +1,7 @@
 package net.dl4jnets.common.cli;
 
+import java.util.function.BiFunction;
+
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
@@ -11,12 +13,16 @@ import net.dl4jnets.common.train.TrainingConfig;
  * @param <C> the model's hyper-parameter record
  */
 public abstract class FashionCommand<C extends Record> extends ModelCommand<C> {
-    protected FashionCommand(TrainingConfig defaults) {
-        super(defaults);
-    }
+    private final BiFunction<C, TrainingConfig, FashionTraining.Spec> spec;
 
-    /** The model for its record and the training settings (seed and learning rate go into the graph). */
-    protected abstract FashionTraining.Spec spec(C config, TrainingConfig t);
+    /**
+     * @param defaults the model's training settings
+     * @param spec     the model for its record and training settings (seed and learning rate go into the graph)
+     */
+    protected FashionCommand(TrainingConfig defaults, BiFunction<C, TrainingConfig, FashionTraining.Spec> spec) {
+        super(defaults);
+        this.spec = spec;
+    }
 
     /** What the command does with a finished run (pictures); nothing by default. */
     protected void afterTraining(FashionTraining.Outcome outcome) {}
@@ -32,7 +38,7 @@ public abstract class FashionCommand<C extends Record> extends ModelCommand<C> {
     }
 
     private FashionTraining.Outcome run(C config, TrainingConfig t, StopSignal stop) {
-        FashionTraining.Outcome o = FashionTraining.run(spec(config, t), t, stop);
+        FashionTraining.Outcome o = FashionTraining.run(spec.apply(config, t), t, stop);
         if (!o.interrupted()) {
             afterTraining(o);
         }

@@ -1,6 +1,8 @@
 package net.dl4jnets.common.cli;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +42,15 @@ public abstract class ModelCommand<C extends Record> implements NetsCommand {
     /** Sets the command's model options from a recorded model (for a resumed run). */
     protected abstract void startFrom(C recorded);
 
-    protected abstract Class<C> configType();
+    /** The model's record type, read off the class's {@code ModelCommand<C>} (or subclass) declaration. */
+    @SuppressWarnings("unchecked")
+    Class<C> configType() {
+        Type t = getClass().getGenericSuperclass();
+        while (!(t instanceof ParameterizedType)) {
+            t = ((Class<?>) t).getGenericSuperclass();
+        }
+        return (Class<C>) ((ParameterizedType) t).getActualTypeArguments()[0];
+    }
 
     /** Trains this model with these (validated) settings until done or stopped; says how it ended. */
     protected abstract Trainer.Outcome train(C config, TrainingConfig t, StopSignal stop);

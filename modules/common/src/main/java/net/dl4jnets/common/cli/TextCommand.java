@@ -1,6 +1,7 @@
 package net.dl4jnets.common.cli;
 
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.RunConfig;
@@ -25,12 +26,16 @@ public abstract class TextCommand<C extends Record> extends ModelCommand<C> {
             description = "Characters of each sample written after every epoch (default: ${DEFAULT-VALUE}).")
     protected int sampleLength = 300;
 
-    protected TextCommand(TrainingConfig defaults) {
-        super(defaults);
-    }
+    private final BiFunction<C, Integer, TextTraining.Spec> spec;
 
-    /** The model for its record, writing samples of this length. */
-    protected abstract TextTraining.Spec spec(C config, int sampleLength);
+    /**
+     * @param defaults the model's training settings
+     * @param spec     the model for its record, writing samples of the given length
+     */
+    protected TextCommand(TrainingConfig defaults, BiFunction<C, Integer, TextTraining.Spec> spec) {
+        super(defaults);
+        this.spec = spec;
+    }
 
     /** A resumed run reads the corpus it was trained on; another one is refused. */
     @Override
@@ -46,11 +51,11 @@ public abstract class TextCommand<C extends Record> extends ModelCommand<C> {
 
     @Override
     protected Trainer.Outcome train(C config, TrainingConfig t, StopSignal stop) {
-        return TextTraining.run(corpus, spec(config, sampleLength), t, stop).outcome();
+        return TextTraining.run(corpus, spec.apply(config, sampleLength), t, stop).outcome();
     }
 
     /** Trains as the parsed command line asks (a fresh run) and returns the whole outcome; tests look into it. */
     public TextTraining.Outcome run(StopSignal stop) {
-        return TextTraining.run(corpus, spec(config(), sampleLength), train.toConfig(), stop);
+        return TextTraining.run(corpus, spec.apply(config(), sampleLength), train.toConfig(), stop);
     }
 }

@@ -142,7 +142,8 @@ public final class TextCorpus {
                 || testText.length() < minPartLength) {
             throw new UserError(String.format("Corpus %s has %,d characters: too short. Its 5%% validation and 5%% "
                     + "test parts must each hold at least one sequence of %,d characters, so it needs at least %,d; "
-                    + "give a longer text or a shorter --seq-length.", name, text.length(), minPartLength,
+                    + "give a longer text or shorter sequences (--seq-length, --block-size).", name, text.length(),
+                    minPartLength,
                     (int) Math.ceil(minPartLength / VALIDATION_SHARE) + 1));
         }
         Vocabulary v = Vocabulary.of(trainText);

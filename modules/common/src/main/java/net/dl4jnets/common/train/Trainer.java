@@ -14,7 +14,7 @@ import net.dl4jnets.common.eval.Evaluator;
 
 /**
  * The one training loop, for any {@link ComputationGraph}: epochs of batches, a validation pass after each, resume
- * from where a checkpoint left off. Everything else is a {@link Listener}: the progress bar, checkpoints with early
+ * from where a checkpoint left off. Everything else is a {@link LoopListener}: the progress bar, checkpoints with early
  * stopping, the divergence guard, the time budget, the learning-rate schedule, the stop on a signal, the dashboard,
  * a model's charts and samples. The loop never exits the process; the command that called it turns the
  * {@link Outcome} into an exit code.
@@ -49,14 +49,12 @@ public final class Trainer {
 
     private final TrainingConfig config;
     private final Task task;
-    private final StopSignal stop;
     private final List<LoopListener> listeners = new ArrayList<>();
 
     /** A loop with the standard listeners for these settings, stopped early by {@code stop}. */
     public Trainer(TrainingConfig config, Task task, StopSignal stop) {
         this.config = config;
         this.task = task;
-        this.stop = stop;
         TimeBudget clock = new TimeBudget(config.maxMinutes());
         listeners.add(clock);
         listeners.add(new LrScheduler(config.lrSchedule(), config.lr(), config.epochs(), clock));

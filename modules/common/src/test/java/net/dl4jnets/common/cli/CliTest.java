@@ -42,10 +42,6 @@ class CliTest {
             width = c.width();
         }
 
-        @Override
-        protected Class<Config> configType() {
-            return Config.class;
-        }
 
         @Override
         protected Trainer.Outcome train(Config c, TrainingConfig t, StopSignal stop) {
