@@ -102,8 +102,12 @@ def main():
             extra_note = f" ({dc:,.0f} vs {pc:,.0f} chars/s)"
         else:
             extra_note = ""
-        print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | {gflop:,.0f} | {floor:.1f} "
-              f"| {d / floor:.1f} | {p / floor:.1f} |")
+        if first.get("custom_layers") or not floor > 0:
+            # FLOPs are counted for DL4J's own layers only; the attention layers are SameDiff layers
+            print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | – | – | – | – |")
+        else:
+            print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | {gflop:,.0f} | "
+                  f"{floor:.1f} | {d / floor:.1f} | {p / floor:.1f} |")
     out = os.path.join(HOME, "runs", "speed")
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, datetime.datetime.now().strftime("%Y%m%d-%H%M%S") + ".json")
