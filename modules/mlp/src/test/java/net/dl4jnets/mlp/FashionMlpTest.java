@@ -3,13 +3,18 @@ package net.dl4jnets.mlp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.commands.Predict;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.StopSignal;
 
@@ -28,6 +33,33 @@ class FashionMlpTest {
                 "accuracy.png", "confusion.png", "misclassified.png"}) {
             assertTrue(Files.isRegularFile(o.run().file(f)), f + " missing in " + o.run().dir());
         }
+    }
+
+    @Test
+    void twoWorkersTrainAModelThatPredictEvaluates() {
+        FashionMlp.Command mlp = new FashionMlp.Command();
+        Cli.commandLine(mlp).parseArgs("--limit", "5000", "--epochs", "2", "--val-size", "1000", "--workers", "2",
+                "--out", out.toString());
+        FashionTraining.Outcome o = mlp.run(new StopSignal());
+        assertEquals(2, o.config().training().parallel().workers());
+        assertTrue(o.config().backend().contains("2 workers of 1 thread"), o.config().backend());
+        assertEquals(2, o.training().history().size());
+        assertEquals(5000, o.training().history().get(1).examplesPerSecond() * o.training().history().get(1).seconds(),
+                1.0, "every training image once per epoch");
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(printed, true));
+        int code;
+        try {
+            code = Cli.run(new Predict(), "--model", o.run().dir().toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, code, printed.toString());
+        Matcher m = Pattern.compile("accuracy (0\\.\\d+)").matcher(printed.toString());
+        assertTrue(m.find(), printed.toString());
+        assertTrue(Double.parseDouble(m.group(1)) > 0.70, printed.toString());
     }
 
     @Test

@@ -66,11 +66,18 @@ public final class Backend {
         }
     }
 
-    /** The one-line description of the backend, printed at start and written to every run's config. */
-    public record BackendInfo(String backend, String build, boolean oneDnn, int threads, String machine) {
+    /**
+     * The one-line description of the backend, printed at start and written to every run's config: with several
+     * {@code workers} (replicas trained at once), {@code threads} is each one's share.
+     */
+    public record BackendInfo(String backend, String build, boolean oneDnn, int threads, int workers, String machine) {
         public String line() {
-            return String.format(Locale.ROOT, "Backend: %s | %s | oneDNN helpers %s | %d thread%s | %s",
-                    backend, build, oneDnn ? "on" : "off", threads, threads == 1 ? "" : "s", machine);
+            String threading = String.format(Locale.ROOT, "%d thread%s", threads, threads == 1 ? "" : "s");
+            if (workers > 1) {
+                threading = workers + " workers of " + threading;
+            }
+            return String.format(Locale.ROOT, "Backend: %s | %s | oneDNN helpers %s | %s | %s",
+                    backend, build, oneDnn ? "on" : "off", threading, machine);
         }
     }
 
@@ -106,7 +113,15 @@ public final class Backend {
      * Later calls change only the thread count.
      */
     public static synchronized BackendInfo start(int threads, Workload workload) {
-        int wanted = threads > 0 ? threads : resolveDefault(workload);
+        return start(threads, workload, 1);
+    }
+
+    /**
+     * Starts ND4J for {@code workers} replicas trained at once (0: one per GPU with CUDA, one on a CPU). Unless
+     * {@code threads} says otherwise, each replica gets the workload's best thread count or its share of the cores,
+     * whichever is smaller: two replicas of two threads each would fight over a 2-core machine.
+     */
+    public static synchronized BackendInfo start(int threads, Workload workload, int workers) {
         if (started == null) {
             checkSingleBackend();
             // Must be set before the first layer is built: DL4J reads it when a layer creates its helper.
@@ -114,14 +129,19 @@ public final class Backend {
                 System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
             }
             Nd4j.getExecutioner(); // loads the backend; NativeOpsHolder needs its configuration
+        }
+        int replicas = workers > 0 ? workers : present(CUDA_BACKEND) ? Nd4j.getAffinityManager().getNumberOfDevices() : 1;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int wanted = threads > 0 ? threads : Math.max(1, Math.min(resolveDefault(workload), cores / replicas));
+        if (started == null) {
             setThreads(wanted);
             useOneDnn(workload.oneDnn);
-            started = describe(wanted);
+            started = describe(wanted, replicas);
             System.out.println(started.line());
-        } else if (started.threads() != wanted || oneDnnOps != workload.oneDnn) {
+        } else if (started.threads() != wanted || started.workers() != replicas || oneDnnOps != workload.oneDnn) {
             setThreads(wanted);
             useOneDnn(workload.oneDnn);
-            started = describe(wanted);
+            started = describe(wanted, replicas);
             System.out.println("Now: " + started.line());
         }
         return started;
@@ -175,7 +195,7 @@ public final class Backend {
         }
     }
 
-    private static BackendInfo describe(int threads) {
+    private static BackendInfo describe(int threads, int workers) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         String backend = env.getProperty("backend", "?");
         boolean cpu = "CPU".equalsIgnoreCase(backend);
@@ -190,7 +210,7 @@ public final class Backend {
         boolean oneDnn = cpu && Nd4jCpu.Environment.getInstance().isUseMKLDNN()
                 && !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"))
                 && Nd4j.getEnvironment().helpersAllowed();
-        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads, machine());
+        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads, workers, machine());
     }
 
     /** The classifier of the native jar that JavaCPP loaded, read off the cached library's path. */

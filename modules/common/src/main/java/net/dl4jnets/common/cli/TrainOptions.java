@@ -3,6 +3,7 @@ package net.dl4jnets.common.cli;
 import java.nio.file.Path;
 
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Parallelism;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,6 +58,19 @@ public class TrainOptions {
             description = "Stop training after M minutes, mid-epoch if need be; 0 = no limit (default: ${DEFAULT-VALUE}).")
     double maxMinutes;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Train N replicas at once with DL4J's ParallelWrapper, each on its own batches and "
+                    + "threads/N CPU threads; 0 = one on a CPU, one per GPU with CUDA (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--parallel-mode", paramLabel = "MODE",
+            description = "How replicas agree: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Parallelism.Mode parallelMode;
+
+    @Option(names = "--averaging-frequency", paramLabel = "N",
+            description = "With averaging, rounds (one batch per worker) between averagings (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where run folders go: DIR/<model>/<timestamp>/ (default: runs/ in the project).")
     Path out;
@@ -84,6 +98,9 @@ public class TrainOptions {
         patience = d.patience();
         maxBatches = d.maxBatches();
         maxMinutes = d.maxMinutes();
+        workers = d.parallel().workers();
+        parallelMode = d.parallel().mode();
+        averagingFrequency = d.parallel().averagingFrequency();
         out = d.out();
         ui = d.ui();
         uiPort = d.uiPort();
@@ -93,6 +110,7 @@ public class TrainOptions {
     /** The settings the command line asked for (not yet validated: {@link TrainingConfig#validate()}). */
     public TrainingConfig toConfig() {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, common.threads, out, common.dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, common.threads,
+                new Parallelism(workers, parallelMode, averagingFrequency), out, common.dataDir, ui, uiPort, resume);
     }
 }

@@ -55,7 +55,8 @@ public final class FashionTraining {
 
     public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop) {
         t.validate();
-        Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload());
+        Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload(), t.parallel().workers());
+        t = t.resolvedBy(backend);
         FashionMnist data = FashionMnistLocator.standard(t.dataDir()).load();
         FashionMnist.Split split = data.split(t.valSize(), t.limit(), t.seed());
         if (split.validation().size() == 0) {

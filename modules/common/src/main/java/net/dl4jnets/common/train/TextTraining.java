@@ -64,7 +64,8 @@ public final class TextTraining {
         if (spec.sampleLength() < 1) {
             throw new UserError("--sample-length must be positive, got " + spec.sampleLength() + ".");
         }
-        Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload());
+        Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload(), t.parallel().workers());
+        t = t.resolvedBy(backend);
         Path file = corpus != null ? corpus : TextCorpus.shakespeare();
         TextCorpus text = TextCorpus.load(file, spec.sequenceLength() + 1);
         if (text.droppedFromValidation() > 0) {

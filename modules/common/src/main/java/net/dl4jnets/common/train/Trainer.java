@@ -119,29 +119,27 @@ public final class Trainer {
             Nd4j.getRandom().setStates(rng[0], rng[1]);
         }
         listeners.forEach(l -> l.onEpochStart(loop));
-        double lossSum = 0;
-        long examples = 0;
+        double[] lossSum = {0};
         long t0 = System.nanoTime();
-        while (loop.batch < loop.batches && train.hasNext() && !loop.endEpoch) {
-            DataSet ds = train.next();
-            graph.fit(ds);
-            double loss = perStep(graph, ds, graph.score());
-            lossSum += loss * ds.numExamples();
-            examples += ds.numExamples();
-            loop.batch++;
-            loop.examples = examples;
-            loop.epochSeconds = (System.nanoTime() - t0) / 1e9;
-            listeners.forEach(l -> l.onBatch(loop, ds, loss));
-            if (loop.abandonEpoch) {
-                return null;
-            }
+        loop.examples = 0;
+        BatchFit.of(graph, config.parallel()).fit(train, loop.batches - loop.batch,
+                () -> !loop.endEpoch && !loop.abandonEpoch, (ds, score) -> {
+                    double loss = perStep(graph, ds, score);
+                    lossSum[0] += loss * ds.numExamples();
+                    loop.examples += ds.numExamples();
+                    loop.batch++;
+                    loop.epochSeconds = (System.nanoTime() - t0) / 1e9;
+                    listeners.forEach(l -> l.onBatch(loop, ds, loss));
+                });
+        if (loop.abandonEpoch) {
+            return null;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Evaluator.Result val = Evaluator.evaluate(graph, data.validation(), task.classes());
         double trainAcc = data.trainSample() == null ? Double.NaN
                 : Evaluator.evaluate(graph, data.trainSample(), task.classes()).accuracy();
-        return new EpochRecord(epoch + 1, lossSum / Math.max(1, examples), trainAcc, val.loss(), val.accuracy(), seconds,
-                examples / seconds, learningRate(graph));
+        return new EpochRecord(epoch + 1, lossSum[0] / Math.max(1, loop.examples), trainAcc, val.loss(), val.accuracy(),
+                seconds, loop.examples / seconds, learningRate(graph));
     }
 
     /**

@@ -3,6 +3,7 @@ package net.dl4jnets.common.train;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.io.UserError;
 
 /**
@@ -16,16 +17,28 @@ import net.dl4jnets.common.io.UserError;
  * @param maxBatches stop each epoch after this many batches, for smoke tests (0 = all)
  * @param maxMinutes stop after this much training, mid-epoch if need be (0 = no limit)
  * @param threads    CPU threads for ND4J (0 = the measured best for the model's workload)
+ * @param parallel   replicas trained at once ({@link Parallelism}); null in a record written before it, read as
+ *                   {@link Parallelism#AUTOMATIC}
  * @param out        where run folders go (null = runs/ in the project)
  * @param dataDir    where the dataset is (null = the standard places)
  * @param resume     a run folder to continue (null = a fresh run)
  */
 public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lrSchedule, double clipNorm, long seed,
                              int limit, int valSize, int patience, int maxBatches, double maxMinutes, int threads,
-                             Path out, Path dataDir, boolean ui, int uiPort, Path resume) {
+                             Parallelism parallel, Path out, Path dataDir, boolean ui, int uiPort, Path resume) {
     /** What a model starts from before it sets its own epochs, batch size, rate and schedule. */
     public static final TrainingConfig DEFAULTS = new TrainingConfig(10, 128, 1e-3, LrSchedule.CONSTANT, 0, 42, 0,
-            5000, 0, 0, 0, 0, null, null, false, 9000, null);
+            5000, 0, 0, 0, 0, Parallelism.AUTOMATIC, null, null, false, 9000, null);
+
+    public TrainingConfig {
+        parallel = parallel == null ? Parallelism.AUTOMATIC : parallel;
+    }
+
+    /** The settings as the backend resolved them: automatic thread and worker counts replaced by those in use. */
+    public TrainingConfig resolvedBy(Backend.BackendInfo backend) {
+        return withThreads(backend.threads()).withParallel(new Parallelism(backend.workers(), parallel.mode(),
+                parallel.averagingFrequency()));
+    }
 
     /** Rejects impossible values with one clear line each, named by their command-line option. */
     public TrainingConfig validate() {
@@ -50,6 +63,7 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
         if (threads < 0) {
             throw new UserError("--threads must be 0 (automatic) or positive, got " + threads + ".");
         }
+        parallel.validate();
         if (uiPort < 0 || uiPort > 65535) {
             throw new UserError("--ui-port must be a port number between 0 and 65535, got " + uiPort + ".");
         }
@@ -75,69 +89,74 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
 
     public TrainingConfig withEpochs(int v) {
         return new TrainingConfig(v, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withBatchSize(int v) {
         return new TrainingConfig(epochs, v, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withLr(double v) {
         return new TrainingConfig(epochs, batchSize, v, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withLrSchedule(LrSchedule v) {
         return new TrainingConfig(epochs, batchSize, lr, v, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withClipNorm(double v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, v, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withSeed(long v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, v, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     /** The data a run sees: at most {@code limit} training examples, {@code valSize} of them held out. */
     public TrainingConfig withData(int limit, int valSize, Path dataDir) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     /** How long a run may go: a cap of batches per epoch (0 = all) and of minutes (0 = none). */
     public TrainingConfig withLimits(int maxBatches, double maxMinutes) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withThreads(int v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, v, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, v, parallel, out, dataDir, ui, uiPort, resume);
+    }
+
+    public TrainingConfig withParallel(Parallelism v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, v, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withOut(Path v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, v, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, v, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withPatience(int v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, v, maxBatches,
-                maxMinutes, threads, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
     }
 
     public TrainingConfig withDashboard(boolean on, int port) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, out, dataDir, on, port, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, on, port, resume);
     }
 
     public TrainingConfig withResume(Path v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, out, dataDir, ui, uiPort, v);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, v);
     }
 
     private static void positive(String name, int v) {

@@ -42,7 +42,7 @@ public final class TrainingRuns {
             }
             RunFolder run = RunFolder.open(t.resume());
             ComputationGraph graph = Checkpoints.loadModel(run.checkpoint());
-            recorded = recorded.withTraining(t.withResume(null).withThreads(backend.threads()));
+            recorded = recorded.withTraining(t.withResume(null));
             recorded.write(run.dir());
             System.out.println("Resuming " + run.dir() + " after epoch " + run.state().epochsDone()
                     + (run.state().batchesDone() > 0 ? ", batch " + run.state().batchesDone() : ""));
@@ -54,7 +54,7 @@ public final class TrainingRuns {
         graph.init();
         String commit = git("rev-parse", "HEAD");
         RunConfig config = new RunConfig(RunConfig.VERSION, what.model(), what.architecture(), graph.numParams(),
-                Json.GSON.toJsonTree(what.hyperParameters()), t.withThreads(backend.threads()), what.data(),
+                Json.GSON.toJsonTree(what.hyperParameters()), t, what.data(),
                 backend.line(), commit.isEmpty() ? "unknown" : commit,
                 !git("status", "--porcelain", "--untracked-files=no").isEmpty(), OffsetDateTime.now().toString());
         config.write(run.dir());
@@ -79,10 +79,10 @@ public final class TrainingRuns {
         if (!changed.isEmpty()) {
             throw new UserError("--resume " + dir + ": " + String.join(", ", changed) + " differ from the run's; a "
                     + "resumed run keeps its data, split and optimiser settings. With --resume you may change --epochs,"
-                    + " --patience, --max-minutes, --threads, --data-dir and the dashboard; start a new run for more.");
+                    + " --patience, --max-minutes, --threads, --workers and how they agree, --data-dir and the dashboard; start a new run for more.");
         }
         return recorded.withEpochs(asked.epochs()).withPatience(asked.patience()).withLimits(recorded.maxBatches(),
-                asked.maxMinutes()).withThreads(asked.threads()).withOut(asked.out())
+                asked.maxMinutes()).withThreads(asked.threads()).withParallel(asked.parallel()).withOut(asked.out())
                 .withData(recorded.limit(), recorded.valSize(), asked.dataDir())
                 .withDashboard(asked.ui(), asked.uiPort()).withResume(dir).validate();
     }
