@@ -7,10 +7,11 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * How the loop puts an epoch's batches through the graph: one after another in this thread, or on several replicas
- * at once ({@link ParallelFit}). Either way the loop's listeners see every batch, in this thread, with its loss.
+ * How the loop puts an epoch's batches through the graph: one after another in this thread, on several replicas
+ * at once ({@link ParallelFit}), or on a cluster (the spark module's). Either way the loop's listeners see every
+ * batch, in this thread, with its loss, so checkpoints, resume, the time budget and Ctrl-C work the same.
  */
-interface BatchFit {
+public interface BatchFit {
     /**
      * Fits at most {@code count} batches from {@code batches} while {@code go} holds (asked between batches, or
      * between rounds of one batch per replica), and reports each fitted batch with DL4J's score for it.
@@ -21,6 +22,15 @@ interface BatchFit {
         void batch(DataSet batch, double score);
     }
 
+    /** Makes the fitting of one run, once its graph is built or loaded. */
+    interface Factory {
+        BatchFit of(ComputationGraph graph, TrainingConfig t);
+    }
+
+    /** One batch after another, or on replicas if the settings ask for several workers. */
+    Factory STANDARD = (graph, t) -> t.parallel().workers() > 1 ? new ParallelFit(graph, t.parallel())
+            : sequential(graph);
+
     static BatchFit sequential(ComputationGraph graph) {
         return (batches, count, go, done) -> {
             for (int i = 0; i < count && go.getAsBoolean() && batches.hasNext(); i++) {
@@ -29,10 +39,5 @@ interface BatchFit {
                 done.batch(ds, graph.score());
             }
         };
-    }
-
-    /** One replica for one worker, else {@link ParallelFit}. */
-    static BatchFit of(ComputationGraph graph, Parallelism parallel) {
-        return parallel.workers() > 1 ? new ParallelFit(graph, parallel) : sequential(graph);
     }
 }

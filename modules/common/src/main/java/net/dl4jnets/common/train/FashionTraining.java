@@ -54,6 +54,11 @@ public final class FashionTraining {
     }
 
     public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop) {
+        return run(spec, t, stop, BatchFit.STANDARD);
+    }
+
+    /** The same run with its batches put through the graph by {@code fitting} (on a cluster, for example). */
+    public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting) {
         t.validate();
         Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload(), t.parallel().workers());
         t = t.resolvedBy(backend);
@@ -81,7 +86,7 @@ public final class FashionTraining {
                 spec.architecture(), graph.numParams(), split.train().size(), split.validation().size(),
                 split.test().size(), run.dir());
 
-        Trainer trainer = new Trainer(t, Trainer.Task.classifier(FashionMnist.CLASSES), stop)
+        Trainer trainer = new Trainer(t, Trainer.Task.classifier(FashionMnist.CLASSES), stop).fitWith(fitting)
                 .listen(LoopListener.afterEachEpoch(loop -> RunCharts.draw(loop.run(), spec.architecture(),
                         loop.history())));
         Trainer.Result result = trainer.fit(graph, trainerData, run);

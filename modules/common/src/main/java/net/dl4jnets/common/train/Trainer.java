@@ -50,6 +50,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final Task task;
     private final List<LoopListener> listeners = new ArrayList<>();
+    private BatchFit.Factory fitting = BatchFit.STANDARD;
 
     /** A loop with the standard listeners for these settings, stopped early by {@code stop}. */
     public Trainer(TrainingConfig config, Task task, StopSignal stop) {
@@ -73,6 +74,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Puts the batches through the graph another way: on a cluster, for example. */
+    public Trainer fitWith(BatchFit.Factory fitting) {
+        this.fitting = fitting;
+        return this;
+    }
+
     /**
      * Trains graph on data, writing into run. For a resumed run the caller passes the graph loaded from the run's
      * checkpoint, and training continues where that checkpoint left off.
@@ -81,8 +88,9 @@ public final class Trainer {
         Loop loop = new Loop(graph, run, config, run.state(), new ArrayList<>(run.history()));
         try {
             listeners.forEach(l -> l.onStart(loop));
+            BatchFit fit = fitting.of(graph, config);
             for (int epoch = loop.state.epochsDone(); epoch < config.epochs() && loop.outcome == null; epoch++) {
-                EpochRecord record = trainEpoch(loop, data, epoch);
+                EpochRecord record = trainEpoch(loop, data, epoch, fit);
                 if (record == null) {
                     break;
                 }
@@ -100,7 +108,7 @@ public final class Trainer {
      * Trains one epoch (skipping the batches an interrupted run already did) and validates; returns null if a
      * listener stopped the run mid-epoch.
      */
-    private EpochRecord trainEpoch(Loop loop, Data data, int epoch) {
+    private EpochRecord trainEpoch(Loop loop, Data data, int epoch, BatchFit fit) {
         // Everything random in an epoch is a function of (seed, epoch): resuming at an epoch repeats it exactly.
         Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch);
         ComputationGraph graph = loop.graph;
@@ -122,7 +130,7 @@ public final class Trainer {
         double[] lossSum = {0};
         long t0 = System.nanoTime();
         loop.examples = 0;
-        BatchFit.of(graph, config.parallel()).fit(train, loop.batches - loop.batch,
+        fit.fit(train, loop.batches - loop.batch,
                 () -> !loop.endEpoch && !loop.abandonEpoch, (ds, score) -> {
                     double loss = perStep(graph, ds, score);
                     lossSum[0] += loss * ds.numExamples();

@@ -1,0 +1,187 @@
+package net.dl4jnets.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.stats.StatsUtils;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.CommonOptions;
+import net.dl4jnets.common.cli.NetsCommand;
+import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.train.Architecture;
+import net.dl4jnets.common.train.FashionTraining;
+import net.dl4jnets.common.train.Parallelism;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.Trainer;
+import net.dl4jnets.common.train.TrainingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains any registered Fashion-MNIST architecture on a Spark cluster with dl4j-spark's parameter averaging, into
+ * the same run folder as its own command (config.json, metrics, checkpoints, model.zip, eval, charts), plus Spark's
+ * training statistics as HTML. The driver reads and batches the data with the common loader and sends the batches to
+ * the executors, so executors need no access to the data files.
+ */
+@Command(name = "spark-train", mixinStandardHelpOptions = true,
+        description = "Train a Fashion-MNIST architecture on a Spark cluster (dl4j-spark, parameter averaging).")
+public final class SparkTrain implements NetsCommand {
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    @Option(names = "--arch", required = true, paramLabel = "ID",
+            description = "The architecture, as compare --list names it (mlp, cnn-modern, rnn-lstm, transformer, ...).")
+    String arch;
+
+    @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+            description = "Spark master: local[N], spark://host:7077, yarn, k8s://... (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "Partitions per round, one per executor core; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "5",
+            description = "Batches each worker trains between two averagings (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the architecture's own).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size per worker (default: the architecture's own).")
+    Integer batchSize;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Train on at most N images; 0 = all (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--val-size", paramLabel = "N", defaultValue = "5000",
+            description = "Training images held out for validation (default: ${DEFAULT-VALUE}).")
+    int valSize;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed of the split, the weights and the batch order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-minutes", paramLabel = "M", defaultValue = "0",
+            description = "Stop training after M minutes; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    double maxMinutes;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where run folders go (default: runs/ in the project).")
+    Path out;
+
+    @Option(names = "--kryo", description = "Serialise with Kryo and ND4J's registrator instead of Java serialisation.")
+    boolean kryo;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+            description = "Any Spark setting, for example spark.executor.memory=4g (repeatable).")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    private static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
+    private static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+
+    public static void main(String[] args) {
+        Cli.main(new SparkTrain(), args);
+    }
+
+    @Override
+    public Integer call() {
+        common.applyLogging();
+        common.validate();
+        if (averagingFrequency < 1) {
+            throw new UserError("--averaging-frequency must be positive, got " + averagingFrequency + ".");
+        }
+        if (workers < 0) {
+            throw new UserError("--workers must be 0 (Spark's default parallelism) or positive, got " + workers + ".");
+        }
+        Architecture a = architecture(arch);
+        SparkVersions.check();
+        try (JavaSparkContext sc = SparkVersions.context(sparkConf(a))) {
+            sc.sc().uiWebUrl().foreach(url -> {
+                System.out.println("Spark UI: " + url);
+                return null;
+            });
+            int n = workers > 0 ? workers : sc.defaultParallelism();
+            TrainingConfig t = settings(a, n);
+            List<SparkFit> fits = new ArrayList<>();
+            StopSignal stop = new StopSignal();
+            FashionTraining.Outcome o;
+            try (Cli.SignalHook hook = Cli.stopOnSignal(stop)) {
+                o = FashionTraining.run(a.spec().apply(t), t, stop, (graph, tt) -> {
+                    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(tt.batchSize())
+                            .batchSizePerWorker(tt.batchSize())
+                            .averagingFrequency(averagingFrequency)
+                            .workerPrefetchNumBatches(2)
+                            .rngSeed(tt.seed())
+                            .collectTrainingStats(true)
+                            .build();
+                    SparkFit fit = new SparkFit(sc, graph, tm, n, averagingFrequency);
+                    fits.add(fit);
+                    return fit;
+                });
+            }
+            if (!fits.isEmpty()) {
+                writeStats(fits.get(0), o.run().dir().resolve("spark-stats.html"), sc);
+            }
+            return o.training().outcome() == Trainer.Outcome.INTERRUPTED ? Cli.INTERRUPTED : 0;
+        }
+    }
+
+    /** dl4j-spark's timing charts of the last round; the run is complete without them, so a failure only warns. */
+    private static void writeStats(SparkFit fit, Path html, JavaSparkContext sc) {
+        if (fit.stats().isEmpty()) {
+            return;
+        }
+        try {
+            StatsUtils.exportStatsAsHtml(fit.stats().get(fit.stats().size() - 1), html.toString(), sc);
+            System.out.println("Spark training statistics: " + html);
+        } catch (Exception e) {
+            System.err.println("warning: could not write " + html + ": " + e.getMessage());
+        }
+    }
+
+    /** The architecture's own settings, with what was asked here and one worker per partition. */
+    TrainingConfig settings(Architecture a, int n) {
+        TrainingConfig t = a.training().withData(limit, valSize, common.dataDir).withSeed(seed)
+                .withLimits(0, maxMinutes).withOut(out).withThreads(common.threads)
+                .withParallel(new Parallelism(n, Parallelism.Mode.AVERAGING, averagingFrequency));
+        if (epochs != null) {
+            t = t.withEpochs(epochs);
+        }
+        if (batchSize != null) {
+            t = t.withBatchSize(batchSize);
+        }
+        return t.validate();
+    }
+
+    private SparkConf sparkConf(Architecture a) {
+        // dl4j-spark's statistics ask an internet NTP server for the time by default, ten times, then fail the run;
+        // the machines' own clocks serve (a cluster's are kept in step by the OS).
+        System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
+        // Each round's batches travel inside its tasks (the driver made them), which Spark warns of every round.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark.scheduler.TaskSetManager", "error");
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("nets spark-train " + a.id())
+                .set("spark.executor.extraJavaOptions", "-D" + TIME_SOURCE + "=" + SYSTEM_CLOCK);
+        if (kryo) {
+            conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        }
+        sparkConf.forEach(conf::set);
+        return conf;
+    }
+
+    static Architecture architecture(String id) {
+        List<Architecture> all = Architecture.registered();
+        return all.stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow(() -> new UserError(
+                "--arch " + id + ": no such architecture; registered: "
+                        + String.join(", ", all.stream().map(Architecture::id).toList()) + "."));
+    }
+}
