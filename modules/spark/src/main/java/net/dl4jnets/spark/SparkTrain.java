@@ -41,8 +41,9 @@ public final class SparkTrain implements NetsCommand {
             description = "The architecture, as compare --list names it (mlp, cnn-modern, rnn-lstm, transformer, ...).")
     String arch;
 
-    @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
-            description = "Spark master: local[N], spark://host:7077, yarn, k8s://... (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master: local[N], spark://host:7077, yarn, k8s://... (default: spark-submit's "
+                    + "--master, else local[*]).")
     String master;
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
@@ -168,8 +169,11 @@ public final class SparkTrain implements NetsCommand {
         System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
         // Each round's batches travel inside its tasks (the driver made them), which Spark warns of every round.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark.scheduler.TaskSetManager", "error");
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("nets spark-train " + a.id())
-                .set("spark.executor.extraJavaOptions", "-D" + TIME_SOURCE + "=" + SYSTEM_CLOCK);
+        SparkConf conf = new SparkConf(); // with spark-submit's settings, which arrive as spark.* properties
+        conf.setMaster(master != null ? master : conf.get("spark.master", "local[*]"))
+                .setAppName("nets spark-train " + a.id())
+                .set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " -D"
+                        + TIME_SOURCE + "=" + SYSTEM_CLOCK).trim());
         if (kryo) {
             conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                     .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");

@@ -1,5 +1,9 @@
 package net.dl4jnets.spark;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -12,6 +16,29 @@ import net.dl4jnets.common.io.UserError;
  */
 final class SparkVersions {
     private SparkVersions() {}
+
+    /**
+     * A standalone master (spark://host:port[,host:port]) that does not answer would have Spark retry for a minute and
+     * then fail deep inside; a connection attempt says it at once.
+     */
+    static void reachable(String master) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            try (Socket s = new Socket()) {
+                String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+                int port = colon < 0 ? 7077 : Integer.parseInt(hostPort.substring(colon + 1));
+                s.connect(new InetSocketAddress(host, port), 5000);
+                return;
+            } catch (IOException | IllegalArgumentException e) {
+                // try the next master of the list
+            }
+        }
+        throw new UserError("--master " + master + ": no Spark master answers there. Start one (sbin/start-master.sh), "
+                + "check the address and port (7077 by default), or train locally with --master local[*].");
+    }
 
     static void check() {
         String version = scala.util.Properties.versionNumberString();
@@ -31,6 +58,7 @@ final class SparkVersions {
 
     /** Starts Spark, or says in one line why it could not. */
     static JavaSparkContext context(SparkConf conf) {
+        reachable(conf.get("spark.master"));
         try {
             return new JavaSparkContext(conf);
         } catch (RuntimeException e) {

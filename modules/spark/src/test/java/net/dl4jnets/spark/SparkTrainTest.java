@@ -1,0 +1,111 @@
+package net.dl4jnets.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.io.Json;
+import picocli.CommandLine;
+
+/**
+ * spark-train as a user runs it: in a JVM of its own started with the flags of jvm.options (this test JVM has none,
+ * which the first test uses), on local[2], into a run folder that is complete.
+ */
+class SparkTrainTest {
+    @TempDir
+    Path out;
+
+    record Run(int code, String output) {}
+
+    /** java, the documented flags, a classpath, a main class and its arguments, in a child JVM. */
+    static Run java(String classpath, String main, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Files.readAllLines(Path.of("jvm.options")).stream().filter(l -> !l.isBlank()).toList());
+        cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(main);
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] output = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child JVM ended");
+        return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    static Run sparkTrain(String... args) throws IOException, InterruptedException {
+        return java(System.getProperty("java.class.path"), SparkTrain.class.getName(), List.of(args));
+    }
+
+    /** The run folder is what every training command leaves, plus Spark's statistics, and the model learnt. */
+    static void assertCompleteRun(Path runs, Run r) throws IOException {
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("2 workers of"), r.output());
+        Path run;
+        try (var dirs = Files.list(runs.resolve("mlp"))) {
+            run = dirs.findFirst().orElseThrow();
+        }
+        for (String f : new String[] {"config.json", "metrics.csv", "state.json", "model.zip", "eval.json",
+                "loss.png", "accuracy.png", "confusion.png", "spark-stats.html"}) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing in " + run + "\n" + r.output());
+        }
+        double accuracy = Json.read(run.resolve("eval.json"), JsonObject.class).get("accuracy").getAsDouble();
+        assertTrue(accuracy > 0.70, "test accuracy " + accuracy);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void trainsOnLocalTwoIntoACompleteRunFolder(boolean kryo) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--arch", "mlp", "--limit", "5000", "--val-size", "1000",
+                "--epochs", "2", "--master", "local[2]", "--out", out.toString(),
+                "--spark-conf", "spark.ui.enabled=false"));
+        if (kryo) {
+            args.add("--kryo");
+        }
+        assertCompleteRun(out, sparkTrain(args.toArray(String[]::new)));
+    }
+
+    @Test
+    void aMasterThatDoesNotAnswerGetsOneLine() throws Exception {
+        Run r = sparkTrain("--arch", "mlp", "--master", "spark://127.0.0.1:1", "--out", out.toString());
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("--master spark://127.0.0.1:1: no Spark master answers there"), r.output());
+    }
+
+    private static Run inProcess(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cli.commandLine(new SparkTrain());
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), err.toString());
+    }
+
+    @Test
+    void withoutTheJvmFlagsItNamesThem() {
+        Run r = inProcess("--arch", "mlp", "--master", "local[1]");
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("jvm.options"), r.output());
+    }
+
+    @Test
+    void anUnknownArchitectureIsNamedWithTheRegisteredOnes() {
+        Run r = inProcess("--arch", "alexnet");
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("--arch alexnet: no such architecture; registered: mlp, "), r.output());
+    }
+}
