@@ -34,6 +34,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * later ND4J fixes the bug. The layers of this module instantiate it instead of DL4J's.
  */
 final class ExactGradients extends SameDiffLayer {
+    private static final Object MUTE = new Object(); // before FACTOR, whose measurement mutes
+    private static int muted;
+    private static PrintStream unmuted;
+
     /** How much SameDiff's external-errors backprop overstates gradients: 2 in ND4J 1.0.0-M2.1. */
     static final double FACTOR = measureFactor();
 
@@ -68,14 +72,25 @@ final class ExactGradients extends SameDiffLayer {
         return g;
     }
 
-    /** Runs work with System.out muted: SameDiff prints a line per operation as it builds a gradient graph. */
-    private static <T> T quietly(Supplier<T> work) {
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+    /**
+     * Runs work with System.out muted: SameDiff prints a line per operation as it builds a gradient graph. Replicas
+     * (--workers) build theirs at once, so the first to start mutes and the last to finish restores.
+     */
+    static <T> T quietly(Supplier<T> work) {
+        synchronized (MUTE) {
+            if (muted++ == 0) {
+                unmuted = System.out;
+                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            }
+        }
         try {
             return work.get();
         } finally {
-            System.setOut(out);
+            synchronized (MUTE) {
+                if (--muted == 0) {
+                    System.setOut(unmuted);
+                }
+            }
         }
     }
 
