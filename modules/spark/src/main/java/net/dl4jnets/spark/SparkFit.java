@@ -16,34 +16,34 @@ import net.dl4jnets.common.train.BatchFit;
 
 /**
  * The loop's batches trained on a Spark cluster by dl4j-spark. The batches the common loader made (shuffled,
- * augmented) go to the executors in chunks of one averaging round: {@code workers x averagingFrequency} batches,
- * parallelised into one partition per worker. Each executor trains its partition's batches on a copy of the
- * network, the training master averages the copies into the driver's graph (the loop's), and the loop's listeners
- * then see the chunk's batches: checkpoints, the time budget and Ctrl-C act between rounds, as with
- * {@code --workers}.
+ * augmented) go to the executors in chunks, parallelised into one partition per worker: with parameter averaging a
+ * chunk is one averaging round ({@code workers x averagingFrequency} batches), so that checkpoints, the time budget
+ * and Ctrl-C act between rounds as with {@code --workers}; with shared gradients it is the whole epoch, since each
+ * fit starts the executors' mesh anew. The training master leaves the trained parameters in the driver's graph (the
+ * loop's); the loop's listeners then see the chunk's batches, with the training loss measured on the driver.
  */
 final class SparkFit implements BatchFit {
     private final JavaSparkContext sc;
     private final SparkComputationGraph net;
+    private final ComputationGraph graph;
     private final int workers;
-    private final int averagingFrequency;
+    private final int chunk;
     private final List<SparkTrainingStats> stats = new ArrayList<>();
 
-    SparkFit(JavaSparkContext sc, ComputationGraph graph, TrainingMaster<?, ?> master, int workers,
-             int averagingFrequency) {
+    SparkFit(JavaSparkContext sc, ComputationGraph graph, TrainingMaster<?, ?> master, int workers, int chunk) {
         this.sc = sc;
         this.net = new SparkComputationGraph(sc, graph, master);
         this.net.setCollectTrainingStats(true);
+        this.graph = graph;
         this.workers = workers;
-        this.averagingFrequency = averagingFrequency;
+        this.chunk = chunk;
     }
 
     @Override
     public void fit(DataSetIterator batches, int count, BooleanSupplier go, Done done) {
-        int chunk = workers * averagingFrequency;
         int handed = 0;
         while (handed < count && go.getAsBoolean() && batches.hasNext()) {
-            List<DataSet> round = new ArrayList<>(chunk);
+            List<DataSet> round = new ArrayList<>();
             while (round.size() < chunk && handed < count && batches.hasNext()) {
                 round.add(batches.next());
                 handed++;
@@ -53,7 +53,8 @@ final class SparkFit implements BatchFit {
             if (s != null) {
                 stats.add(s);
             }
-            double score = net.getScore();
+            // The shared-gradients master reports no score; the loss of the round's last batch, now, serves both.
+            double score = graph.score(round.get(round.size() - 1), false);
             for (DataSet ds : round) {
                 done.batch(ds, score);
             }

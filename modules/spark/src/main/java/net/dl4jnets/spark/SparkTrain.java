@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 
 import net.dl4jnets.common.cli.Cli;
@@ -54,6 +58,15 @@ public final class SparkTrain implements NetsCommand {
             description = "Batches each worker trains between two averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 
+    @Option(names = "--parallel-mode", paramLabel = "MODE", defaultValue = "averaging",
+            description = "averaging: parameter averaging through the driver; shared-gradients: threshold-encoded "
+                    + "updates sent between the executors (dl4j-spark-parameterserver) (default: ${DEFAULT-VALUE}).")
+    Parallelism.Mode mode;
+
+    @Option(names = "--mesh-port", paramLabel = "PORT", defaultValue = "40123",
+            description = "With shared gradients, the UDP port the executors' mesh uses (default: ${DEFAULT-VALUE}).")
+    int meshPort;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the architecture's own).")
     Integer epochs;
 
@@ -88,6 +101,8 @@ public final class SparkTrain implements NetsCommand {
 
     private static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
     private static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+    private static final Map<String, String> AERON = Map.of("aeron.publication.unblock.timeout", "60000000000",
+            "aeron.client.liveness.timeout", "20000000000");
 
     public static void main(String[] args) {
         Cli.main(new SparkTrain(), args);
@@ -117,14 +132,22 @@ public final class SparkTrain implements NetsCommand {
             FashionTraining.Outcome o;
             try (Cli.SignalHook hook = Cli.stopOnSignal(stop)) {
                 o = FashionTraining.run(a.spec().apply(t), t, stop, (graph, tt) -> {
-                    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(tt.batchSize())
-                            .batchSizePerWorker(tt.batchSize())
-                            .averagingFrequency(averagingFrequency)
-                            .workerPrefetchNumBatches(2)
-                            .rngSeed(tt.seed())
-                            .collectTrainingStats(true)
-                            .build();
-                    SparkFit fit = new SparkFit(sc, graph, tm, n, averagingFrequency);
+                    TrainingMaster<?, ?> tm = mode == Parallelism.Mode.SHARED_GRADIENTS
+                            ? new SharedTrainingMaster.Builder(mesh(sc), tt.batchSize())
+                                    .batchSizePerWorker(tt.batchSize())
+                                    .workersPerNode(n)
+                                    .rngSeed(tt.seed())
+                                    .collectTrainingStats(true)
+                                    .build()
+                            : new ParameterAveragingTrainingMaster.Builder(tt.batchSize())
+                                    .batchSizePerWorker(tt.batchSize())
+                                    .averagingFrequency(averagingFrequency)
+                                    .workerPrefetchNumBatches(2)
+                                    .rngSeed(tt.seed())
+                                    .collectTrainingStats(true)
+                                    .build();
+                    SparkFit fit = new SparkFit(sc, graph, tm, n, mode == Parallelism.Mode.SHARED_GRADIENTS
+                            ? Integer.MAX_VALUE : n * averagingFrequency);
                     fits.add(fit);
                     return fit;
                 });
@@ -149,11 +172,18 @@ public final class SparkTrain implements NetsCommand {
         }
     }
 
+    /** Where the executors' mesh meets: the driver's address, on the network that address belongs to. */
+    private VoidConfiguration mesh(JavaSparkContext sc) {
+        String driver = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        String mask = driver.startsWith("127.") ? "127.0.0.0/8" : driver.replaceAll("\\.\\d+$", ".0") + "/24";
+        return VoidConfiguration.builder().unicastPort(meshPort).controllerAddress(driver).networkMask(mask).build();
+    }
+
     /** The architecture's own settings, with what was asked here and one worker per partition. */
     TrainingConfig settings(Architecture a, int n) {
         TrainingConfig t = a.training().withData(limit, valSize, common.dataDir).withSeed(seed)
                 .withLimits(0, maxMinutes).withOut(out).withThreads(common.threads)
-                .withParallel(new Parallelism(n, Parallelism.Mode.AVERAGING, averagingFrequency));
+                .withParallel(new Parallelism(n, mode, averagingFrequency));
         if (epochs != null) {
             t = t.withEpochs(epochs);
         }
@@ -167,13 +197,17 @@ public final class SparkTrain implements NetsCommand {
         // dl4j-spark's statistics ask an internet NTP server for the time by default, ten times, then fail the run;
         // the machines' own clocks serve (a cluster's are kept in step by the OS).
         System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
+        // dl4j-spark-parameterserver M2 sets Aeron's client liveness timeout (30 s) above its publication unblock
+        // timeout (15 s), which Aeron refuses (deeplearning4j issue 9677); these two restore Aeron's own order.
+        AERON.forEach(System::setProperty);
         // Each round's batches travel inside its tasks (the driver made them), which Spark warns of every round.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark.scheduler.TaskSetManager", "error");
         SparkConf conf = new SparkConf(); // with spark-submit's settings, which arrive as spark.* properties
         conf.setMaster(master != null ? master : conf.get("spark.master", "local[*]"))
                 .setAppName("nets spark-train " + a.id())
                 .set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " -D"
-                        + TIME_SOURCE + "=" + SYSTEM_CLOCK).trim());
+                        + TIME_SOURCE + "=" + SYSTEM_CLOCK + AERON.entrySet().stream()
+                        .map(e -> " -D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining())).trim());
         if (kryo) {
             conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                     .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");

@@ -17,7 +17,7 @@ import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.io.Json;
@@ -62,7 +62,7 @@ class SparkTrainTest {
             run = dirs.findFirst().orElseThrow();
         }
         for (String f : new String[] {"config.json", "metrics.csv", "state.json", "model.zip", "eval.json",
-                "loss.png", "accuracy.png", "confusion.png", "spark-stats.html"}) {
+                "loss.png", "accuracy.png", "confusion.png"}) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing in " + run + "\n" + r.output());
         }
         double accuracy = Json.read(run.resolve("eval.json"), JsonObject.class).get("accuracy").getAsDouble();
@@ -70,15 +70,20 @@ class SparkTrainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void trainsOnLocalTwoIntoACompleteRunFolder(boolean kryo) throws Exception {
+    @CsvSource({"averaging, false", "averaging, true", "shared-gradients, false"})
+    void trainsOnLocalTwoIntoACompleteRunFolder(String mode, boolean kryo) throws Exception {
         List<String> args = new ArrayList<>(List.of("--arch", "mlp", "--limit", "5000", "--val-size", "1000",
-                "--epochs", "2", "--master", "local[2]", "--out", out.toString(),
+                "--epochs", "2", "--master", "local[2]", "--out", out.toString(), "--parallel-mode", mode,
                 "--spark-conf", "spark.ui.enabled=false"));
         if (kryo) {
             args.add("--kryo");
         }
         assertCompleteRun(out, sparkTrain(args.toArray(String[]::new)));
+        if (mode.equals("averaging")) {
+            try (var runs = Files.list(out.resolve("mlp"))) {
+                assertTrue(Files.isRegularFile(runs.findFirst().orElseThrow().resolve("spark-stats.html")));
+            }
+        }
     }
 
     @Test
