@@ -91,10 +91,11 @@ class ResumeTest {
     @Test
     void moreEpochsAreTakenAndRecordedWithEverythingElseFromTheRecord() {
         // The command's defaults (seed 42, no limit, 512-256) differ from the run's; the run's record wins.
-        Result r = nets("--resume", run.toString(), "--epochs", "2", "--seed", "7");
+        Result r = nets("--resume", run.toString(), "--epochs", "2", "--seed", "7", "--workers", "2");
         assertEquals(0, r.code(), r.err());
         RunConfig c = RunConfig.read(run);
         assertEquals(2, c.training().epochs());
+        assertEquals(2, c.training().parallel().workers(), "how many replicas train may change, and is recorded");
         assertEquals(7, c.training().seed());
         assertEquals(600, c.training().limit());
         assertEquals(List.of(32), c.hyperParameters(FashionMlp.Config.class).hidden());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.io.Json;
 
 /** The loop on two replicas through DL4J's ParallelWrapper: the same bookkeeping as on one. */
 class ParallelFitTest {
@@ -50,6 +51,15 @@ class ParallelFitTest {
         assertTrue(r.history().get(3).trainLoss() < r.history().get(0).trainLoss() * 0.95, r.history().toString());
         assertTrue(r.history().get(3).valAccuracy() > 0.3, r.history().toString());
         assertEquals(4, run.state().epochsDone());
+    }
+
+    @Test
+    void aRecordWrittenBeforeWorkersExistedReadsAsOneAutomaticWorker() {
+        var json = Json.GSON.toJsonTree(TinyClassifier.settings(1)).getAsJsonObject();
+        json.remove("parallel");
+        TrainingConfig old = Json.GSON.fromJson(json, TrainingConfig.class);
+        assertEquals(Parallelism.AUTOMATIC, old.parallel());
+        assertEquals(TinyClassifier.settings(1), old);
     }
 
     @Test
