@@ -1,5 +1,6 @@
 package net.dl4jnets.spark;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,6 +93,11 @@ public final class SparkTrain implements NetsCommand {
     @Option(names = "--out", paramLabel = "DIR", description = "Where run folders go (default: runs/ in the project).")
     Path out;
 
+    @Option(names = "--data-url", paramLabel = "URI",
+            description = "Fashion-MNIST on a Hadoop file system (hdfs://, s3a://, file://): the driver copies and "
+                    + "checks its four files (default: --data-dir and the usual places).")
+    URI dataUrl;
+
     @Option(names = "--kryo", description = "Serialise with Kryo and ND4J's registrator instead of Java serialisation.")
     boolean kryo;
 
@@ -127,6 +133,9 @@ public final class SparkTrain implements NetsCommand {
             });
             int n = workers > 0 ? workers : sc.defaultParallelism();
             TrainingConfig t = settings(a, n);
+            if (dataUrl != null) {
+                t = t.withData(t.limit(), t.valSize(), HadoopData.fetch(dataUrl, sc.hadoopConfiguration()));
+            }
             List<SparkFit> fits = new ArrayList<>();
             StopSignal stop = new StopSignal();
             FashionTraining.Outcome o;

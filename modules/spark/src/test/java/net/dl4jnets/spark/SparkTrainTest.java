@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.io.Json;
 import picocli.CommandLine;
 
@@ -84,6 +85,20 @@ class SparkTrainTest {
                 assertTrue(Files.isRegularFile(runs.findFirst().orElseThrow().resolve("spark-stats.html")));
             }
         }
+    }
+
+    @Test
+    void theDataMayComeFromAHadoopFileSystemUrl() throws Exception {
+        Path dir = FashionMnistLocator.standard(null).locate().dir();
+        Run r = sparkTrain("--arch", "mlp", "--limit", "2000", "--val-size", "500", "--epochs", "1",
+                "--master", "local[2]", "--out", out.toString(), "--spark-conf", "spark.ui.enabled=false",
+                "--data-url", dir.toUri().toString());
+        assertEquals(0, r.code(), r.output());
+        Run missing = sparkTrain("--arch", "mlp", "--master", "local[1]", "--out", out.toString(),
+                "--spark-conf", "spark.ui.enabled=false", "--data-url", out.resolve("nothing").toUri().toString());
+        assertEquals(2, missing.code(), missing.output());
+        assertTrue(missing.output().contains("--data-url file:"), missing.output());
+        assertTrue(missing.output().contains("train-images-idx3-ubyte"), missing.output());
     }
 
     @Test
