@@ -141,22 +141,8 @@ public final class SparkTrain implements NetsCommand {
             FashionTraining.Outcome o;
             try (Cli.SignalHook hook = Cli.stopOnSignal(stop)) {
                 o = FashionTraining.run(a.spec().apply(t), t, stop, (graph, tt) -> {
-                    TrainingMaster<?, ?> tm = mode == Parallelism.Mode.SHARED_GRADIENTS
-                            ? new SharedTrainingMaster.Builder(mesh(sc), tt.batchSize())
-                                    .batchSizePerWorker(tt.batchSize())
-                                    .workersPerNode(n)
-                                    .rngSeed(tt.seed())
-                                    .collectTrainingStats(true)
-                                    .build()
-                            : new ParameterAveragingTrainingMaster.Builder(tt.batchSize())
-                                    .batchSizePerWorker(tt.batchSize())
-                                    .averagingFrequency(averagingFrequency)
-                                    .workerPrefetchNumBatches(2)
-                                    .rngSeed(tt.seed())
-                                    .collectTrainingStats(true)
-                                    .build();
-                    SparkFit fit = new SparkFit(sc, graph, tm, n, mode == Parallelism.Mode.SHARED_GRADIENTS
-                            ? Integer.MAX_VALUE : n * averagingFrequency);
+                    SparkFit fit = new SparkFit(sc, graph, trainingMaster(sc, tt, n), n,
+                            mode == Parallelism.Mode.SHARED_GRADIENTS ? Integer.MAX_VALUE : n * averagingFrequency);
                     fits.add(fit);
                     return fit;
                 });
@@ -166,6 +152,25 @@ public final class SparkTrain implements NetsCommand {
             }
             return o.training().outcome() == Trainer.Outcome.INTERRUPTED ? Cli.INTERRUPTED : 0;
         }
+    }
+
+    /** Parameter averaging through the driver, or shared gradients between the executors. */
+    private TrainingMaster<?, ?> trainingMaster(JavaSparkContext sc, TrainingConfig t, int n) {
+        if (mode == Parallelism.Mode.SHARED_GRADIENTS) {
+            return new SharedTrainingMaster.Builder(mesh(sc), t.batchSize())
+                    .batchSizePerWorker(t.batchSize())
+                    .workersPerNode(n)
+                    .rngSeed(t.seed())
+                    .collectTrainingStats(true)
+                    .build();
+        }
+        return new ParameterAveragingTrainingMaster.Builder(t.batchSize())
+                .batchSizePerWorker(t.batchSize())
+                .averagingFrequency(averagingFrequency)
+                .workerPrefetchNumBatches(2)
+                .rngSeed(t.seed())
+                .collectTrainingStats(true)
+                .build();
     }
 
     /** dl4j-spark's timing charts of the last round; the run is complete without them, so a failure only warns. */

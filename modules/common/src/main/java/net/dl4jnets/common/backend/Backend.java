@@ -131,8 +131,7 @@ public final class Backend {
             Nd4j.getExecutioner(); // loads the backend; NativeOpsHolder needs its configuration
         }
         int replicas = workers > 0 ? workers : present(CUDA_BACKEND) ? Nd4j.getAffinityManager().getNumberOfDevices() : 1;
-        int cores = Runtime.getRuntime().availableProcessors();
-        int wanted = threads > 0 ? threads : Math.max(1, Math.min(resolveDefault(workload), cores / replicas));
+        int wanted = threadsEach(threads, workload, replicas, Runtime.getRuntime().availableProcessors());
         if (started == null) {
             setThreads(wanted);
             useOneDnn(workload.oneDnn);
@@ -145,6 +144,15 @@ public final class Backend {
             System.out.println("Now: " + started.line());
         }
         return started;
+    }
+
+    /** Threads per replica: as asked, else the workload's best or the replica's share of the cores, the smaller. */
+    static int threadsEach(int asked, Workload workload, int replicas, int cores) {
+        if (asked > 0) {
+            return asked;
+        }
+        int best = workload.defaultThreads > 0 ? Math.min(workload.defaultThreads, cores) : cores;
+        return Math.max(1, Math.min(best, cores / replicas));
     }
 
     public static synchronized BackendInfo info() {
