@@ -165,8 +165,7 @@ public final class Backend {
     }
 
     private static int resolveDefault(Workload workload) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return workload.defaultThreads > 0 ? Math.min(workload.defaultThreads, cores) : cores;
+        return threadsEach(0, workload, 1, Runtime.getRuntime().availableProcessors());
     }
 
     private static void useOneDnn(boolean on) {
