@@ -28,7 +28,7 @@ final class SparkFit implements BatchFit {
     private final ComputationGraph graph;
     private final int workers;
     private final int chunk;
-    private final List<SparkTrainingStats> stats = new ArrayList<>();
+    private SparkTrainingStats stats;
 
     SparkFit(JavaSparkContext sc, ComputationGraph graph, TrainingMaster<?, ?> master, int workers, int chunk) {
         this.sc = sc;
@@ -49,10 +49,8 @@ final class SparkFit implements BatchFit {
                 handed++;
             }
             net.fit(sc.parallelize(round, Math.min(workers, round.size())));
-            SparkTrainingStats s = net.getSparkTrainingStats();
-            if (s != null) {
-                stats.add(s);
-            }
+            SparkTrainingStats latest = net.getSparkTrainingStats();
+            stats = latest != null ? latest : stats;
             // The shared-gradients master reports no score; the loss of the round's last batch, now, serves both.
             double score = graph.score(round.get(round.size() - 1), false);
             for (DataSet ds : round) {
@@ -61,8 +59,8 @@ final class SparkFit implements BatchFit {
         }
     }
 
-    /** dl4j-spark's timing statistics of every round so far. */
-    List<SparkTrainingStats> stats() {
+    /** dl4j-spark's timing statistics of the last round, or null before one. */
+    SparkTrainingStats stats() {
         return stats;
     }
 }

@@ -175,11 +175,11 @@ public final class SparkTrain implements NetsCommand {
 
     /** dl4j-spark's timing charts of the last round; the run is complete without them, so a failure only warns. */
     private static void writeStats(SparkFit fit, Path html, JavaSparkContext sc) {
-        if (fit.stats().isEmpty()) {
+        if (fit.stats() == null) {
             return;
         }
         try {
-            StatsUtils.exportStatsAsHtml(fit.stats().get(fit.stats().size() - 1), html.toString(), sc);
+            StatsUtils.exportStatsAsHtml(fit.stats(), html.toString(), sc);
             System.out.println("Spark training statistics: " + html);
         } catch (Exception e) {
             System.err.println("warning: could not write " + html + ": " + e.getMessage());
