@@ -108,7 +108,7 @@ public final class CharLstmGenerator {
             if (i > 1 && c.dropout() > 0) {
                 lstm.dropOut(1 - c.dropout()); // on the previous layer's output; DL4J takes the keep probability
             }
-            g.addLayer("lstm" + i, lstm.build(), last);
+            g.addLayer("lstm" + i, FusedLstm.of(lstm.build()), last);
             last = "lstm" + i;
         }
         return g.addLayer("next", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

@@ -134,7 +134,8 @@ public final class RowSequenceClassifier {
                 summary = "last";
             }
             case LSTM -> {
-                g.addLayer("rnn", new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build(), "rows");
+                g.addLayer("rnn", FusedLstm.of(new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build()),
+                        "rows");
                 g.addVertex("last", new LastTimeStepVertex("rows"), "rnn");
                 summary = "last";
             }
@@ -142,7 +143,7 @@ public final class RowSequenceClassifier {
                 // The backward direction's last step has read only the bottom row, so instead of the last step the
                 // classifier sees, per unit, the strongest response over all rows from both directions.
                 g.addLayer("rnn", new Bidirectional(Bidirectional.Mode.CONCAT,
-                        new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build()), "rows");
+                        FusedLstm.of(new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build())), "rows");
                 g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "rnn");
                 summary = "pool";
             }

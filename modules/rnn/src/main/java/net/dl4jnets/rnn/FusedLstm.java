@@ -1,0 +1,65 @@
+package net.dl4jnets.rnn;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's {@link LSTM}, the same configuration, parameters and maths, computed by {@link FusedLstmLayer}: the input
+ * projection of every step in one matrix product, one recurrent product per step, the gates of a step in one fused
+ * pass, and the weight gradients as two products at the end. DL4J's own LSTM spends most of its time in about forty
+ * small array operations per step, each with a fixed cost larger than its arithmetic.
+ *
+ * <p>Being an {@code LSTM}, it shares DL4J's parameter layout (W {@code [nIn, 4H]}, RW {@code [H, 4H]}, b, gates in
+ * DL4J's order: block input, forget, output, input gate), its initialisation, its JSON and the wrappers that accept an
+ * LSTM ({@code Bidirectional}); a model trained with one loads into the other.
+ */
+public class FusedLstm extends LSTM {
+
+    /** For JSON. */
+    public FusedLstm() {
+    }
+
+    /** The given LSTM, computed the fused way. */
+    public static FusedLstm of(LSTM lstm) {
+        var fused = new FusedLstm();
+        // Every setting from the layer hierarchy, so nothing a builder set (dropout, constraints...) is lost.
+        for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    f.set(fused, f.get(lstm));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot copy LSTM setting " + f.getName(), e);
+                }
+            }
+        }
+        return fused;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        LayerValidation.assertNInNOutSet("FusedLstm", getLayerName(), index, getNIn(), getNOut());
+        var layer = new FusedLstmLayer(conf, dataType);
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+}

@@ -1,0 +1,263 @@
+package net.dl4jnets.rnn;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.LSTMParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * One LSTM layer over a whole sequence, forward and backward, with DL4J's gate order (block input a, forget f,
+ * output o, input gate i): c = f·c' + i·a, h = o·tanh(c), h and c zeroed at masked steps.
+ *
+ * <p>Where the time goes: the matrix products are ND4J's (one for the input projection of every step, one recurrent
+ * product per step, and the weight gradients as two products over all steps at the end); everything element-wise of
+ * a step is one loop in Java over contiguous memory, read from and written to ND4J's buffers in bulk. ND4J would spend
+ * a fixed ~15 µs on each of the ~40 small operations a step needs, more than their arithmetic.
+ *
+ * <p>The activations of the last forward pass are kept (in Java arrays, outside ND4J's workspaces, reused from one
+ * batch to the next) for the backward pass. CPU only: on other backends the layer uses DL4J's own implementation.
+ */
+final class LstmSequence {
+    private int steps, batch, hidden;
+    private boolean masked;
+    private double[] mask = new double[0];        // [batch][steps]
+    private double[] gates = new double[0];       // [steps][batch][4 hidden], after their activations
+    private double[] cells = new double[0];       // [steps + 1][batch][hidden]: the initial state, then each step's
+    private double[] tanhCells = new double[0];   // [steps][batch][hidden], before the mask
+    private double[] outputs = new double[0];     // [steps + 1][batch][hidden]: like cells
+    private double[] epsilons = new double[0], gateGrads = new double[0], cellGrad = new double[0],
+            recurrentGrad = new double[0], biasGrad = new double[0];
+    private float[] floats = new float[0];
+
+    /**
+     * Runs the layer over {@code x} ({@code [batch, nIn, steps]}) from the given state (null: zeros) and returns
+     * {@code [batch, hidden, steps]} in the activations workspace.
+     */
+    INDArray forward(INDArray x, INDArray w, INDArray rw, INDArray b, INDArray h0, INDArray c0, INDArray maskArray,
+                     LayerWorkspaceMgr ws) {
+        DataType dt = w.dataType();
+        steps = (int) x.size(2);
+        batch = (int) x.size(0);
+        hidden = (int) rw.size(0);
+        int gatesWide = 4 * hidden, n = batch * hidden, nIn = (int) x.size(1);
+        gates = fit(gates, steps * batch * gatesWide);
+        cells = fit(cells, (steps + 1) * n);
+        outputs = fit(outputs, (steps + 1) * n);
+        tanhCells = fit(tanhCells, steps * n);
+        readMask(maskArray);
+        initialState(h0, outputs);
+        initialState(c0, cells);
+
+        INDArray xs = ws.create(ArrayType.FF_WORKING_MEM, dt, new long[] {steps, batch, nIn}, 'c');
+        xs.assign(x.permute(2, 0, 1));
+        INDArray z = ws.create(ArrayType.FF_WORKING_MEM, dt, new long[] {(long) steps * batch, gatesWide}, 'c');
+        Nd4j.gemm(xs.reshape('c', (long) steps * batch, nIn), w, z, false, false, 1.0, 0.0);
+        z.addiRowVector(b);
+        INDArray hs = ws.create(ArrayType.ACTIVATIONS, dt, new long[] {steps + 1, batch, hidden}, 'c');
+        write(hs, 0, outputs, 0, n);
+        boolean fromZero = h0 == null;
+        for (int t = 0; t < steps; t++) {
+            if (t > 0 || !fromZero) {
+                Nd4j.gemm(hs.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()), rw,
+                        rows(z, t), false, false, 1.0, 1.0);
+            }
+            read(z, t * batch * gatesWide, gates, t * batch * gatesWide, batch * gatesWide);
+            step(t);
+            write(hs, (t + 1) * n, outputs, (t + 1) * n, n);
+        }
+        return hs.get(NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all(), NDArrayIndex.all()).permute(1, 2, 0);
+    }
+
+    private void step(int t) {
+        int gatesWide = 4 * hidden, n = batch * hidden;
+        for (int r = 0; r < batch; r++) {
+            int g = (t * batch + r) * gatesWide, previous = t * n + r * hidden, next = previous + n;
+            double m = masked ? mask[r * steps + t] : 1;
+            for (int j = 0; j < hidden; j++) {
+                double a = tanh(gates[g + j]);
+                double f = sigmoid(gates[g + hidden + j]);
+                double o = sigmoid(gates[g + 2 * hidden + j]);
+                double i = sigmoid(gates[g + 3 * hidden + j]);
+                gates[g + j] = a;
+                gates[g + hidden + j] = f;
+                gates[g + 2 * hidden + j] = o;
+                gates[g + 3 * hidden + j] = i;
+                double c = f * cells[previous + j] + i * a, tc = tanh(c);
+                tanhCells[previous + j] = tc;
+                cells[next + j] = m * c;
+                outputs[next + j] = m * o * tc;
+            }
+        }
+    }
+
+    /**
+     * Gradients of the last forward pass for {@code epsilon} ({@code [batch, hidden, steps]}), back to step
+     * {@code from} (truncated BPTT; 0 for all), into the layer's gradient views; returns them and dL/dx.
+     */
+    Pair<Gradient, INDArray> backward(INDArray epsilon, INDArray x, INDArray w, INDArray rw, INDArray wGrad,
+                                      INDArray rwGrad, INDArray bGrad, int from, LayerWorkspaceMgr ws) {
+        DataType dt = w.dataType();
+        int gatesWide = 4 * hidden, n = batch * hidden, nIn = (int) x.size(1);
+        epsilons = fit(epsilons, steps * n);
+        gateGrads = fit(gateGrads, batch * gatesWide);
+        cellGrad = fit(cellGrad, n);
+        recurrentGrad = fit(recurrentGrad, n);
+        biasGrad = fit(biasGrad, gatesWide);
+        Arrays.fill(cellGrad, 0);
+        Arrays.fill(recurrentGrad, 0);
+        Arrays.fill(biasGrad, 0);
+
+        INDArray es = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {steps, batch, hidden}, 'c');
+        es.assign(epsilon.permute(2, 0, 1));
+        read(es, 0, epsilons, 0, steps * n);
+        INDArray dz = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {(long) steps * batch, gatesWide}, 'c');
+        INDArray dh = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {batch, hidden}, 'c');
+        for (int t = steps - 1; t >= from; t--) {
+            if (t < steps - 1) {
+                Nd4j.gemm(rows(dz, t + 1), rw, dh, false, true, 1.0, 0.0);
+                read(dh, 0, recurrentGrad, 0, n);
+            }
+            stepBack(t);
+            write(dz, t * batch * gatesWide, gateGrads, 0, batch * gatesWide);
+        }
+
+        INDArray xs = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {steps, batch, nIn}, 'c');
+        xs.assign(x.permute(2, 0, 1));
+        INDArray previous = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {(long) steps * batch, hidden}, 'c');
+        write(previous, 0, outputs, 0, steps * n);
+        var used = NDArrayIndex.interval((long) from * batch, (long) steps * batch);
+        INDArray dzUsed = dz.get(used, NDArrayIndex.all());
+        Nd4j.gemm(xs.reshape('c', (long) steps * batch, nIn).get(used, NDArrayIndex.all()), dzUsed, wGrad,
+                true, false, 1.0, 0.0);
+        Nd4j.gemm(previous.get(used, NDArrayIndex.all()), dzUsed, rwGrad, true, false, 1.0, 0.0);
+        bGrad.assign(Nd4j.createFromArray(biasGrad).castTo(dt).reshape(bGrad.shape()));
+        INDArray dx = ws.create(ArrayType.ACTIVATION_GRAD, dt, new long[] {steps, batch, nIn}, 'c');
+        Nd4j.gemm(dz, w, dx.reshape('c', (long) steps * batch, nIn), false, true, 1.0, 0.0);
+
+        Gradient g = new DefaultGradient();
+        g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, wGrad);
+        g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, rwGrad);
+        g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, bGrad);
+        return new Pair<>(g, dx.permute(1, 2, 0));
+    }
+
+    private void stepBack(int t) {
+        int gatesWide = 4 * hidden, n = batch * hidden;
+        boolean last = t == steps - 1;
+        for (int r = 0; r < batch; r++) {
+            int g = (t * batch + r) * gatesWide, gr = r * gatesWide, k = t * n + r * hidden, s = r * hidden;
+            double m = masked ? mask[r * steps + t] : 1;
+            for (int j = 0; j < hidden; j++) {
+                double a = gates[g + j], f = gates[g + hidden + j], o = gates[g + 2 * hidden + j],
+                        i = gates[g + 3 * hidden + j], tc = tanhCells[k + j];
+                double dh = m * (epsilons[k + j] + (last ? 0 : recurrentGrad[s + j]));
+                double dc = m * cellGrad[s + j] + dh * o * (1 - tc * tc);
+                double da = dc * i * (1 - a * a);
+                double df = dc * cells[k + j] * f * (1 - f);
+                double dout = dh * tc * o * (1 - o);
+                double di = dc * a * i * (1 - i);
+                cellGrad[s + j] = dc * f;
+                gateGrads[gr + j] = da;
+                gateGrads[gr + hidden + j] = df;
+                gateGrads[gr + 2 * hidden + j] = dout;
+                gateGrads[gr + 3 * hidden + j] = di;
+            }
+        }
+        for (int r = 0; r < batch; r++) {
+            for (int q = 0; q < gatesWide; q++) {
+                biasGrad[q] += gateGrads[r * gatesWide + q];
+            }
+        }
+    }
+
+    /** The state after the last step: {hidden, cell}, each {@code [batch, hidden]}, outside any workspace. */
+    INDArray[] lastState(DataType dt) {
+        int n = batch * hidden;
+        try (var scope = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray h = Nd4j.create(dt, batch, hidden);
+            INDArray c = Nd4j.create(dt, batch, hidden);
+            write(h, 0, outputs, steps * n, n);
+            write(c, 0, cells, steps * n, n);
+            return new INDArray[] {h, c};
+        }
+    }
+
+    private void readMask(INDArray maskArray) {
+        masked = maskArray != null;
+        if (masked) {
+            INDArray m = maskArray.castTo(DataType.DOUBLE).reshape(batch, steps).dup('c');
+            mask = m.data().asDouble();
+        }
+    }
+
+    private void initialState(INDArray state, double[] into) {
+        int n = batch * hidden;
+        if (state == null) {
+            Arrays.fill(into, 0, n, 0);
+        } else {
+            System.arraycopy(state.castTo(DataType.DOUBLE).reshape(batch, hidden).dup('c').data().asDouble(), 0,
+                    into, 0, n);
+        }
+    }
+
+    /** The {@code [batch, *]} rows of step {@code t} in a {@code [steps * batch, *]} array: a contiguous view. */
+    private INDArray rows(INDArray m, int t) {
+        return m.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** tanh through exp, which the JIT compiles to a fast intrinsic (Math.tanh is 3x slower here). */
+    private static double tanh(double x) {
+        return 1 - 2 / (Math.exp(2 * x) + 1);
+    }
+
+    private static double[] fit(double[] a, int length) {
+        return a.length >= length ? a : new double[length];
+    }
+
+    /** Copies {@code length} values from a fresh, contiguous 'c' array, starting at element {@code at}. */
+    private void read(INDArray a, int at, double[] into, int offset, int length) {
+        checkDense(a);
+        if (a.dataType() == DataType.DOUBLE) {
+            a.data().asNioDouble().get(at, into, offset, length);
+        } else {
+            floats = floats.length >= length ? floats : new float[length];
+            a.data().asNioFloat().get(at, floats, 0, length);
+            for (int i = 0; i < length; i++) {
+                into[offset + i] = floats[i];
+            }
+        }
+    }
+
+    private void write(INDArray a, int at, double[] from, int offset, int length) {
+        checkDense(a);
+        if (a.dataType() == DataType.DOUBLE) {
+            a.data().asNioDouble().put(at, from, offset, length);
+        } else {
+            floats = floats.length >= length ? floats : new float[length];
+            for (int i = 0; i < length; i++) {
+                floats[i] = (float) from[offset + i];
+            }
+            a.data().asNioFloat().put(at, floats, 0, length);
+        }
+    }
+
+    private static void checkDense(INDArray a) {
+        if (a.ordering() != 'c' || a.offset() != 0 || a.data().offset() != 0 || a.isView()) {
+            throw new IllegalStateException("LstmSequence reads only fresh 'c' arrays, got " + a.shapeInfoToString());
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package net.dl4jnets.rnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.buffer.util.DataTypeUtil;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The fused LSTM is DL4J's LSTM, computed differently: same outputs, same gradients, same training steps. */
+class FusedLstmTest {
+    private static final int BATCH = 4, IN = 5, HIDDEN = 6, STEPS = 7, CLASSES = 3;
+
+    private static Layer lstm(boolean fused) {
+        LSTM plain = new LSTM.Builder().nOut(HIDDEN).activation(Activation.TANH).build();
+        return fused ? FusedLstm.of(plain) : plain;
+    }
+
+    /** Two stacked LSTMs and a per-step softmax; {@code tbptt} > 0 trains in segments of that length. */
+    private static ComputationGraph stacked(boolean fused, DataType dt, int tbptt) {
+        var g = new NeuralNetConfiguration.Builder().seed(7).dataType(dt).updater(new Sgd(0.5))
+                .weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.recurrent(IN))
+                .addLayer("l1", lstm(fused), "in")
+                .addLayer("l2", lstm(fused), "l1")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build(), "l2")
+                .setOutputs("out");
+        if (tbptt > 0) {
+            g.backpropType(BackpropType.TruncatedBPTT).tBPTTForwardLength(tbptt).tBPTTBackwardLength(tbptt);
+        }
+        var net = new ComputationGraph(g.build());
+        net.init();
+        return net;
+    }
+
+    private static ComputationGraph bidirectional(boolean fused) {
+        var g = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE).updater(new NoOp())
+                .weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.recurrent(IN))
+                .addLayer("bi", new Bidirectional(Bidirectional.Mode.CONCAT, lstm(fused)), "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "bi")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        var net = new ComputationGraph(g);
+        net.init();
+        return net;
+    }
+
+    private static INDArray input(DataType dt) {
+        Nd4j.getRandom().setSeed(11);
+        return Nd4j.rand(dt, BATCH, IN, STEPS).subi(0.5).muli(4);
+    }
+
+    private static INDArray stepLabels(DataType dt) {
+        INDArray y = Nd4j.zeros(dt, BATCH, CLASSES, STEPS);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                y.putScalar(b, (b + t) % CLASSES, t, 1);
+            }
+        }
+        return y;
+    }
+
+    /** Sequences of 7, 5, 3 and 1 steps: padding at the end, as variable-length batches have it. */
+    private static INDArray trailingMask() {
+        INDArray m = Nd4j.zeros(DataType.DOUBLE, BATCH, STEPS);
+        int[] lengths = {7, 5, 3, 1};
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < lengths[b]; t++) {
+                m.putScalar(b, t, 1);
+            }
+        }
+        return m;
+    }
+
+    /** Loss and flattened gradient, with the second network given the first one's parameters. */
+    private static INDArray[] gradient(ComputationGraph net, INDArray x, INDArray y, INDArray mask) {
+        net.setInputs(x);
+        net.setLabels(y);
+        net.setLayerMaskArrays(mask == null ? null : new INDArray[] {mask}, mask == null ? null : new INDArray[] {mask});
+        net.computeGradientAndScore();
+        return new INDArray[] {Nd4j.scalar(net.score()), net.gradient().gradient().dup()};
+    }
+
+    private static double maxDiff(INDArray a, INDArray b) {
+        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+    }
+
+    @ParameterizedTest(name = "masked: {0}")
+    @ValueSource(booleans = {false, true})
+    void outputsAndGradientsEqualDl4jsLstmInDoublePrecision(boolean masked) {
+        ComputationGraph dl4j = stacked(false, DataType.DOUBLE, 0), fused = stacked(true, DataType.DOUBLE, 0);
+        fused.setParams(dl4j.params());
+        assertInstanceOf(FusedLstmLayer.class, fused.getLayer("l1"));
+        assertTrue(((FusedLstmLayer) fused.getLayer("l1")).fused());
+        INDArray x = input(DataType.DOUBLE), y = stepLabels(DataType.DOUBLE), mask = masked ? trailingMask() : null;
+
+        INDArray expected = dl4j.output(false, new INDArray[] {x}, mask == null ? null : new INDArray[] {mask})[0];
+        INDArray actual = fused.output(false, new INDArray[] {x}, mask == null ? null : new INDArray[] {mask})[0];
+        assertTrue(maxDiff(expected, actual) < 1e-12, "outputs differ by " + maxDiff(expected, actual));
+
+        INDArray[] g1 = gradient(dl4j, x, y, mask), g2 = gradient(fused, x, y, mask);
+        assertEquals(g1[0].getDouble(0), g2[0].getDouble(0), 1e-12);
+        assertTrue(g1[1].amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
+        assertTrue(maxDiff(g1[1], g2[1]) < 1e-10, "gradients differ by " + maxDiff(g1[1], g2[1]));
+    }
+
+    @Test
+    void singlePrecisionAgreesToFloatRounding() {
+        ComputationGraph dl4j = stacked(false, DataType.FLOAT, 0), fused = stacked(true, DataType.FLOAT, 0);
+        fused.setParams(dl4j.params());
+        INDArray x = input(DataType.FLOAT), y = stepLabels(DataType.FLOAT);
+        assertTrue(maxDiff(dl4j.outputSingle(x), fused.outputSingle(x)) < 1e-5);
+        INDArray[] g1 = gradient(dl4j, x, y, null), g2 = gradient(fused, x, y, null);
+        assertTrue(maxDiff(g1[1], g2[1]) < 1e-5, "gradients differ by " + maxDiff(g1[1], g2[1]));
+    }
+
+    @Test
+    void bidirectionalWrapperGivesDl4jsGradients() {
+        ComputationGraph dl4j = bidirectional(false), fused = bidirectional(true);
+        fused.setParams(dl4j.params());
+        INDArray x = input(DataType.DOUBLE);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, BATCH, CLASSES);
+        for (int b = 0; b < BATCH; b++) {
+            y.putScalar(b, b % CLASSES, 1);
+        }
+        assertTrue(maxDiff(dl4j.outputSingle(x), fused.outputSingle(x)) < 1e-12);
+        INDArray[] g1 = gradient(dl4j, x, y, null), g2 = gradient(fused, x, y, null);
+        assertTrue(maxDiff(g1[1], g2[1]) < 1e-10, "gradients differ by " + maxDiff(g1[1], g2[1]));
+    }
+
+    @Test
+    void oneSegmentOfTruncatedBackpropTrainsAsDl4jDoes() {
+        ComputationGraph dl4j = stacked(false, DataType.DOUBLE, STEPS), fused = stacked(true, DataType.DOUBLE, STEPS);
+        fused.setParams(dl4j.params());
+        INDArray x = input(DataType.DOUBLE), y = stepLabels(DataType.DOUBLE);
+        for (int i = 0; i < 3; i++) {
+            dl4j.fit(new INDArray[] {x}, new INDArray[] {y});
+            fused.fit(new INDArray[] {x}, new INDArray[] {y});
+        }
+        assertTrue(maxDiff(dl4j.params(), fused.params()) < 1e-10,
+                "parameters after 3 steps differ by " + maxDiff(dl4j.params(), fused.params()));
+    }
+
+    /**
+     * A later segment starts from the state the previous one ended in, and backpropagates from it over the last
+     * {@code backwardLength} steps. Compared at the layer, because DL4J's ComputationGraph calls the LSTM's plain
+     * {@code backpropGradient} in truncated BPTT, which recomputes the forward pass from a zero state (so DL4J's
+     * own LSTM differentiates a forward pass other than the one that gave the loss); the fused layer
+     * differentiates the pass it ran.
+     */
+    @ParameterizedTest(name = "backward over {0} steps")
+    @ValueSource(ints = {STEPS, 4})
+    void aSegmentFromAStoredStateGivesDl4jsGradients(int backwardLength) {
+        ComputationGraph dl4j = stacked(false, DataType.DOUBLE, 0), fused = stacked(true, DataType.DOUBLE, 0);
+        fused.setParams(dl4j.params());
+        INDArray x = input(DataType.DOUBLE), y = stepLabels(DataType.DOUBLE);
+        gradient(dl4j, x, y, null); // sets up the gradient views
+        gradient(fused, x, y, null);
+        Nd4j.getRandom().setSeed(5);
+        Map<String, INDArray> state = Map.of(
+                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_ACTIVATION,
+                Nd4j.rand(DataType.DOUBLE, BATCH, HIDDEN).subi(0.5),
+                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL,
+                Nd4j.rand(DataType.DOUBLE, BATCH, HIDDEN).subi(0.5).muli(3));
+        INDArray epsilon = Nd4j.rand(DataType.DOUBLE, BATCH, HIDDEN, STEPS).subi(0.5);
+        var ws = LayerWorkspaceMgr.noWorkspaces();
+        var results = new java.util.ArrayList<INDArray>();
+        for (ComputationGraph net : List.of(dl4j, fused)) {
+            var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) net.getLayer("l1");
+            layer.rnnSetPreviousState(state);
+            layer.rnnSetTBPTTState(state);
+            results.add(layer.rnnActivateUsingStoredState(x, true, true, ws).dup());
+            var p = layer.tbpttBackpropGradient(epsilon.dup(), backwardLength, ws);
+            results.add(p.getFirst().gradientForVariable().get("W").dup());
+            results.add(p.getFirst().gradientForVariable().get("RW").dup());
+            results.add(p.getFirst().gradientForVariable().get("b").dup());
+            results.add(p.getSecond().dup());
+            results.add(layer.rnnGetTBPTTState().get(org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL));
+        }
+        String[] what = {"output", "dW", "dRW", "db", "dx", "final cell"};
+        for (int i = 0; i < what.length; i++) {
+            double d = maxDiff(results.get(i), results.get(i + what.length));
+            assertTrue(d < 1e-10, what[i] + " differs by " + d);
+        }
+        assertTrue(results.get(2).amaxNumber().doubleValue() > 1e-3);
+    }
+
+    @Test
+    void backpropagationMatchesFiniteDifferencesWithAndWithoutMasks() {
+        DataType before = Nd4j.dataType();
+        DataTypeUtil.setDTypeForContext(DataType.DOUBLE);
+        try {
+            checkGradients();
+        } finally {
+            DataTypeUtil.setDTypeForContext(before);
+        }
+    }
+
+    private void checkGradients() {
+        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).updater(new NoOp())
+                .weightInit(WeightInit.XAVIER).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.recurrent(IN))
+                .addLayer("l1", lstm(true), "in")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build(), "l1")
+                .setOutputs("out").build();
+        for (INDArray mask : new INDArray[] {null, trailingMask()}) {
+            var net = new ComputationGraph(conf);
+            net.init();
+            var check = new GradientCheckUtil.GraphConfig().net(net)
+                    .inputs(new INDArray[] {input(DataType.DOUBLE)})
+                    .labels(new INDArray[] {stepLabels(DataType.DOUBLE)})
+                    .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8);
+            if (mask != null) {
+                check.inputMask(new INDArray[] {mask}).labelMask(new INDArray[] {mask});
+            }
+            assertTrue(GradientCheckUtil.checkGradients(check), "gradient check, mask " + (mask != null));
+        }
+    }
+
+    @Test
+    void steppingOneCharacterAtATimeGivesTheFullSequenceOutput() {
+        ComputationGraph net = stacked(true, DataType.DOUBLE, 0);
+        INDArray x = input(DataType.DOUBLE);
+        INDArray whole = net.outputSingle(x);
+        net.rnnClearPreviousState();
+        for (int t = 0; t < STEPS; t++) {
+            INDArray step = net.rnnTimeStep(x.get(NDArrayIndex.all(),
+                    NDArrayIndex.all(),
+                    NDArrayIndex.interval(t, t + 1)))[0];
+            INDArray expected = whole.get(NDArrayIndex.all(),
+                    NDArrayIndex.all(), NDArrayIndex.point(t));
+            assertTrue(maxDiff(expected, step.reshape(expected.shape())) < 1e-12, "step " + t);
+        }
+    }
+
+    @Test
+    void savedAndReloadedItIsStillTheFusedLayer(@TempDir Path dir) throws Exception {
+        ComputationGraph net = stacked(true, DataType.FLOAT, 0);
+        var file = dir.resolve("model.zip").toFile();
+        ModelSerializer.writeModel(net, file, true);
+        ComputationGraph back = ModelSerializer.restoreComputationGraph(file, true);
+        assertInstanceOf(FusedLstmLayer.class, back.getLayer("l2"));
+        INDArray x = input(DataType.FLOAT);
+        assertEquals(net.outputSingle(x), back.outputSingle(x));
+    }
+
+    @Test
+    void everySettingOfTheLstmIsKept() {
+        LSTM plain = new LSTM.Builder().nIn(3).nOut(4).activation(Activation.TANH).dropOut(0.7)
+                .forgetGateBiasInit(2.5).l2(1e-3).build();
+        FusedLstm fused = FusedLstm.of(plain);
+        assertEquals(plain.toString().replace("FusedLstm", "LSTM"), fused.toString().replace("FusedLstm", "LSTM"));
+        assertEquals(2.5, fused.getForgetGateBiasInit());
+    }
+}
