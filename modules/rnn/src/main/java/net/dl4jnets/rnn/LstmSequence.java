@@ -22,12 +22,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Where the time goes: the matrix products are ND4J's (one for the input projection of every step, one recurrent
  * product per step, and the weight gradients as two products over all steps at the end); everything element-wise of
  * a step is one loop in Java over contiguous memory, read from and written to ND4J's buffers in bulk. ND4J would spend
- * a fixed ~15 µs on each of the ~40 small operations a step needs, more than their arithmetic.
+ * a fixed ~15 µs on each of the ~40 small operations a step needs, more than their arithmetic. The loop is
+ * {@link GatePass}: vectorised where the JVM offers the Vector API.
  *
  * <p>The activations of the last forward pass are kept (in Java arrays, outside ND4J's workspaces, reused from one
  * batch to the next) for the backward pass. CPU only: on other backends the layer uses DL4J's own implementation.
  */
 final class LstmSequence {
+    private final GatePass pass;
     private int steps, batch, hidden;
     private boolean masked;
     private double[] mask = new double[0];        // [batch][steps]
@@ -38,6 +40,10 @@ final class LstmSequence {
     private double[] epsilons = new double[0], gateGrads = new double[0], cellGrad = new double[0],
             recurrentGrad = new double[0], biasGrad = new double[0];
     private float[] floats = new float[0];
+
+    LstmSequence(GatePass pass) {
+        this.pass = pass;
+    }
 
     /**
      * Runs the layer over {@code x} ({@code [batch, nIn, steps]}) from the given state (null: zeros) and returns
@@ -79,24 +85,11 @@ final class LstmSequence {
     }
 
     private void step(int t) {
-        int gatesWide = 4 * hidden, n = batch * hidden;
+        int n = batch * hidden;
         for (int r = 0; r < batch; r++) {
-            int g = (t * batch + r) * gatesWide, previous = t * n + r * hidden, next = previous + n;
-            double m = masked ? mask[r * steps + t] : 1;
-            for (int j = 0; j < hidden; j++) {
-                double a = tanh(gates[g + j]);
-                double f = sigmoid(gates[g + hidden + j]);
-                double o = sigmoid(gates[g + 2 * hidden + j]);
-                double i = sigmoid(gates[g + 3 * hidden + j]);
-                gates[g + j] = a;
-                gates[g + hidden + j] = f;
-                gates[g + 2 * hidden + j] = o;
-                gates[g + 3 * hidden + j] = i;
-                double c = f * cells[previous + j] + i * a, tc = tanh(c);
-                tanhCells[previous + j] = tc;
-                cells[next + j] = m * c;
-                outputs[next + j] = m * o * tc;
-            }
+            int previous = t * n + r * hidden;
+            pass.forward(gates, (t * batch + r) * 4 * hidden, cells, tanhCells, outputs, previous, previous + n,
+                    masked ? mask[r * steps + t] : 1, hidden, 0);
         }
     }
 
@@ -153,25 +146,10 @@ final class LstmSequence {
 
     private void stepBack(int t) {
         int gatesWide = 4 * hidden, n = batch * hidden;
-        boolean last = t == steps - 1;
         for (int r = 0; r < batch; r++) {
-            int g = (t * batch + r) * gatesWide, gr = r * gatesWide, k = t * n + r * hidden, s = r * hidden;
-            double m = masked ? mask[r * steps + t] : 1;
-            for (int j = 0; j < hidden; j++) {
-                double a = gates[g + j], f = gates[g + hidden + j], o = gates[g + 2 * hidden + j],
-                        i = gates[g + 3 * hidden + j], tc = tanhCells[k + j];
-                double dh = m * (epsilons[k + j] + (last ? 0 : recurrentGrad[s + j]));
-                double dc = m * cellGrad[s + j] + dh * o * (1 - tc * tc);
-                double da = dc * i * (1 - a * a);
-                double df = dc * cells[k + j] * f * (1 - f);
-                double dout = dh * tc * o * (1 - o);
-                double di = dc * a * i * (1 - i);
-                cellGrad[s + j] = dc * f;
-                gateGrads[gr + j] = da;
-                gateGrads[gr + hidden + j] = df;
-                gateGrads[gr + 2 * hidden + j] = dout;
-                gateGrads[gr + 3 * hidden + j] = di;
-            }
+            pass.backward(gates, (t * batch + r) * gatesWide, cells, tanhCells, epsilons, t * n + r * hidden,
+                    recurrentGrad, cellGrad, r * hidden, gateGrads, r * gatesWide, t == steps - 1,
+                    masked ? mask[r * steps + t] : 1, hidden, 0);
         }
         for (int r = 0; r < batch; r++) {
             for (int q = 0; q < gatesWide; q++) {
@@ -213,15 +191,6 @@ final class LstmSequence {
     /** The {@code [batch, *]} rows of step {@code t} in a {@code [steps * batch, *]} array: a contiguous view. */
     private INDArray rows(INDArray m, int t) {
         return m.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
-
-    /** tanh through exp, which the JIT compiles to a fast intrinsic (Math.tanh is 3x slower here). */
-    private static double tanh(double x) {
-        return 1 - 2 / (Math.exp(2 * x) + 1);
     }
 
     private static double[] fit(double[] a, int length) {
