@@ -36,17 +36,17 @@ class GatePass {
     }
 
     /**
-     * Forward: activates the gates at {@code g} in place; the cell before the step is at {@code cells[previous]},
+     * Forward: adds the bias to the gates at {@code g} and activates them in place; the cell before the step is at {@code cells[previous]},
      * after it (times the mask {@code m}) at {@code cells[next]}, its tanh at {@code tanhCells[previous]}, the
      * output at {@code outputs[next]}.
      */
-    void forward(double[] gates, int g, double[] cells, double[] tanhCells, double[] outputs, int previous, int next,
-                 double m, int hidden, int from) {
+    void forward(double[] gates, int g, double[] bias, double[] cells, double[] tanhCells, double[] outputs,
+                 int previous, int next, double m, int hidden, int from) {
         for (int j = from; j < hidden; j++) {
-            double a = tanh(gates[g + j]);
-            double f = sigmoid(gates[g + hidden + j]);
-            double o = sigmoid(gates[g + 2 * hidden + j]);
-            double i = sigmoid(gates[g + 3 * hidden + j]);
+            double a = tanh(gates[g + j] + bias[j]);
+            double f = sigmoid(gates[g + hidden + j] + bias[hidden + j]);
+            double o = sigmoid(gates[g + 2 * hidden + j] + bias[2 * hidden + j]);
+            double i = sigmoid(gates[g + 3 * hidden + j] + bias[3 * hidden + j]);
             gates[g + j] = a;
             gates[g + hidden + j] = f;
             gates[g + 2 * hidden + j] = o;
@@ -61,21 +61,28 @@ class GatePass {
     /**
      * Backward: from dL/dh of the step ({@code epsilons[k]} plus {@code recurrent[s]} from the next step, unless
      * {@code last}) and dL/dc from the next step ({@code cellGrad[s]}, replaced by this step's), the gate gradients
-     * at {@code gateGrads[gr]}; {@code k} indexes the step's cells and outputs, as {@code previous} does forward.
+     * at {@code gateGrads[gr]}, also added to {@code biasGrad}; {@code k} indexes the step's cells and outputs, as
+     * {@code previous} does forward.
      */
     void backward(double[] gates, int g, double[] cells, double[] tanhCells, double[] epsilons, int k,
-                  double[] recurrent, double[] cellGrad, int s, double[] gateGrads, int gr, boolean last, double m,
-                  int hidden, int from) {
+                  double[] recurrent, double[] cellGrad, int s, double[] gateGrads, int gr, double[] biasGrad,
+                  boolean last, double m, int hidden, int from) {
         for (int j = from; j < hidden; j++) {
             double a = gates[g + j], f = gates[g + hidden + j], o = gates[g + 2 * hidden + j],
                     i = gates[g + 3 * hidden + j], tc = tanhCells[k + j];
             double dh = m * (epsilons[k + j] + (last ? 0 : recurrent[s + j]));
             double dc = m * cellGrad[s + j] + dh * o * (1 - tc * tc);
             cellGrad[s + j] = dc * f;
-            gateGrads[gr + j] = dc * i * (1 - a * a);
-            gateGrads[gr + hidden + j] = dc * cells[k + j] * f * (1 - f);
-            gateGrads[gr + 2 * hidden + j] = dh * tc * o * (1 - o);
-            gateGrads[gr + 3 * hidden + j] = dc * a * i * (1 - i);
+            double da = dc * i * (1 - a * a), df = dc * cells[k + j] * f * (1 - f), dout = dh * tc * o * (1 - o),
+                    di = dc * a * i * (1 - i);
+            gateGrads[gr + j] = da;
+            gateGrads[gr + hidden + j] = df;
+            gateGrads[gr + 2 * hidden + j] = dout;
+            gateGrads[gr + 3 * hidden + j] = di;
+            biasGrad[j] += da;
+            biasGrad[hidden + j] += df;
+            biasGrad[2 * hidden + j] += dout;
+            biasGrad[3 * hidden + j] += di;
         }
     }
 

@@ -19,14 +19,14 @@ final class VectorGatePass extends GatePass {
     }
 
     @Override
-    void forward(double[] gates, int g, double[] cells, double[] tanhCells, double[] outputs, int previous, int next,
-                 double m, int hidden, int from) {
+    void forward(double[] gates, int g, double[] bias, double[] cells, double[] tanhCells, double[] outputs,
+                 int previous, int next, double m, int hidden, int from) {
         int j = from, end = from + S.loopBound(hidden - from);
         for (; j < end; j += S.length()) {
-            DoubleVector a = tanh(DoubleVector.fromArray(S, gates, g + j));
-            DoubleVector f = sigmoid(DoubleVector.fromArray(S, gates, g + hidden + j));
-            DoubleVector o = sigmoid(DoubleVector.fromArray(S, gates, g + 2 * hidden + j));
-            DoubleVector i = sigmoid(DoubleVector.fromArray(S, gates, g + 3 * hidden + j));
+            DoubleVector a = tanh(gate(gates, g, bias, 0, j));
+            DoubleVector f = sigmoid(gate(gates, g, bias, hidden, j));
+            DoubleVector o = sigmoid(gate(gates, g, bias, 2 * hidden, j));
+            DoubleVector i = sigmoid(gate(gates, g, bias, 3 * hidden, j));
             a.intoArray(gates, g + j);
             f.intoArray(gates, g + hidden + j);
             o.intoArray(gates, g + 2 * hidden + j);
@@ -37,13 +37,17 @@ final class VectorGatePass extends GatePass {
             c.mul(m).intoArray(cells, next + j);
             o.mul(tc).mul(m).intoArray(outputs, next + j);
         }
-        super.forward(gates, g, cells, tanhCells, outputs, previous, next, m, hidden, j);
+        super.forward(gates, g, bias, cells, tanhCells, outputs, previous, next, m, hidden, j);
+    }
+
+    private static DoubleVector gate(double[] gates, int g, double[] bias, int block, int j) {
+        return DoubleVector.fromArray(S, gates, g + block + j).add(DoubleVector.fromArray(S, bias, block + j));
     }
 
     @Override
     void backward(double[] gates, int g, double[] cells, double[] tanhCells, double[] epsilons, int k,
-                  double[] recurrent, double[] cellGrad, int s, double[] gateGrads, int gr, boolean last, double m,
-                  int hidden, int from) {
+                  double[] recurrent, double[] cellGrad, int s, double[] gateGrads, int gr, double[] biasGrad,
+                  boolean last, double m, int hidden, int from) {
         int j = from, end = from + S.loopBound(hidden - from);
         for (; j < end; j += S.length()) {
             DoubleVector a = DoubleVector.fromArray(S, gates, g + j);
@@ -55,18 +59,25 @@ final class VectorGatePass extends GatePass {
             if (!last) {
                 dh = dh.add(DoubleVector.fromArray(S, recurrent, s + j));
             }
-            dh = dh.mul(m);
-            DoubleVector dc = DoubleVector.fromArray(S, cellGrad, s + j).mul(m)
-                    .add(dh.mul(o).mul(tc.mul(tc).neg().add(1)));
+            if (m != 1) {
+                dh = dh.mul(m);
+            }
+            DoubleVector dcNext = DoubleVector.fromArray(S, cellGrad, s + j);
+            DoubleVector dc = (m != 1 ? dcNext.mul(m) : dcNext).add(dh.mul(o).mul(ONE.sub(tc.mul(tc))));
             dc.mul(f).intoArray(cellGrad, s + j);
-            dc.mul(i).mul(a.mul(a).neg().add(1)).intoArray(gateGrads, gr + j);
-            dc.mul(DoubleVector.fromArray(S, cells, k + j)).mul(f).mul(f.neg().add(1))
-                    .intoArray(gateGrads, gr + hidden + j);
-            dh.mul(tc).mul(o).mul(o.neg().add(1)).intoArray(gateGrads, gr + 2 * hidden + j);
-            dc.mul(a).mul(i).mul(i.neg().add(1)).intoArray(gateGrads, gr + 3 * hidden + j);
+            store(dc.mul(i).mul(ONE.sub(a.mul(a))), gateGrads, gr, biasGrad, 0, j);
+            store(dc.mul(DoubleVector.fromArray(S, cells, k + j)).mul(f).mul(ONE.sub(f)), gateGrads, gr, biasGrad,
+                    hidden, j);
+            store(dh.mul(tc).mul(o).mul(ONE.sub(o)), gateGrads, gr, biasGrad, 2 * hidden, j);
+            store(dc.mul(a).mul(i).mul(ONE.sub(i)), gateGrads, gr, biasGrad, 3 * hidden, j);
         }
-        super.backward(gates, g, cells, tanhCells, epsilons, k, recurrent, cellGrad, s, gateGrads, gr, last, m,
-                hidden, j);
+        super.backward(gates, g, cells, tanhCells, epsilons, k, recurrent, cellGrad, s, gateGrads, gr, biasGrad, last,
+                m, hidden, j);
+    }
+
+    private static void store(DoubleVector grad, double[] gateGrads, int gr, double[] biasGrad, int block, int j) {
+        grad.intoArray(gateGrads, gr + block + j);
+        grad.add(DoubleVector.fromArray(S, biasGrad, block + j)).intoArray(biasGrad, block + j);
     }
 
     private static DoubleVector sigmoid(DoubleVector x) {

@@ -289,11 +289,11 @@ class FusedLstmTest {
             a[k] = random.doubles(8 * hidden, -3, 3).toArray();
             b[k] = a[k].clone();
         }
-        // gates, cells, tanhCells, outputs, epsilons, recurrent, cellGrad, gateGrads
+        // gates, cells, tanhCells, outputs, epsilons, recurrent, cellGrad, gateGrads, bias (then its gradient)
         for (double[][] x : new double[][][] {a, b}) {
-            (x == a ? vector : scalar).forward(x[0], 0, x[1], x[2], x[3], 0, hidden, 0.7, hidden, 0);
-            (x == a ? vector : scalar).backward(x[0], 0, x[1], x[2], x[4], 0, x[5], x[6], 0, x[7], 0, false, 0.7,
-                    hidden, 0);
+            (x == a ? vector : scalar).forward(x[0], 0, x[8], x[1], x[2], x[3], 0, hidden, 0.7, hidden, 0);
+            (x == a ? vector : scalar).backward(x[0], 0, x[1], x[2], x[4], 0, x[5], x[6], 0, x[7], 0, x[8], false,
+                    0.7, hidden, 0);
         }
         for (int k = 0; k < a.length; k++) {
             for (int i = 0; i < a[k].length; i++) {
