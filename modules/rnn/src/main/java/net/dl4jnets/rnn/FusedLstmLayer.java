@@ -1,5 +1,7 @@
 package net.dl4jnets.rnn;
 
+import java.util.Map;
+
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -114,7 +116,7 @@ public class FusedLstmLayer extends LSTM {
     }
 
     private Pair<Gradient, INDArray> backward(INDArray epsilon, int backwardLength,
-                                              java.util.Map<String, INDArray> state, LayerWorkspaceMgr ws) {
+                                              Map<String, INDArray> state, LayerWorkspaceMgr ws) {
         assertInputSet(true);
         if (forwardInput != input) {
             forward(true, state == null ? null : state.get(STATE_KEY_PREV_ACTIVATION),
