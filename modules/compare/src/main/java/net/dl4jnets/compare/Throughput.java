@@ -12,7 +12,8 @@ final class Throughput {
 
     /**
      * Images per second for forward passes at the given batch size, timed for about {@code seconds} after a warm-up
-     * of half as long (at least 3 passes each). The batch is real test images, prepared as the model's evaluation sees them.
+     * of half as long (at least 3 passes each). The batch is real test images, prepared as the model's evaluation
+     * sees them.
      */
     static double imagesPerSecond(ComputationGraph graph, ImageSet.View test, ImageBatches.Options eval, int batch,
                                   double seconds) {

@@ -38,7 +38,8 @@ public class FusedLstmLayer extends LSTM {
     /** Whether this layer computes through {@link LstmSequence}. */
     public boolean fused() {
         var c = layerConf();
-        return FUSED && c.getGateActivationFn() instanceof ActivationSigmoid && c.getActivationFn() instanceof ActivationTanH
+        return FUSED && c.getGateActivationFn() instanceof ActivationSigmoid
+                && c.getActivationFn() instanceof ActivationTanH
                 && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE) && getDataFormat() == RNNFormat.NCW;
     }
 
@@ -59,10 +60,9 @@ public class FusedLstmLayer extends LSTM {
             return super.rnnTimeStep(input, ws);
         }
         setInput(input, ws);
-        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL), ws);
-        INDArray[] last = sequence.lastState(dataType);
-        stateMap.put(STATE_KEY_PREV_ACTIVATION, last[0]);
-        stateMap.put(STATE_KEY_PREV_MEMCELL, last[1]);
+        INDArray out = forward(false, stateMap.get(STATE_KEY_PREV_ACTIVATION), stateMap.get(STATE_KEY_PREV_MEMCELL),
+                ws);
+        keepLastState(stateMap);
         return out;
     }
 
@@ -76,11 +76,16 @@ public class FusedLstmLayer extends LSTM {
         INDArray out = forward(training, tBpttStateMap.get(STATE_KEY_PREV_ACTIVATION),
                 tBpttStateMap.get(STATE_KEY_PREV_MEMCELL), ws);
         if (storeLastForTBPTT) {
-            INDArray[] last = sequence.lastState(dataType);
-            tBpttStateMap.put(STATE_KEY_PREV_ACTIVATION, last[0]);
-            tBpttStateMap.put(STATE_KEY_PREV_MEMCELL, last[1]);
+            keepLastState(tBpttStateMap);
         }
         return out;
+    }
+
+    /** The state after the last step of the last pass, where the next call (or segment) starts from. */
+    private void keepLastState(Map<String, INDArray> state) {
+        INDArray[] last = sequence.lastState(dataType);
+        state.put(STATE_KEY_PREV_ACTIVATION, last[0]);
+        state.put(STATE_KEY_PREV_MEMCELL, last[1]);
     }
 
     @Override

@@ -36,9 +36,9 @@ class GatePass {
     }
 
     /**
-     * Forward: adds the bias to the gates at {@code g} and activates them in place; the cell before the step is at {@code cells[previous]},
-     * after it (times the mask {@code m}) at {@code cells[next]}, its tanh at {@code tanhCells[previous]}, the
-     * output at {@code outputs[next]}.
+     * Forward: adds the bias to the gates at {@code g} and activates them in place; the cell before the step is at
+     * {@code cells[previous]}, after it (times the mask {@code m}) at {@code cells[next]}, its tanh at
+     * {@code tanhCells[previous]}, the output at {@code outputs[next]}.
      */
     void forward(double[] gates, int g, double[] bias, double[] cells, double[] tanhCells, double[] outputs,
                  int previous, int next, double m, int hidden, int from) {

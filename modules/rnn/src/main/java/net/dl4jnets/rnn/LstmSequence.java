@@ -1,7 +1,5 @@
 package net.dl4jnets.rnn;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.gradient.DefaultGradient;

@@ -105,11 +105,12 @@ class FusedLstmTest {
         return m;
     }
 
-    /** Loss and flattened gradient, with the second network given the first one's parameters. */
+    /** The network's loss and flattened gradient on one batch, with the mask (if any) on input and labels. */
     private static INDArray[] gradient(ComputationGraph net, INDArray x, INDArray y, INDArray mask) {
         net.setInputs(x);
         net.setLabels(y);
-        net.setLayerMaskArrays(mask == null ? null : new INDArray[] {mask}, mask == null ? null : new INDArray[] {mask});
+        INDArray[] masks = mask == null ? null : new INDArray[] {mask};
+        net.setLayerMaskArrays(masks, masks);
         net.computeGradientAndScore();
         return new INDArray[] {Nd4j.scalar(net.score()), net.gradient().gradient().dup()};
     }
@@ -208,7 +209,8 @@ class FusedLstmTest {
             results.add(p.getFirst().gradientForVariable().get("RW").dup());
             results.add(p.getFirst().gradientForVariable().get("b").dup());
             results.add(p.getSecond().dup());
-            results.add(layer.rnnGetTBPTTState().get(org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL));
+            results.add(layer.rnnGetTBPTTState().get(
+                    org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL));
         }
         String[] what = {"output", "dW", "dRW", "db", "dx", "final cell"};
         for (int i = 0; i < what.length; i++) {

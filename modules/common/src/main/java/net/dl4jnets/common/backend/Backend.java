@@ -49,8 +49,9 @@ public final class Backend {
         /** Convolutions: oneDNN's kernels scale to every core. */
         CONV(0, true),
         /**
-         * LSTM steps are small sequential matrix products, like dense layers. The row LSTM runs 12% faster with
-         * oneDNN off: its gate activations' gradients fall to oneDNN's reference kernel on DL4J's strided views.
+         * LSTM steps are small sequential matrix products, like dense layers. With DL4J's own LSTM the row LSTM ran
+         * 12% faster with oneDNN off (its gate gradients fell to oneDNN's reference kernel on strided views); the
+         * suite's FusedLstm does its gates in Java, and this setting has not been re-measured with it.
          */
         RECURRENT(1, false),
         /** The character LSTM, with a softmax at every step, kept oneDNN: 2,099 chars/s against 1,730 (one run each). */
