@@ -194,6 +194,11 @@ public final class Backend {
         }
     }
 
+    /** True if the CUDA backend is on the classpath (without loading ND4J). */
+    public static boolean cuda() {
+        return present(CUDA_BACKEND);
+    }
+
     private static boolean present(String className) {
         try {
             Class.forName(className, false, Backend.class.getClassLoader());

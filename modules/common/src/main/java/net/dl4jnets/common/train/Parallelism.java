@@ -2,6 +2,7 @@ package net.dl4jnets.common.train;
 
 import java.util.Locale;
 
+import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.io.UserError;
 
 /**
@@ -27,6 +28,16 @@ public record Parallelism(int workers, Mode mode, int averagingFrequency) {
 
     /** One replica unless the backend has several GPUs; averaging every 5 rounds when there are more. */
     public static final Parallelism AUTOMATIC = new Parallelism(0, Mode.AVERAGING, 5);
+
+    /**
+     * One replica per CPU core, at most {@code most}, averaging every 5 rounds; with CUDA, one per GPU as usual. For
+     * models whose many small operations run fastest on one thread each (the transformers'): the other cores then
+     * train replicas instead of idling. Resolved when the model's defaults are built, so {@code --help} shows it.
+     */
+    public static Parallelism onePerCore(int most) {
+        int workers = Backend.cuda() ? 0 : Math.max(1, Math.min(most, Runtime.getRuntime().availableProcessors()));
+        return new Parallelism(workers, Mode.AVERAGING, AUTOMATIC.averagingFrequency);
+    }
 
     Parallelism validate() {
         if (workers < 0) {

@@ -63,6 +63,15 @@ class ParallelFitTest {
     }
 
     @Test
+    void onePerCoreOnACpuIsCappedByTheCoresAndByTheModel() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(1, Parallelism.onePerCore(1).workers());
+        assertEquals(Math.min(2, cores), Parallelism.onePerCore(2).workers());
+        assertEquals(cores, Parallelism.onePerCore(Integer.MAX_VALUE).workers());
+        assertEquals(Parallelism.AUTOMATIC.averagingFrequency(), Parallelism.onePerCore(2).averagingFrequency());
+    }
+
+    @Test
     void anOddBatchLimitEndsWithAHalfRound() {
         Trainer.Result r = TinyClassifier.trainer(twoWorkers(1, Parallelism.Mode.AVERAGING).withLimits(3, 0))
                 .fit(fresh(), TinyClassifier.data(), RunFolder.create(dir, "odd"));
