@@ -28,11 +28,12 @@ public class FusedLstmLayer extends LSTM {
     private static final boolean FUSED = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")
             && !Boolean.getBoolean("nets.dl4jLstm");
 
-    private final LstmSequence sequence = new LstmSequence(GatePass.get());
+    private final LstmSequence<?> sequence;
     private INDArray forwardInput; // the input of the pass whose values `sequence` holds, if it was a training pass
 
     public FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        sequence = LstmSequence.of(dataType, (int) layerConf().getNOut());
     }
 
     /** Whether this layer computes through {@link LstmSequence}. */

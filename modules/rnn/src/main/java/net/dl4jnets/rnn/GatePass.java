@@ -1,62 +1,46 @@
 package net.dl4jnets.rnn;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
- * The element-wise work of one LSTM step for one example: gate activations and the cell update forward, their
- * gradients backward, over the {@code hidden} units starting at unit {@code from}. Gate pre-activations lie in DL4J's
- * order as four contiguous blocks of {@code hidden} (block input a, forget f, output o, input gate i), so each pass
- * reads contiguous memory. {@link #get()} is the vectorised pass when the JVM has the Vector API
- * ({@code --add-modules jdk.incubator.vector}, which {@code nets} passes), else this scalar one.
+ * The element-wise work of one LSTM step for one example, and the Java arrays ({@code A}: {@code double[]} or
+ * {@code float[]}) that {@link LstmSequence} keeps its values in. Gate pre-activations lie in DL4J's order as four
+ * contiguous blocks of {@code hidden} (block input a, forget f, output o, input gate i), so each pass reads contiguous
+ * memory.
+ *
+ * <p>Two kinds: {@link FloatGatePass}, in {@code float[]}, vectorised with the JDK's Vector API, for float networks
+ * when the JVM has {@code jdk.incubator.vector} ({@code nets} and the tests pass it) and the hidden size is a multiple
+ * of the vector length; otherwise {@link DoubleGatePass}, in {@code double[]}, scalar, exact to double precision (what
+ * the gradient checks need), float values converted on the way in and out.
  */
-class GatePass {
-    private static final GatePass BEST = choose();
+interface GatePass<A> {
+    /** Whether the JVM has the Vector API ({@code --add-modules jdk.incubator.vector}). */
+    boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
-    static GatePass get() {
-        return BEST;
+    /** The pass for a layer of {@code hidden} units computing in {@code type}. */
+    static GatePass<?> of(DataType type, int hidden) {
+        return type == DataType.FLOAT && FloatGatePass.usable(hidden) ? new FloatGatePass() : new DoubleGatePass();
     }
 
-    static GatePass scalar() {
-        return new GatePass();
-    }
+    A allocate(int length);
 
-    private static GatePass choose() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (GatePass) Class.forName("net.dl4jnets.rnn.VectorGatePass").getDeclaredConstructor()
-                        .newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return new GatePass();
-            }
-        }
-        return new GatePass();
-    }
+    int length(A a);
 
-    /** Whether this is the vectorised pass. */
-    boolean vectorised() {
-        return false;
-    }
+    void zero(A a, int from, int to);
+
+    /** Copies {@code length} values of a fresh, contiguous 'c' array, from element {@code at}, to {@code into}. */
+    void read(INDArray a, int at, A into, int offset, int length);
+
+    /** Copies {@code length} values to a fresh, contiguous 'c' array, from element {@code at}. */
+    void write(INDArray a, int at, A from, int offset, int length);
 
     /**
      * Forward: adds the bias to the gates at {@code g} and activates them in place; the cell before the step is at
      * {@code cells[previous]}, after it (times the mask {@code m}) at {@code cells[next]}, its tanh at
      * {@code tanhCells[previous]}, the output at {@code outputs[next]}.
      */
-    void forward(double[] gates, int g, double[] bias, double[] cells, double[] tanhCells, double[] outputs,
-                 int previous, int next, double m, int hidden, int from) {
-        for (int j = from; j < hidden; j++) {
-            double a = tanh(gates[g + j] + bias[j]);
-            double f = sigmoid(gates[g + hidden + j] + bias[hidden + j]);
-            double o = sigmoid(gates[g + 2 * hidden + j] + bias[2 * hidden + j]);
-            double i = sigmoid(gates[g + 3 * hidden + j] + bias[3 * hidden + j]);
-            gates[g + j] = a;
-            gates[g + hidden + j] = f;
-            gates[g + 2 * hidden + j] = o;
-            gates[g + 3 * hidden + j] = i;
-            double c = f * cells[previous + j] + i * a, tc = tanh(c);
-            tanhCells[previous + j] = tc;
-            cells[next + j] = m * c;
-            outputs[next + j] = m * o * tc;
-        }
-    }
+    void forward(A gates, int g, A bias, A cells, A tanhCells, A outputs, int previous, int next, double m, int hidden);
 
     /**
      * Backward: from dL/dh of the step ({@code epsilons[k]} plus {@code recurrent[s]} from the next step, unless
@@ -64,34 +48,18 @@ class GatePass {
      * at {@code gateGrads[gr]}, also added to {@code biasGrad}; {@code k} indexes the step's cells and outputs, as
      * {@code previous} does forward.
      */
-    void backward(double[] gates, int g, double[] cells, double[] tanhCells, double[] epsilons, int k,
-                  double[] recurrent, double[] cellGrad, int s, double[] gateGrads, int gr, double[] biasGrad,
-                  boolean last, double m, int hidden, int from) {
-        for (int j = from; j < hidden; j++) {
-            double a = gates[g + j], f = gates[g + hidden + j], o = gates[g + 2 * hidden + j],
-                    i = gates[g + 3 * hidden + j], tc = tanhCells[k + j];
-            double dh = m * (epsilons[k + j] + (last ? 0 : recurrent[s + j]));
-            double dc = m * cellGrad[s + j] + dh * o * (1 - tc * tc);
-            cellGrad[s + j] = dc * f;
-            double da = dc * i * (1 - a * a), df = dc * cells[k + j] * f * (1 - f), dout = dh * tc * o * (1 - o),
-                    di = dc * a * i * (1 - i);
-            gateGrads[gr + j] = da;
-            gateGrads[gr + hidden + j] = df;
-            gateGrads[gr + 2 * hidden + j] = dout;
-            gateGrads[gr + 3 * hidden + j] = di;
-            biasGrad[j] += da;
-            biasGrad[hidden + j] += df;
-            biasGrad[2 * hidden + j] += dout;
-            biasGrad[3 * hidden + j] += di;
+    void backward(A gates, int g, A cells, A tanhCells, A epsilons, int k, A recurrent, A cellGrad, int s,
+                  A gateGrads, int gr, A biasGrad, boolean last, double m, int hidden);
+
+    /** Checks what {@link #read} and {@link #write} assume. */
+    static void checkDense(INDArray a) {
+        if (a.ordering() != 'c' || a.offset() != 0 || a.data().offset() != 0 || a.isView()) {
+            throw new IllegalStateException("LstmSequence reads only fresh 'c' arrays, got " + a.shapeInfoToString());
         }
     }
 
-    static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
-
-    /** tanh through exp, which the JIT compiles to a fast intrinsic (Math.tanh is 3x slower here). */
-    static double tanh(double x) {
-        return 1 - 2 / (Math.exp(2 * x) + 1);
+    /** A {@code [batch, ...]} state or bias array as {@code length} values in 'c' order, of {@code type}. */
+    static INDArray dense(INDArray a, DataType type) {
+        return a.castTo(type).dup('c');
     }
 }

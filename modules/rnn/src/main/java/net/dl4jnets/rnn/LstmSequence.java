@@ -1,7 +1,5 @@
 package net.dl4jnets.rnn;
 
-import java.util.Arrays;
-
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.params.LSTMParamInitializer;
@@ -20,28 +18,32 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Where the time goes: the matrix products are ND4J's (one for the input projection of every step, one recurrent
  * product per step, and the weight gradients as two products over all steps at the end); everything element-wise of
  * a step is one loop in Java over contiguous memory, read from and written to ND4J's buffers in bulk. ND4J would spend
- * a fixed ~15 µs on each of the ~40 small operations a step needs, more than their arithmetic. The loop is
- * {@link GatePass}: vectorised where the JVM offers the Vector API.
+ * a fixed ~15 µs on each of the ~40 small operations a step needs, more than their arithmetic. The loop and the
+ * arrays' element type ({@code A}: {@code float[]} or {@code double[]}) are the {@link GatePass}'s.
  *
  * <p>The activations of the last forward pass are kept (in Java arrays, outside ND4J's workspaces, reused from one
  * batch to the next) for the backward pass. CPU only: on other backends the layer uses DL4J's own implementation.
  */
-final class LstmSequence {
-    private final GatePass pass;
+final class LstmSequence<A> {
+    private final GatePass<A> pass;
     private int steps, batch, hidden;
     private boolean masked;
-    private double[] mask = new double[0];        // [batch][steps]
-    private double[] gates = new double[0];       // [steps][batch][4 hidden], after their activations
-    private double[] cells = new double[0];       // [steps + 1][batch][hidden]: the initial state, then each step's
-    private double[] tanhCells = new double[0];   // [steps][batch][hidden], before the mask
-    private double[] outputs = new double[0];     // [steps + 1][batch][hidden]: like cells
-    private double[] bias = new double[0];
-    private double[] epsilons = new double[0], gateGrads = new double[0], cellGrad = new double[0],
-            recurrentGrad = new double[0], biasGrad = new double[0];
-    private float[] floats = new float[0];
+    private double[] mask = new double[0];   // [batch][steps]
+    private A gates;                          // [steps][batch][4 hidden], after their activations
+    private A cells;                          // [steps + 1][batch][hidden]: the initial state, then each step's
+    private A tanhCells;                      // [steps][batch][hidden], before the mask
+    private A outputs;                        // [steps + 1][batch][hidden]: like cells
+    private A bias, epsilons, gateGrads, cellGrad, recurrentGrad, biasGrad;
 
-    LstmSequence(GatePass pass) {
+    LstmSequence(GatePass<A> pass) {
         this.pass = pass;
+        gates = cells = tanhCells = outputs = bias = epsilons = gateGrads = cellGrad = recurrentGrad = biasGrad
+                = pass.allocate(0);
+    }
+
+    /** The sequence for a layer of {@code hidden} units computing in {@code type}. */
+    static LstmSequence<?> of(DataType type, int hidden) {
+        return new LstmSequence<>(GatePass.of(type, hidden));
     }
 
     /**
@@ -60,14 +62,15 @@ final class LstmSequence {
         outputs = fit(outputs, (steps + 1) * n);
         tanhCells = fit(tanhCells, steps * n);
         readMask(maskArray);
-        initialState(h0, outputs);
-        initialState(c0, cells);
+        initialState(h0, outputs, dt);
+        initialState(c0, cells, dt);
 
         INDArray xs = ws.create(ArrayType.FF_WORKING_MEM, dt, new long[] {steps, batch, nIn}, 'c');
         xs.assign(x.permute(2, 0, 1));
         INDArray z = ws.create(ArrayType.FF_WORKING_MEM, dt, new long[] {(long) steps * batch, gatesWide}, 'c');
         Nd4j.gemm(xs.reshape('c', (long) steps * batch, nIn), w, z, false, false, 1.0, 0.0);
-        bias = b.castTo(DataType.DOUBLE).dup('c').data().asDouble(); // added in the gate pass: cheaper than an op
+        bias = fit(bias, gatesWide);
+        read(GatePass.dense(b, dt), 0, bias, 0, gatesWide); // added in the gate pass: cheaper than an op
         INDArray hs = ws.create(ArrayType.ACTIVATIONS, dt, new long[] {steps + 1, batch, hidden}, 'c');
         write(hs, 0, outputs, 0, n);
         boolean fromZero = h0 == null;
@@ -88,7 +91,7 @@ final class LstmSequence {
         for (int r = 0; r < batch; r++) {
             int previous = t * n + r * hidden;
             pass.forward(gates, (t * batch + r) * 4 * hidden, bias, cells, tanhCells, outputs, previous, previous + n,
-                    masked ? mask[r * steps + t] : 1, hidden, 0);
+                    masked ? mask[r * steps + t] : 1, hidden);
         }
     }
 
@@ -105,9 +108,9 @@ final class LstmSequence {
         cellGrad = fit(cellGrad, n);
         recurrentGrad = fit(recurrentGrad, n);
         biasGrad = fit(biasGrad, gatesWide);
-        Arrays.fill(cellGrad, 0);
-        Arrays.fill(recurrentGrad, 0);
-        Arrays.fill(biasGrad, 0);
+        pass.zero(cellGrad, 0, n);
+        pass.zero(recurrentGrad, 0, n);
+        pass.zero(biasGrad, 0, gatesWide);
 
         INDArray es = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {steps, batch, hidden}, 'c');
         es.assign(epsilon.permute(2, 0, 1));
@@ -144,7 +147,9 @@ final class LstmSequence {
         Nd4j.gemm(previousUsed, dzUsed, drw, true, false, 1.0, 0.0);
         wGrad.assign(dw);
         rwGrad.assign(drw);
-        bGrad.assign(Nd4j.createFromArray(Arrays.copyOf(biasGrad, gatesWide)).castTo(dt).reshape(bGrad.shape()));
+        INDArray db = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {1, gatesWide}, 'c');
+        write(db, 0, biasGrad, 0, gatesWide);
+        bGrad.assign(db.reshape(bGrad.shape()));
         INDArray dx = ws.create(ArrayType.ACTIVATION_GRAD, dt, new long[] {steps, batch, nIn}, 'c');
         Nd4j.gemm(dz, w, dx.reshape('c', (long) steps * batch, nIn), false, true, 1.0, 0.0);
 
@@ -160,7 +165,7 @@ final class LstmSequence {
         for (int r = 0; r < batch; r++) {
             pass.backward(gates, (t * batch + r) * gatesWide, cells, tanhCells, epsilons, t * n + r * hidden,
                     recurrentGrad, cellGrad, r * hidden, gateGrads, r * gatesWide, biasGrad, t == steps - 1,
-                    masked ? mask[r * steps + t] : 1, hidden, 0);
+                    masked ? mask[r * steps + t] : 1, hidden);
         }
     }
 
@@ -184,13 +189,12 @@ final class LstmSequence {
         }
     }
 
-    private void initialState(INDArray state, double[] into) {
+    private void initialState(INDArray state, A into, DataType dt) {
         int n = batch * hidden;
         if (state == null) {
-            Arrays.fill(into, 0, n, 0);
+            pass.zero(into, 0, n);
         } else {
-            System.arraycopy(state.castTo(DataType.DOUBLE).reshape(batch, hidden).dup('c').data().asDouble(), 0,
-                    into, 0, n);
+            read(GatePass.dense(state, dt), 0, into, 0, n);
         }
     }
 
@@ -199,40 +203,15 @@ final class LstmSequence {
         return m.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
     }
 
-    private static double[] fit(double[] a, int length) {
-        return a.length >= length ? a : new double[length];
+    private A fit(A a, int length) {
+        return pass.length(a) >= length ? a : pass.allocate(length);
     }
 
-    /** Copies {@code length} values from a fresh, contiguous 'c' array, starting at element {@code at}. */
-    private void read(INDArray a, int at, double[] into, int offset, int length) {
-        checkDense(a);
-        if (a.dataType() == DataType.DOUBLE) {
-            a.data().asNioDouble().get(at, into, offset, length);
-        } else {
-            floats = floats.length >= length ? floats : new float[length];
-            a.data().asNioFloat().get(at, floats, 0, length);
-            for (int i = 0; i < length; i++) {
-                into[offset + i] = floats[i];
-            }
-        }
+    private void read(INDArray a, int at, A into, int offset, int length) {
+        pass.read(a, at, into, offset, length);
     }
 
-    private void write(INDArray a, int at, double[] from, int offset, int length) {
-        checkDense(a);
-        if (a.dataType() == DataType.DOUBLE) {
-            a.data().asNioDouble().put(at, from, offset, length);
-        } else {
-            floats = floats.length >= length ? floats : new float[length];
-            for (int i = 0; i < length; i++) {
-                floats[i] = (float) from[offset + i];
-            }
-            a.data().asNioFloat().put(at, floats, 0, length);
-        }
-    }
-
-    private static void checkDense(INDArray a) {
-        if (a.ordering() != 'c' || a.offset() != 0 || a.data().offset() != 0 || a.isView()) {
-            throw new IllegalStateException("LstmSequence reads only fresh 'c' arrays, got " + a.shapeInfoToString());
-        }
+    private void write(INDArray a, int at, A from, int offset, int length) {
+        pass.write(a, at, from, offset, length);
     }
 }

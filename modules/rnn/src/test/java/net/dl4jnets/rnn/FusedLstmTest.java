@@ -26,6 +26,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,17 +43,25 @@ class FusedLstmTest {
     private static final int BATCH = 4, IN = 5, HIDDEN = 6, STEPS = 7, CLASSES = 3;
 
     private static Layer lstm(boolean fused) {
-        LSTM plain = new LSTM.Builder().nOut(HIDDEN).activation(Activation.TANH).build();
+        return lstm(fused, HIDDEN);
+    }
+
+    private static Layer lstm(boolean fused, int hidden) {
+        LSTM plain = new LSTM.Builder().nOut(hidden).activation(Activation.TANH).build();
         return fused ? FusedLstm.of(plain) : plain;
     }
 
     /** Two stacked LSTMs and a per-step softmax; {@code tbptt} > 0 trains in segments of that length. */
     private static ComputationGraph stacked(boolean fused, DataType dt, int tbptt) {
+        return stacked(fused, dt, tbptt, HIDDEN);
+    }
+
+    private static ComputationGraph stacked(boolean fused, DataType dt, int tbptt, int hidden) {
         var g = new NeuralNetConfiguration.Builder().seed(7).dataType(dt).updater(new Sgd(0.5))
                 .weightInit(WeightInit.XAVIER).graphBuilder()
                 .addInputs("in").setInputTypes(InputType.recurrent(IN))
-                .addLayer("l1", lstm(fused), "in")
-                .addLayer("l2", lstm(fused), "l1")
+                .addLayer("l1", lstm(fused, hidden), "in")
+                .addLayer("l2", lstm(fused, hidden), "l1")
                 .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
                         .activation(Activation.SOFTMAX).build(), "l2")
                 .setOutputs("out");
@@ -138,13 +147,20 @@ class FusedLstmTest {
         assertTrue(maxDiff(g1[1], g2[1]) < 1e-10, "gradients differ by " + maxDiff(g1[1], g2[1]));
     }
 
-    @Test
-    void singlePrecisionAgreesToFloatRounding() {
-        ComputationGraph dl4j = stacked(false, DataType.FLOAT, 0), fused = stacked(true, DataType.FLOAT, 0);
+    /** 6 units go through the double pass; 32 fill whole float vectors (8 or 16 lanes), so the float pass. */
+    @ParameterizedTest(name = "hidden {0}, masked: {1}")
+    @CsvSource({"6, false", "32, false", "32, true"})
+    void singlePrecisionAgreesToFloatRounding(int hidden, boolean masked) {
+        ComputationGraph dl4j = stacked(false, DataType.FLOAT, 0, hidden);
+        ComputationGraph fused = stacked(true, DataType.FLOAT, 0, hidden);
         fused.setParams(dl4j.params());
         INDArray x = input(DataType.FLOAT), y = stepLabels(DataType.FLOAT);
-        assertTrue(maxDiff(dl4j.outputSingle(x), fused.outputSingle(x)) < 1e-5);
-        INDArray[] g1 = gradient(dl4j, x, y, null), g2 = gradient(fused, x, y, null);
+        INDArray mask = masked ? trailingMask().castTo(DataType.FLOAT) : null;
+        INDArray[] masks = mask == null ? null : new INDArray[] {mask};
+        assertTrue(maxDiff(dl4j.output(false, new INDArray[] {x}, masks)[0],
+                fused.output(false, new INDArray[] {x}, masks)[0]) < 1e-5);
+        INDArray[] g1 = gradient(dl4j, x, y, mask), g2 = gradient(fused, x, y, mask);
+        assertTrue(g1[1].amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
         assertTrue(maxDiff(g1[1], g2[1]) < 1e-5, "gradients differ by " + maxDiff(g1[1], g2[1]));
     }
 
@@ -281,25 +297,30 @@ class FusedLstmTest {
     }
 
     @Test
-    void vectorisedAndScalarGatePassesAgree() {
-        GatePass vector = GatePass.get(), scalar = GatePass.scalar();
-        assertTrue(vector.vectorised(), "the tests run with the Vector API, as ./nets does");
-        int hidden = 13; // not a multiple of the vector length: the tail goes through the scalar loop
+    void floatAndDoublePassesAgree() {
+        int hidden = 32;
+        assertTrue(FloatGatePass.usable(hidden), "the tests run with the Vector API, as ./nets does");
+        GatePass<float[]> single = new FloatGatePass();
+        GatePass<double[]> exact = new DoubleGatePass();
         var random = new java.util.Random(1);
-        double[][] a = new double[9][], b = new double[9][];
-        for (int k = 0; k < a.length; k++) {
-            a[k] = random.doubles(8 * hidden, -3, 3).toArray();
-            b[k] = a[k].clone();
+        double[][] d = new double[9][];
+        float[][] f = new float[9][];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = random.doubles(8 * hidden, -3, 3).toArray();
+            f[k] = new float[d[k].length];
+            for (int i = 0; i < d[k].length; i++) {
+                f[k][i] = (float) d[k][i];
+                d[k][i] = f[k][i];
+            }
         }
         // gates, cells, tanhCells, outputs, epsilons, recurrent, cellGrad, gateGrads, bias (then its gradient)
-        for (double[][] x : new double[][][] {a, b}) {
-            (x == a ? vector : scalar).forward(x[0], 0, x[8], x[1], x[2], x[3], 0, hidden, 0.7, hidden, 0);
-            (x == a ? vector : scalar).backward(x[0], 0, x[1], x[2], x[4], 0, x[5], x[6], 0, x[7], 0, x[8], false,
-                    0.7, hidden, 0);
-        }
-        for (int k = 0; k < a.length; k++) {
-            for (int i = 0; i < a[k].length; i++) {
-                assertEquals(b[k][i], a[k][i], 1e-12, "array " + k + ", element " + i);
+        exact.forward(d[0], 0, d[8], d[1], d[2], d[3], 0, hidden, 0.7, hidden);
+        exact.backward(d[0], 0, d[1], d[2], d[4], 0, d[5], d[6], 0, d[7], 0, d[8], false, 0.7, hidden);
+        single.forward(f[0], 0, f[8], f[1], f[2], f[3], 0, hidden, 0.7, hidden);
+        single.backward(f[0], 0, f[1], f[2], f[4], 0, f[5], f[6], 0, f[7], 0, f[8], false, 0.7, hidden);
+        for (int k = 0; k < d.length; k++) {
+            for (int i = 0; i < d[k].length; i++) {
+                assertEquals(d[k][i], f[k][i], 2e-5 * Math.max(1, Math.abs(d[k][i])), "array " + k + ", element " + i);
             }
         }
     }
