@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -30,8 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code add [out-grad, out-grad]} in the gradient graph), so parameters and the input gradient come out twice too
  * large. Adam would hide a constant factor, but in a transformer the branches through these layers would count twice
  * against the residual paths, per layer, and clipping would bite early. This layer implementation divides the
- * gradients by the factor, which it measures once on a one-multiplication SameDiff graph, so it stays right if a
- * later ND4J fixes the bug. The layers of this module instantiate it instead of DL4J's.
+ * upstream gradient by the factor, which it measures once on a one-multiplication SameDiff graph, so it stays right
+ * if a later ND4J fixes the bug. The layers of this module instantiate it instead of DL4J's.
  */
 final class ExactGradients extends SameDiffLayer {
     private static final Object MUTE = new Object(); // before FACTOR, whose measurement mutes
@@ -60,16 +61,12 @@ final class ExactGradients extends SameDiffLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        Pair<Gradient, INDArray> g = sameDiff == null || !sameDiff.hasGradientFunction()
-                ? quietly(() -> super.backpropGradient(epsilon, workspaceMgr))
-                : super.backpropGradient(epsilon, workspaceMgr);
-        if (FACTOR != 1) {
-            for (INDArray p : g.getFirst().gradientForVariable().values()) {
-                p.divi(FACTOR); // views of the network's gradient array
-            }
-            g.getSecond().divi(FACTOR);
-        }
-        return g;
+        // Every gradient is linear in the upstream one: scaling it once costs one operation, not one per parameter.
+        INDArray upstream = FACTOR == 1 ? epsilon
+                : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon).divi(FACTOR);
+        return sameDiff == null || !sameDiff.hasGradientFunction()
+                ? quietly(() -> super.backpropGradient(upstream, workspaceMgr))
+                : super.backpropGradient(upstream, workspaceMgr);
     }
 
     /**
