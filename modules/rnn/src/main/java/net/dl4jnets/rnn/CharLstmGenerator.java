@@ -108,7 +108,8 @@ public final class CharLstmGenerator {
             if (i > 1 && c.dropout() > 0) {
                 lstm.dropOut(1 - c.dropout()); // on the previous layer's output; DL4J takes the keep probability
             }
-            g.addLayer("lstm" + i, FusedLstm.of(lstm.build()), last);
+            FusedLstm layer = FusedLstm.of(lstm.build());
+            g.addLayer("lstm" + i, i == 1 ? layer.readingData() : layer, last);
             last = "lstm" + i;
         }
         return g.addLayer("next", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

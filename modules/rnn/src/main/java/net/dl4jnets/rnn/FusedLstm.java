@@ -24,9 +24,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * LSTM ({@code Bidirectional}); a model trained with one loads into the other.
  */
 public class FusedLstm extends LSTM {
+    private boolean inputGradient = true;
 
     /** For JSON. */
     public FusedLstm() {
+    }
+
+    /**
+     * This LSTM reads the network's input, data that nothing trains: it skips the gradient with respect to its input,
+     * a matrix product over every step that DL4J's layers compute and the graph then drops (PyTorch's autograd skips
+     * it too). Not for an LSTM inside {@code Bidirectional}, which adds its two directions' input gradients.
+     */
+    public FusedLstm readingData() {
+        inputGradient = false;
+        return this;
+    }
+
+    /** Whether backprop computes the gradient with respect to the input (false: it returns none). */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
     }
 
     /** The given LSTM, computed the fused way. */

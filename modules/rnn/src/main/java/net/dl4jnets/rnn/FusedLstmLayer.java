@@ -138,9 +138,12 @@ public class FusedLstmLayer extends LSTM {
                 getParamWithNoise(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, true, ws),
                 gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY),
                 gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY),
-                gradientViews.get(LSTMParamInitializer.BIAS_KEY), from, ws);
+                gradientViews.get(LSTMParamInitializer.BIAS_KEY), from, ((FusedLstm) layerConf()).isInputGradient(),
+                ws);
         weightNoiseParams.clear();
-        p.setSecond(backpropDropOutIfPresent(p.getSecond()));
+        if (p.getSecond() != null) {
+            p.setSecond(backpropDropOutIfPresent(p.getSecond()));
+        }
         return p;
     }
 }

@@ -97,10 +97,12 @@ final class LstmSequence<A> {
 
     /**
      * Gradients of the last forward pass for {@code epsilon} ({@code [batch, hidden, steps]}), back to step
-     * {@code from} (truncated BPTT; 0 for all), into the layer's gradient views; returns them and dL/dx.
+     * {@code from} (truncated BPTT; 0 for all), into the layer's gradient views; returns them and dL/dx (null unless
+     * {@code inputGradient}).
      */
     Pair<Gradient, INDArray> backward(INDArray epsilon, INDArray x, INDArray w, INDArray rw, INDArray wGrad,
-                                      INDArray rwGrad, INDArray bGrad, int from, LayerWorkspaceMgr ws) {
+                                      INDArray rwGrad, INDArray bGrad, int from, boolean inputGradient,
+                                      LayerWorkspaceMgr ws) {
         DataType dt = w.dataType();
         int gatesWide = 4 * hidden, n = batch * hidden, nIn = (int) x.size(1);
         epsilons = fit(epsilons, steps * n);
@@ -150,13 +152,15 @@ final class LstmSequence<A> {
         INDArray db = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {1, gatesWide}, 'c');
         write(db, 0, biasGrad, 0, gatesWide);
         bGrad.assign(db.reshape(bGrad.shape()));
-        INDArray dx = ws.create(ArrayType.ACTIVATION_GRAD, dt, new long[] {steps, batch, nIn}, 'c');
-        Nd4j.gemm(dz, w, dx.reshape('c', (long) steps * batch, nIn), false, true, 1.0, 0.0);
-
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, wGrad);
         g.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, rwGrad);
         g.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, bGrad);
+        if (!inputGradient) {
+            return new Pair<>(g, null);
+        }
+        INDArray dx = ws.create(ArrayType.ACTIVATION_GRAD, dt, new long[] {steps, batch, nIn}, 'c');
+        Nd4j.gemm(dz, w, dx.reshape('c', (long) steps * batch, nIn), false, true, 1.0, 0.0);
         return new Pair<>(g, dx.permute(1, 2, 0));
     }
 

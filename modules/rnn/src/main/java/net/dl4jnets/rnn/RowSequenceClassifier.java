@@ -134,8 +134,8 @@ public final class RowSequenceClassifier {
                 summary = "last";
             }
             case LSTM -> {
-                g.addLayer("rnn", FusedLstm.of(new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build()),
-                        "rows");
+                g.addLayer("rnn", FusedLstm.of(new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build())
+                        .readingData(), "rows");
                 g.addVertex("last", new LastTimeStepVertex("rows"), "rnn");
                 summary = "last";
             }

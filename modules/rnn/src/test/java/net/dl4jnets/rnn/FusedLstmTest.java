@@ -1,7 +1,9 @@
 package net.dl4jnets.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -323,6 +325,26 @@ class FusedLstmTest {
                 assertEquals(d[k][i], f[k][i], 2e-5 * Math.max(1, Math.abs(d[k][i])), "array " + k + ", element " + i);
             }
         }
+    }
+
+    @Test
+    void aLayerReadingDataSkipsOnlyItsInputGradient() throws Exception {
+        ComputationGraph full = stacked(true, DataType.DOUBLE, 0);
+        var conf = full.getConfiguration().clone();
+        FusedLstm first = (FusedLstm) ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices().get("l1"))
+                .getLayerConf().getLayer();
+        first.readingData();
+        ComputationGraph skipping = new ComputationGraph(
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson()));
+        skipping.init(full.params().dup(), false);
+        assertFalse(((FusedLstm) skipping.getLayer("l1").conf().getLayer()).isInputGradient(), "kept in JSON");
+        INDArray x = input(DataType.DOUBLE), y = stepLabels(DataType.DOUBLE);
+        INDArray[] g1 = gradient(full, x, y, null), g2 = gradient(skipping, x, y, null);
+        assertTrue(maxDiff(g1[1], g2[1]) < 1e-12, "parameter gradients differ by " + maxDiff(g1[1], g2[1]));
+        var ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        org.deeplearning4j.nn.api.Layer l1 = skipping.getLayer("l1");
+        l1.activate(x, true, ws);
+        assertNull(l1.backpropGradient(Nd4j.ones(DataType.DOUBLE, BATCH, HIDDEN, STEPS), ws).getSecond());
     }
 
     @Test
