@@ -19,9 +19,9 @@ final class FloatGatePass implements GatePass<float[]> {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final FloatVector ONE = FloatVector.broadcast(S, 1), TWO = FloatVector.broadcast(S, 2);
 
-    /** Whether the JVM offers the Vector API and {@code hidden} units fill whole vectors. */
+    /** Whether {@code hidden} units fill whole vectors; ask only when {@link GatePass#VECTOR_API} holds. */
     static boolean usable(int hidden) {
-        return GatePass.VECTOR_API && hidden % S.length() == 0;
+        return hidden % S.length() == 0;
     }
 
     @Override

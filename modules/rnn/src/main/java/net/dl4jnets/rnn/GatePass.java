@@ -20,7 +20,9 @@ interface GatePass<A> {
 
     /** The pass for a layer of {@code hidden} units computing in {@code type}. */
     static GatePass<?> of(DataType type, int hidden) {
-        return type == DataType.FLOAT && FloatGatePass.usable(hidden) ? new FloatGatePass() : new DoubleGatePass();
+        // VECTOR_API first: without the module, FloatGatePass must not even be initialised.
+        return type == DataType.FLOAT && VECTOR_API && FloatGatePass.usable(hidden) ? new FloatGatePass()
+                : new DoubleGatePass();
     }
 
     A allocate(int length);
@@ -58,7 +60,7 @@ interface GatePass<A> {
         }
     }
 
-    /** A {@code [batch, ...]} state or bias array as {@code length} values in 'c' order, of {@code type}. */
+    /** A state or bias array as a fresh 'c'-order copy of {@code type}, for {@link #read}. */
     static INDArray dense(INDArray a, DataType type) {
         return a.castTo(type).dup('c');
     }
