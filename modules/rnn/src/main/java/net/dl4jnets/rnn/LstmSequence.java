@@ -70,18 +70,18 @@ final class LstmSequence<A> {
         INDArray z = ws.create(ArrayType.FF_WORKING_MEM, dt, new long[] {(long) steps * batch, gatesWide}, 'c');
         Nd4j.gemm(xs.reshape('c', (long) steps * batch, nIn), w, z, false, false, 1.0, 0.0);
         bias = fit(bias, gatesWide);
-        read(GatePass.dense(b, dt), 0, bias, 0, gatesWide); // added in the gate pass: cheaper than an op
+        pass.read(GatePass.dense(b, dt), 0, bias, 0, gatesWide); // added in the gate pass: cheaper than an op
         INDArray hs = ws.create(ArrayType.ACTIVATIONS, dt, new long[] {steps + 1, batch, hidden}, 'c');
-        write(hs, 0, outputs, 0, n);
+        pass.write(hs, 0, outputs, 0, n);
         boolean fromZero = h0 == null;
         for (int t = 0; t < steps; t++) {
             if (t > 0 || !fromZero) {
                 Nd4j.gemm(hs.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()), rw,
                         rows(z, t), false, false, 1.0, 1.0);
             }
-            read(z, t * batch * gatesWide, gates, t * batch * gatesWide, batch * gatesWide);
+            pass.read(z, t * batch * gatesWide, gates, t * batch * gatesWide, batch * gatesWide);
             step(t);
-            write(hs, (t + 1) * n, outputs, (t + 1) * n, n);
+            pass.write(hs, (t + 1) * n, outputs, (t + 1) * n, n);
         }
         return hs.get(NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all(), NDArrayIndex.all()).permute(1, 2, 0);
     }
@@ -116,22 +116,22 @@ final class LstmSequence<A> {
 
         INDArray es = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {steps, batch, hidden}, 'c');
         es.assign(epsilon.permute(2, 0, 1));
-        read(es, 0, epsilons, 0, steps * n);
+        pass.read(es, 0, epsilons, 0, steps * n);
         INDArray dz = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {(long) steps * batch, gatesWide}, 'c');
         INDArray dh = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {batch, hidden}, 'c');
         for (int t = steps - 1; t >= from; t--) {
             if (t < steps - 1) {
                 Nd4j.gemm(rows(dz, t + 1), rw, dh, false, true, 1.0, 0.0);
-                read(dh, 0, recurrentGrad, 0, n);
+                pass.read(dh, 0, recurrentGrad, 0, n);
             }
             stepBack(t);
-            write(dz, t * batch * gatesWide, gateGrads, 0, batch * gatesWide);
+            pass.write(dz, t * batch * gatesWide, gateGrads, 0, batch * gatesWide);
         }
 
         INDArray xs = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {steps, batch, nIn}, 'c');
         xs.assign(x.permute(2, 0, 1));
         INDArray previous = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {(long) steps * batch, hidden}, 'c');
-        write(previous, 0, outputs, 0, steps * n);
+        pass.write(previous, 0, outputs, 0, steps * n);
         // Truncated BPTT uses the steps from `from` on; views only then (a product over a view may copy it first).
         var used = NDArrayIndex.interval((long) from * batch, (long) steps * batch);
         INDArray dzUsed = from == 0 ? dz : dz.get(used, NDArrayIndex.all());
@@ -150,7 +150,7 @@ final class LstmSequence<A> {
         wGrad.assign(dw);
         rwGrad.assign(drw);
         INDArray db = ws.create(ArrayType.BP_WORKING_MEM, dt, new long[] {1, gatesWide}, 'c');
-        write(db, 0, biasGrad, 0, gatesWide);
+        pass.write(db, 0, biasGrad, 0, gatesWide);
         bGrad.assign(db.reshape(bGrad.shape()));
         Gradient g = new DefaultGradient();
         g.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, wGrad);
@@ -179,8 +179,8 @@ final class LstmSequence<A> {
         try (var scope = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray h = Nd4j.create(dt, batch, hidden);
             INDArray c = Nd4j.create(dt, batch, hidden);
-            write(h, 0, outputs, steps * n, n);
-            write(c, 0, cells, steps * n, n);
+            pass.write(h, 0, outputs, steps * n, n);
+            pass.write(c, 0, cells, steps * n, n);
             return new INDArray[] {h, c};
         }
     }
@@ -198,7 +198,7 @@ final class LstmSequence<A> {
         if (state == null) {
             pass.zero(into, 0, n);
         } else {
-            read(GatePass.dense(state, dt), 0, into, 0, n);
+            pass.read(GatePass.dense(state, dt), 0, into, 0, n);
         }
     }
 
@@ -209,13 +209,5 @@ final class LstmSequence<A> {
 
     private A fit(A a, int length) {
         return pass.length(a) >= length ? a : pass.allocate(length);
-    }
-
-    private void read(INDArray a, int at, A into, int offset, int length) {
-        pass.read(a, at, into, offset, length);
-    }
-
-    private void write(INDArray a, int at, A from, int offset, int length) {
-        pass.write(a, at, from, offset, length);
     }
 }
