@@ -1,19 +1,9 @@
 package net.dl4jnets.attention;
 
-import java.util.Collection;
 import java.util.Map;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,21 +11,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the patch size) into a sequence of tokens {@code [batch, rows·cols, channels]}, read row by row: the step from
  * an image to the sequence a transformer reads. No parameters.
  */
-public class ImageTokens extends SameDiffLayer {
-    private long channels;
+public class ImageTokens extends TokenLayer {
     private int rows;
     private int cols;
 
     public ImageTokens() {
         // for JSON
-    }
-
-    public long getChannels() {
-        return channels;
-    }
-
-    public void setChannels(long channels) {
-        this.channels = channels;
     }
 
     public int getRows() {
@@ -55,24 +36,16 @@ public class ImageTokens extends SameDiffLayer {
     }
 
     @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return InputType.recurrent(channels, (long) rows * cols, RNNFormat.NWC);
-    }
-
-    @Override
     public void setNIn(InputType inputType, boolean override) {
         if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
             throw new IllegalArgumentException("ImageTokens \"" + getLayerName() + "\" reads [batch, channels, rows, "
                     + "cols], got " + inputType);
         }
-        channels = c.getChannels();
+        nIn = c.getChannels();
+        nOut = nIn;
         rows = (int) c.getHeight();
         cols = (int) c.getWidth();
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
+        tokens = rows * cols;
     }
 
     @Override
@@ -86,14 +59,13 @@ public class ImageTokens extends SameDiffLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        return x.reshape(-1, channels, (long) rows * cols).permute(0, 2, 1);
+    public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
+        return x.reshape('c', x.size(0), nIn, tokens).permute(0, 2, 1).dup('c');
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        return ExactGradients.instantiate(initializer(), conf, listeners, index, paramsView, initializeParams,
-                dataType);
+    public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
+                             Map<String, INDArray> saved) {
+        return dy.permute(0, 2, 1).dup('c').reshape(x.shape());
     }
 }

@@ -4,17 +4,15 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Layer normalisation (Ba et al., 2016): each token's vector is standardised over its channels, then scaled and
  * shifted by learned {@code gain} and {@code bias}. Unlike batch normalisation it does not depend on the other
  * examples of the batch, so it behaves the same in training and inference and at any batch size; transformers use
- * it before every attention and MLP. DL4J has no such layer. libnd4j's layer_norm op doubles the gradients of gain
- * and bias in 1.0.0-M2.1 (the gradient check shows backprop at exactly twice the finite difference), so this layer
- * is written out in elementary operations, which SameDiff differentiates correctly.
+ * it before every attention and MLP. DL4J has no such layer (and libnd4j's layer_norm op doubles the gradients of
+ * gain and bias in 1.0.0-M2.1: the gradient check showed backprop at exactly twice the finite difference).
  */
 public class LayerNorm extends TokenLayer {
     static final double EPSILON = 1e-5;
@@ -41,15 +39,29 @@ public class LayerNorm extends TokenLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        SDVariable centred = x.sub(x.mean(true, 2)); // over the channels of each token
-        SDVariable variance = centred.mul(centred).mean(true, 2);
-        SDVariable normalised = centred.div(sd.math.sqrt(variance.add(EPSILON)));
-        // Scaled by the gains as a product with diag(gain): the same numbers, but libnd4j's backward pass of a
-        // broadcast multiplication (sum of [batch, tokens, C] into [1, 1, C]) took ~2 ms per call, ten times the
-        // product's, and was the largest single cost of the vision transformer (BENCHMARKS.md).
-        SDVariable scaled = normalised.reshape(-1, nIn).mmul(sd.math.diag(p.get("gain").reshape(nIn)));
-        return scaled.reshape(-1, tokens, nIn).add(p.get("bias"));
+    public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
+        INDArray rows = x.reshape('c', x.size(0) * tokens, nIn); // one token's channels per row
+        INDArray centred = rows.subColumnVector(rows.mean(true, 1));
+        INDArray rstd = Transforms.pow(centred.mul(centred).mean(true, 1).addi(EPSILON), -0.5, false);
+        INDArray normalised = centred.muliColumnVector(rstd);
+        saved.put("normalised", normalised);
+        saved.put("rstd", rstd);
+        return normalised.mulRowVector(p.get("gain").reshape(1, nIn)).addiRowVector(p.get("bias").reshape(1, nIn))
+                .reshape(x.shape());
+    }
+
+    @Override
+    public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
+                             Map<String, INDArray> saved) {
+        INDArray d = dy.reshape('c', x.size(0) * tokens, nIn);
+        INDArray normalised = saved.get("normalised");
+        grads.get("gain").assign(d.mul(normalised).sum(true, 0).reshape(1, 1, nIn));
+        grads.get("bias").assign(d.sum(true, 0).reshape(1, 1, nIn));
+        // Through the standardisation: dx = (g - mean(g) - x̂·mean(g·x̂)) / σ, with g the gradient of x̂.
+        INDArray g = d.mulRowVector(p.get("gain").reshape(1, nIn));
+        INDArray along = g.mul(normalised).mean(true, 1);
+        return g.subiColumnVector(g.mean(true, 1)).subi(normalised.mulColumnVector(along))
+                .muliColumnVector(saved.get("rstd")).reshape(x.shape());
     }
 
     @Override

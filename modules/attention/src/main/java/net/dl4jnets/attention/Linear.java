@@ -5,9 +5,10 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The same dense layer applied to every token, {@code [batch, tokens, nIn] → [batch, tokens, nOut]}, optionally
@@ -104,21 +105,37 @@ public class Linear extends TokenLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        SDVariable y = tokenwise(ncwInput ? x.permute(0, 2, 1) : x, p.get("W"), bias ? p.get("b") : null, nIn, nOut,
-                tokens);
-        if (gelu) {
-            y = sd.nn.gelu(y);
+    public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
+        long batch = x.size(0);
+        INDArray rows = (ncwInput ? x.permute(0, 2, 1).dup('c') : x).reshape('c', batch * tokens, nIn);
+        INDArray z = mmul(rows, p.get("W"), false, false); // one GEMM over [batch * tokens, nIn]
+        if (bias) {
+            z.addiRowVector(p.get("b"));
         }
-        return ncwOutput ? y.permute(0, 2, 1) : y;
+        saved.put("rows", rows);
+        INDArray y = z;
+        if (gelu) {
+            saved.put("z", z);
+            y = Nd4j.getExecutioner().exec(new GELU(z, z.ulike()));
+        }
+        y = y.reshape(batch, tokens, nOut);
+        return ncwOutput ? y.permute(0, 2, 1).dup('c') : y;
     }
 
-    /** x [batch, tokens, nIn] times W [nIn, nOut], plus b [1, nOut], for every token: [batch, tokens, nOut]. */
-    static SDVariable tokenwise(SDVariable x, SDVariable w, SDVariable b, long nIn, long nOut, int tokens) {
-        SDVariable y = x.reshape(-1, nIn).mmul(w); // one GEMM over [batch * tokens, nIn]
-        if (b != null) {
-            y = y.add(b);
+    @Override
+    public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
+                             Map<String, INDArray> saved) {
+        long batch = x.size(0);
+        INDArray dz = (ncwOutput ? dy.permute(0, 2, 1).dup('c') : dy).reshape('c', batch * tokens, nOut);
+        if (gelu) {
+            INDArray z = saved.get("z");
+            dz = dz.mul(Nd4j.getExecutioner().exec(new GELUDerivative(z, z.ulike())));
         }
-        return y.reshape(-1, tokens, nOut);
+        mmul(saved.get("rows"), dz, true, false, grads.get("W"), 0);
+        if (bias) {
+            grads.get("b").assign(dz.sum(true, 0));
+        }
+        INDArray dx = mmul(dz, p.get("W"), false, true).reshape(batch, tokens, nIn);
+        return ncwInput ? dx.permute(0, 2, 1).dup('c') : dx;
     }
 }

@@ -1,15 +1,15 @@
 package net.dl4jnets.attention;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Multi-head self-attention (Vaswani et al., 2017). Every token makes a query, a key and a value; a token's output is
@@ -86,61 +86,101 @@ public class MultiHeadAttention extends TokenLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        long d = nIn / heads;
-        SDVariable q = split(Linear.tokenwise(x, p.get("Wq"), p.get("bq"), nIn, nIn, tokens), d);
-        SDVariable k = split(Linear.tokenwise(x, p.get("Wk"), p.get("bk"), nIn, nIn, tokens), d);
-        SDVariable v = split(Linear.tokenwise(x, p.get("Wv"), p.get("bv"), nIn, nIn, tokens), d);
-        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1 / Math.sqrt(d)); // [batch, heads, T, T]
+    public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
+        long batch = x.size(0);
+        INDArray rows = x.reshape('c', batch * tokens, nIn);
+        INDArray q = split(project(rows, p, "q"), batch); // [batch·heads, T, d]
+        INDArray k = split(project(rows, p, "k"), batch);
+        INDArray v = split(project(rows, p, "v"), batch);
+        INDArray scores = mmul(q, k, false, true).muli(scale()); // [batch·heads, T, T]
         if (causal) {
-            scores = scores.add(sd.constant(causalMask(tokens, x.dataType())));
+            scores.reshape(batch * heads, (long) tokens * tokens)
+                    .addiRowVector(causalMask(tokens, x.dataType()).reshape(1, (long) tokens * tokens));
         }
-        SDVariable weights = sd.nn.softmax(scores, -1);
-        SDVariable y = sd.mmul(weights, v).permute(0, 2, 1, 3); // [batch, T, heads, d]
-        return Linear.tokenwise(y, p.get("Wo"), p.get("bo"), nIn, nIn, tokens);
+        INDArray weights = scores.reshape(batch * heads * tokens, tokens);
+        Nd4j.exec(new SoftMax(weights, weights, 1)); // in place: scores become weights, each row summing to 1
+        INDArray mixed = merge(mmul(scores, v, false, false), batch); // [batch·T, C]
+        saved.put("rows", rows);
+        saved.put("q", q);
+        saved.put("k", k);
+        saved.put("v", v);
+        saved.put("weights", scores);
+        saved.put("mixed", mixed);
+        return project(mixed, p, "o").reshape(batch, tokens, nIn);
     }
 
-    /** [batch, T, C] → [batch, heads, T, d]. */
-    private SDVariable split(SDVariable x, long d) {
-        return x.reshape(-1, tokens, heads, d).permute(0, 2, 1, 3);
+    @Override
+    public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
+                             Map<String, INDArray> saved) {
+        long batch = x.size(0);
+        INDArray rows = saved.get("rows");
+        INDArray weights = saved.get("weights");
+        INDArray dOut = dy.reshape('c', batch * tokens, nIn);
+        mmul(saved.get("mixed"), dOut, true, false, grads.get("Wo"), 0);
+        grads.get("bo").assign(dOut.sum(true, 0));
+        INDArray dMixed = split(mmul(dOut, p.get("Wo"), false, true), batch);
+        INDArray dV = mmul(weights, dMixed, true, false);
+        // Through the softmax, row by row: dS = W ⊙ (dW − Σ dW ⊙ W).
+        INDArray dW = mmul(dMixed, saved.get("v"), false, true).reshape(batch * heads * tokens, tokens);
+        INDArray w = weights.reshape(batch * heads * tokens, tokens);
+        INDArray dScores = dW.subiColumnVector(dW.mul(w).sum(true, 1)).muli(w).muli(scale())
+                .reshape(batch * heads, tokens, tokens);
+        INDArray dQ = mmul(dScores, saved.get("k"), false, false);
+        INDArray dK = mmul(dScores, saved.get("q"), true, false);
+        INDArray dx = null;
+        for (Object[] g : new Object[][] {{"q", dQ}, {"k", dK}, {"v", dV}}) {
+            String name = (String) g[0];
+            INDArray d = merge((INDArray) g[1], batch);
+            mmul(rows, d, true, false, grads.get("W" + name), 0);
+            grads.get("b" + name).assign(d.sum(true, 0));
+            if (dx == null) {
+                dx = mmul(d, p.get("W" + name), false, true);
+            } else {
+                mmul(d, p.get("W" + name), false, true, dx, 1);
+            }
+        }
+        return dx.reshape(batch, tokens, nIn);
+    }
+
+    private double scale() {
+        return 1 / Math.sqrt((double) nIn / heads);
+    }
+
+    /** rows·W + b for the projection named {@code name} (q, k, v or o). */
+    private static INDArray project(INDArray rows, Map<String, INDArray> p, String name) {
+        return mmul(rows, p.get("W" + name), false, false).addiRowVector(p.get("b" + name));
+    }
+
+    /** [batch·T, C] → [batch·heads, T, d]: each head's channels, token by token. */
+    private INDArray split(INDArray rows, long batch) {
+        return rows.reshape('c', batch, tokens, heads, nIn / heads).permute(0, 2, 1, 3).dup('c')
+                .reshape(batch * heads, tokens, nIn / heads);
+    }
+
+    /** [batch·heads, T, d] → [batch·T, C]: the heads' outputs side by side again. */
+    private INDArray merge(INDArray perHead, long batch) {
+        return perHead.reshape('c', batch, heads, tokens, nIn / heads).permute(0, 2, 1, 3).dup('c')
+                .reshape(batch * tokens, nIn);
     }
 
     /** 0 where a token may look (itself and before), −10⁹ where it may not (after). */
     static INDArray causalMask(int tokens, DataType type) {
-        INDArray m = Nd4j.zeros(type, tokens, tokens);
+        // From a Java array: libnd4j's tri op writes only the ones, so in a reused workspace the rest is garbage.
+        double[] m = new double[tokens * tokens];
         for (int i = 0; i < tokens; i++) {
-            for (int j = i + 1; j < tokens; j++) {
-                m.putScalar(i, j, MASKED);
-            }
+            Arrays.fill(m, i * tokens + i + 1, (i + 1) * tokens, MASKED);
         }
-        return m;
+        return Nd4j.create(m, new long[] {tokens, tokens}, type);
     }
 
     /**
-     * The attention weights for one input {@code [batch, T, C]}, computed with plain ND4J from this layer's
-     * parameters exactly as in {@link #defineLayer}: {@code [batch, heads, T, T]}, each row summing to 1. For the
-     * pictures of where attention goes.
+     * The attention weights for one input {@code [batch, T, C]}, computed by this layer's forward pass from its
+     * parameters: {@code [batch, heads, T, T]}, each row summing to 1. For the pictures of where attention goes.
      */
     public INDArray weights(INDArray x, Map<String, INDArray> params) {
-        long batch = x.size(0);
-        long d = nIn / heads;
-        INDArray rows = x.dup('c').reshape(batch * tokens, nIn);
-        INDArray q = rows.mmul(params.get("Wq")).addiRowVector(params.get("bq"))
-                .reshape(batch, tokens, heads, d).permute(0, 2, 1, 3).dup('c');
-        INDArray k = rows.mmul(params.get("Wk")).addiRowVector(params.get("bk"))
-                .reshape(batch, tokens, heads, d).permute(0, 2, 3, 1).dup('c');
-        INDArray w = Nd4j.create(x.dataType(), batch, heads, tokens, tokens);
-        INDArray mask = causal ? causalMask(tokens, x.dataType()) : null;
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                INDArray s = q.slice(b).slice(h).mmul(k.slice(b).slice(h)).muli(1 / Math.sqrt(d));
-                if (mask != null) {
-                    s.addi(mask);
-                }
-                w.slice(b).slice(h).assign(Transforms.softmax(s, true));
-            }
-        }
-        return w;
+        Map<String, INDArray> saved = new HashMap<>();
+        forward(x, params, saved);
+        return saved.get("weights").reshape(x.size(0), heads, tokens, tokens);
     }
 
     @Override

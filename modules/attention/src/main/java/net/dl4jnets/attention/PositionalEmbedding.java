@@ -4,8 +4,6 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -36,8 +34,18 @@ public class PositionalEmbedding extends TokenLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
-        return x.add(p.get("position"));
+    public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
+        long batch = x.size(0);
+        return x.reshape('c', batch, tokens * nIn).addRowVector(p.get("position").reshape(1, tokens * nIn))
+                .reshape(batch, tokens, nIn);
+    }
+
+    @Override
+    public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
+                             Map<String, INDArray> saved) {
+        grads.get("position").assign(dy.reshape('c', dy.size(0), tokens * nIn).sum(true, 0)
+                .reshape(1, tokens, nIn));
+        return dy.dup('c');
     }
 
     @Override

@@ -4,8 +4,6 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -44,7 +42,14 @@ public class TokenMean extends TokenLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> p, SDVariable mask) {
+    public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
         return x.mean(1);
+    }
+
+    @Override
+    public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
+                             Map<String, INDArray> saved) {
+        long batch = x.size(0);
+        return dy.div(tokens).reshape(batch, 1, nIn).broadcast(batch, tokens, nIn); // an equal share to each token
     }
 }

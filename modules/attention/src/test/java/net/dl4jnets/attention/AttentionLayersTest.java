@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +51,7 @@ class AttentionLayersTest {
     }
 
     /** A tiny graph: [batch, T, C] in, the layer, a per-token softmax over 3 classes out. */
-    static ComputationGraphConfiguration around(SameDiffLayer layer) {
+    static ComputationGraphConfiguration around(TokenLayer layer) {
         return new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder()
                 .addInputs("in").setInputTypes(TOKENS)
                 .addLayer("layer", layer, "in")
@@ -77,9 +76,9 @@ class AttentionLayersTest {
 
     @Test
     void eachLayerPassesTheGradientCheck() {
-        SameDiffLayer[] layers = {new LayerNorm(C, T), new PositionalEmbedding(C, T), new Linear(C, C, T, true, true, 0.3),
+        TokenLayer[] layers = {new LayerNorm(C, T), new PositionalEmbedding(C, T), new Linear(C, C, T, true, true, 0.3),
                 new MultiHeadAttention(C, T, 2, true, 0.3), new MultiHeadAttention(C, T, 4, false, 0.3)};
-        for (SameDiffLayer layer : layers) {
+        for (TokenLayer layer : layers) {
             assertTrue(GradientChecks.check(around(layer), input(2), labels(2)), layer.getClass().getSimpleName());
         }
     }
