@@ -54,7 +54,8 @@ public abstract class TokenLayer extends AbstractSameDiffLayer {
 
     /**
      * Back-propagation through the pass that {@link #forward} made: writes each parameter's gradient into
-     * {@code grads} (views of the network's gradient, assigned, not added to) and returns the input's gradient.
+     * {@code grads} (views of the network's gradient, assigned, not added to) and returns the input's gradient (null
+     * from a layer that reads the network's input, data that nothing trains).
      *
      * @param dy the gradient of the loss with respect to this layer's output
      * @param x  the input of the forward pass

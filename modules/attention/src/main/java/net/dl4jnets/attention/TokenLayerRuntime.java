@@ -67,7 +67,7 @@ final class TokenLayerRuntime extends AbstractLayer<TokenLayer> {
         if (gradTable != null) {
             gradTable.forEach((name, grad) -> g.gradientForVariable().put(name, grad));
         }
-        return new Pair<>(g, ws.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
+        return new Pair<>(g, dx == null ? null : ws.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
     }
 
     @Override

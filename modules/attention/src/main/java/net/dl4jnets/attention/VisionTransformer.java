@@ -6,7 +6,6 @@ import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -134,10 +133,7 @@ public final class VisionTransformer {
             g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02).ncw(true, false), "rows");
         } else {
             g.addInputs("image").setInputTypes(Layout.CONV.inputType());
-            // A convolution whose kernel and stride are the patch: one linear projection per patch.
-            g.addLayer("patches", new ConvolutionLayer.Builder(c.patch(), c.patch()).stride(c.patch(), c.patch())
-                    .nOut(c.width()).activation(Activation.IDENTITY).build(), "image");
-            g.addLayer("embed", new ImageTokens(), "patches");
+            g.addLayer("embed", new PatchEmbedding(c.patch(), c.width()), "image");
         }
         g.addLayer("position", new PositionalEmbedding(c.width(), n), "embed");
         x = "position";

@@ -84,6 +84,17 @@ class AttentionLayersTest {
     }
 
     @Test
+    void aWholeVisionTransformerOverPatchesPassesTheGradientCheck() {
+        var c = new VisionTransformer.Config(VisionTransformer.Tokens.PATCHES, 7, 1, 8, 2, 2, 0, Augmentation.NONE);
+        Nd4j.getRandom().setSeed(5);
+        INDArray images = Nd4j.rand(DataType.DOUBLE, 2, 1, 28, 28);
+        INDArray classes = Nd4j.zeros(DataType.DOUBLE, 2, 10);
+        classes.putScalar(0, 3, 1);
+        classes.putScalar(1, 7, 1);
+        assertTrue(GradientChecks.check(VisionTransformer.graph(c, TrainingConfig.DEFAULTS), images, classes));
+    }
+
+    @Test
     void aWholeBlockPassesTheGradientCheck() {
         var g = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder()
                 .addInputs("in").setInputTypes(TOKENS);
