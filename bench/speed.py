@@ -103,7 +103,7 @@ def main():
         else:
             extra_note = ""
         if first.get("custom_layers") or not floor > 0:
-            # FLOPs are counted for DL4J's own layers only; the attention layers are SameDiff layers
+            # FLOPs are counted for DL4J's own layers only, not for the attention module's own layers
             print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | – | – | – | – |")
         else:
             print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | {gflop:,.0f} | "

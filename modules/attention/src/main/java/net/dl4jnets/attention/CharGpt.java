@@ -118,7 +118,8 @@ public final class CharGpt {
                 .addInputs("chars")
                 .setInputTypes(InputType.recurrent(c.vocabulary(), n)); // one-hot, [batch, vocabulary, block]
         // On one-hot characters a linear layer without bias is an embedding table.
-        g.addLayer("embed", new Linear(c.vocabulary(), c.width(), n, false, false, 0.02).ncw(true, false), "chars");
+        g.addLayer("embed", new Linear(c.vocabulary(), c.width(), n, false, false, 0.02).ncw(true, false).readingData(),
+                "chars");
         g.addLayer("position", new PositionalEmbedding(c.width(), n), "embed");
         String x = "position";
         if (c.dropout() > 0) {

@@ -23,6 +23,7 @@ public class Linear extends TokenLayer {
     private double std = 0.02;
     private boolean ncwInput;
     private boolean ncwOutput;
+    private boolean inputGradient = true;
 
     public Linear() {
         // for JSON
@@ -40,6 +41,23 @@ public class Linear extends TokenLayer {
         this.ncwInput = input;
         this.ncwOutput = output;
         return this;
+    }
+
+    /**
+     * This layer reads the network's input (one-hot characters, image rows), data that nothing trains: its backward
+     * pass skips the gradient with respect to the input, a matrix product the graph would drop.
+     */
+    public Linear readingData() {
+        inputGradient = false;
+        return this;
+    }
+
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
     }
 
     public boolean isGelu() {
@@ -134,6 +152,9 @@ public class Linear extends TokenLayer {
         mmul(saved.get("rows"), dz, true, false, grads.get("W"), 0);
         if (bias) {
             grads.get("b").assign(dz.sum(true, 0));
+        }
+        if (!inputGradient) {
+            return null;
         }
         INDArray dx = mmul(dz, p.get("W"), false, true).reshape(batch, tokens, nIn);
         return ncwInput ? dx.permute(0, 2, 1).dup('c') : dx;

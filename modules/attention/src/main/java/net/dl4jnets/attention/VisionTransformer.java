@@ -130,7 +130,8 @@ public final class VisionTransformer {
         String x;
         if (c.tokens() == Tokens.ROWS) {
             g.addInputs("rows").setInputTypes(Layout.SEQUENCE.inputType());
-            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02).ncw(true, false), "rows");
+            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02).ncw(true, false)
+                    .readingData(), "rows");
         } else {
             g.addInputs("image").setInputTypes(Layout.CONV.inputType());
             g.addLayer("embed", new PatchEmbedding(c.patch(), c.width()), "image");

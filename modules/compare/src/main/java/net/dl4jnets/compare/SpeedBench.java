@@ -188,7 +188,7 @@ public final class SpeedBench implements NetsCommand {
         m.put("epoch_seconds", seconds * examplesPerEpoch / examples);
         m.put("examples_per_second", examples / seconds);
         m.put("train_flops_per_example", flopsPerExample);
-        // FLOPs are counted for DL4J's own layers only: say so when the model has SameDiff layers (attention)
+        // FLOPs are counted for DL4J's own layers only: say so when the model has the attention module's own layers
         m.put("custom_layers", graph.getConfiguration().getVertices().values().stream().anyMatch(
                 v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof AbstractSameDiffLayer));
         m.put("epoch_examples", examplesPerEpoch);
