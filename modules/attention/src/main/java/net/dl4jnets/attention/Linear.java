@@ -7,8 +7,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The same dense layer applied to every token, {@code [batch, tokens, nIn] → [batch, tokens, nOut]}, optionally
@@ -18,6 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * initial weights' standard deviation: 0.02 as in GPT-2, smaller for projections that feed a residual sum.
  */
 public class Linear extends TokenLayer {
+    /** ND4J's GELU is the sigmoid approximation z·σ(1.702·z). */
+    static final double GELU_SLOPE = 1.702;
     private boolean gelu;
     private boolean bias = true;
     private double std = 0.02;
@@ -147,7 +149,7 @@ public class Linear extends TokenLayer {
         INDArray dz = (ncwOutput ? dy.permute(0, 2, 1).dup('c') : dy).reshape('c', batch * tokens, nOut);
         if (gelu) {
             INDArray z = saved.get("z");
-            dz = dz.mul(Nd4j.getExecutioner().exec(new GELUDerivative(z, z.ulike())));
+            dz = dz.mul(geluDerivative(z));
         }
         mmul(saved.get("rows"), dz, true, false, grads.get("W"), 0);
         if (bias) {
@@ -158,5 +160,15 @@ public class Linear extends TokenLayer {
         }
         INDArray dx = mmul(dz, p.get("W"), false, true).reshape(batch, tokens, nIn);
         return ncwInput ? dx.permute(0, 2, 1).dup('c') : dx;
+    }
+
+    /**
+     * The derivative of ND4J's GELU, z·σ(1.702·z): σ(1.702·z) + 1.702·z·σ(1.702·z)·(1 − σ(1.702·z)). ND4J's own
+     * {@code GELUDerivative} returns NaN from z ≈ 40 on in float (an overflowing exponential), which a long run
+     * without dropout reached.
+     */
+    static INDArray geluDerivative(INDArray z) {
+        INDArray s = Transforms.sigmoid(z.mul(GELU_SLOPE), false);
+        return s.rsub(1).muli(s).muli(z).muli(GELU_SLOPE).addi(s);
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
@@ -92,6 +93,18 @@ class AttentionLayersTest {
         classes.putScalar(0, 3, 1);
         classes.putScalar(1, 7, 1);
         assertTrue(GradientChecks.check(VisionTransformer.graph(c, TrainingConfig.DEFAULTS), images, classes));
+    }
+
+    @Test
+    void theGeluDerivativeIsFiniteWhereNd4jsIsNot() {
+        INDArray z = Nd4j.createFromArray(-100f, -1f, 0f, 1f, 45f, 100f);
+        INDArray d = Linear.geluDerivative(z);
+        float[] expected = {0f, -0.0678f, 0.5f, 1.0678f, 1f, 1f};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], d.getFloat(i), 1e-4, "at " + z.getFloat(i));
+        }
+        INDArray gelu = Nd4j.getExecutioner().exec(new GELU(z.dup(), z.ulike()));
+        assertEquals(0.8458, gelu.getDouble(3), 1e-4, "ND4J's GELU is the sigmoid approximation differentiated");
     }
 
     @Test
