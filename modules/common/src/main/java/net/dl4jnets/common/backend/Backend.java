@@ -43,7 +43,8 @@ public final class Backend {
     public enum Workload {
         /**
          * Small dense layers: one thread avoids OpenMP overhead on tiny matrix products. The transformers too: their
-         * many small SameDiff operations ran 1.4x faster on one thread than on two (303 against 428 ms per batch).
+         * many small operations run faster on one thread than on two (the vision transformer 59.5 against 67.9 ms
+         * per batch, BENCHMARKS.md session 10).
          */
         DENSE(1, true),
         /** Convolutions: oneDNN's kernels scale to every core. */
