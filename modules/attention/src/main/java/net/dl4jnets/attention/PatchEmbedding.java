@@ -2,6 +2,7 @@ package net.dl4jnets.attention;
 
 import java.util.Map;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,6 +58,10 @@ public class PatchEmbedding extends TokenLayer {
         if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
             throw new IllegalArgumentException("PatchEmbedding \"" + getLayerName() + "\" reads images [batch, "
                     + "channels, height, width], got " + inputType);
+        }
+        if (c.getFormat() != CNN2DFormat.NCHW) {
+            throw new IllegalArgumentException("PatchEmbedding \"" + getLayerName() + "\" reads channels first (NCHW), "
+                    + "got " + c.getFormat());
         }
         if (c.getHeight() % patch != 0 || c.getWidth() % patch != 0) {
             throw new IllegalArgumentException("the patch " + patch + " must divide the image's sides, "
