@@ -43,7 +43,9 @@ final class TokenLayerRuntime extends AbstractLayer<TokenLayer> {
         saved.clear();
         forwardInput = null;
         if (!training) {
-            return layerConf().forward(input.castTo(dataType), paramTable, saved);
+            INDArray out = layerConf().forward(input.castTo(dataType), paramTable, saved);
+            saved.clear(); // nothing will go back through this pass
+            return out;
         }
         // What the pass saves must outlive this layer's forward working memory, until back-propagation is over.
         try (MemoryWorkspace kept = ws.notifyScopeBorrowed(ArrayType.INPUT)) {
