@@ -128,10 +128,7 @@ public class Linear extends TokenLayer {
     public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
         long batch = x.size(0);
         INDArray rows = (ncwInput ? x.permute(0, 2, 1).dup('c') : x).reshape('c', batch * tokens, nIn);
-        INDArray z = mmul(rows, p.get("W"), false, false); // one GEMM over [batch * tokens, nIn]
-        if (bias) {
-            z.addiRowVector(p.get("b"));
-        }
+        INDArray z = project(rows, p.get("W"), p.get("b")); // one GEMM over [batch * tokens, nIn]
         saved.put("rows", rows);
         INDArray y = z;
         if (gelu) {
@@ -151,10 +148,7 @@ public class Linear extends TokenLayer {
             INDArray z = saved.get("z");
             dz = dz.mul(geluDerivative(z));
         }
-        mmul(saved.get("rows"), dz, true, false, grads.get("W"), 0);
-        if (bias) {
-            grads.get("b").assign(dz.sum(true, 0));
-        }
+        projectionGradients(saved.get("rows"), dz, grads.get("W"), grads.get("b"));
         if (!inputGradient) {
             return null;
         }

@@ -116,8 +116,7 @@ public class MultiHeadAttention extends TokenLayer {
         INDArray rows = saved.get("rows");
         INDArray weights = saved.get("weights");
         INDArray dOut = dy.reshape('c', batch * tokens, nIn);
-        mmul(saved.get("mixed"), dOut, true, false, grads.get("Wo"), 0);
-        grads.get("bo").assign(dOut.sum(true, 0));
+        projectionGradients(saved.get("mixed"), dOut, grads.get("Wo"), grads.get("bo"));
         INDArray dMixed = split(mmul(dOut, p.get("Wo"), false, true), batch);
         INDArray dV = mmul(weights, dMixed, true, false);
         // Through the softmax, row by row: dS = W ⊙ (dW − Σ dW ⊙ W).
@@ -127,18 +126,11 @@ public class MultiHeadAttention extends TokenLayer {
                 .reshape(batch * heads, tokens, tokens);
         INDArray dQ = mmul(dScores, saved.get("k"), false, false);
         INDArray dK = mmul(dScores, saved.get("q"), true, false);
-        INDArray dx = null;
-        for (Object[] g : new Object[][] {{"q", dQ}, {"k", dK}, {"v", dV}}) {
-            String name = (String) g[0];
-            INDArray d = merge((INDArray) g[1], batch);
-            mmul(rows, d, true, false, grads.get("W" + name), 0);
-            grads.get("b" + name).assign(d.sum(true, 0));
-            if (dx == null) {
-                dx = mmul(d, p.get("W" + name), false, true);
-            } else {
-                mmul(d, p.get("W" + name), false, true, dx, 1);
-            }
-        }
+        // The input fed all three projections: its gradient is the sum of what flows back through each.
+        INDArray dx = Nd4j.zeros(dy.dataType(), batch * tokens, nIn);
+        projectBack(rows, merge(dQ, batch), "q", p, grads, dx);
+        projectBack(rows, merge(dK, batch), "k", p, grads, dx);
+        projectBack(rows, merge(dV, batch), "v", p, grads, dx);
         return dx.reshape(batch, tokens, nIn);
     }
 
@@ -148,7 +140,14 @@ public class MultiHeadAttention extends TokenLayer {
 
     /** rows·W + b for the projection named {@code name} (q, k, v or o). */
     private static INDArray project(INDArray rows, Map<String, INDArray> p, String name) {
-        return mmul(rows, p.get("W" + name), false, false).addiRowVector(p.get("b" + name));
+        return project(rows, p.get("W" + name), p.get("b" + name));
+    }
+
+    /** The gradients of the projection named {@code name} for its output's gradient d; adds its input's to dx. */
+    private static void projectBack(INDArray rows, INDArray d, String name, Map<String, INDArray> p,
+                                    Map<String, INDArray> grads, INDArray dx) {
+        projectionGradients(rows, d, grads.get("W" + name), grads.get("b" + name));
+        mmul(d, p.get("W" + name), false, true, dx, 1);
     }
 
     /** [batch·T, C] → [batch·heads, T, d]: each head's channels, token by token. */

@@ -94,15 +94,14 @@ public class PatchEmbedding extends TokenLayer {
         INDArray patches = x.reshape('c', batch, nIn, imageHeight / patch, patch, imageWidth / patch, patch)
                 .permute(0, 2, 4, 1, 3, 5).dup('c').reshape(batch * tokens, nIn * patch * patch);
         saved.put("patches", patches);
-        return mmul(patches, p.get("W"), false, false).addiRowVector(p.get("b")).reshape(batch, tokens, nOut);
+        return project(patches, p.get("W"), p.get("b")).reshape(batch, tokens, nOut);
     }
 
     @Override
     public INDArray backward(INDArray dy, INDArray x, Map<String, INDArray> p, Map<String, INDArray> grads,
                              Map<String, INDArray> saved) {
         INDArray d = dy.reshape('c', x.size(0) * tokens, nOut);
-        mmul(saved.get("patches"), d, true, false, grads.get("W"), 0);
-        grads.get("b").assign(d.sum(true, 0));
+        projectionGradients(saved.get("patches"), d, grads.get("W"), grads.get("b"));
         return null; // the image is data
     }
 }

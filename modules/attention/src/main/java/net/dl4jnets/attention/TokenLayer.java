@@ -75,6 +75,20 @@ public abstract class TokenLayer extends AbstractSameDiffLayer {
                 .transposeB(transposeB).build()));
     }
 
+    /** rows·W + b (b may be null): one token-wise projection of {@code [batch·tokens, nIn]} rows. */
+    static INDArray project(INDArray rows, INDArray w, INDArray b) {
+        INDArray y = mmul(rows, w, false, false);
+        return b == null ? y : y.addiRowVector(b);
+    }
+
+    /** The weights' and bias's gradients of {@link #project} for the output's gradient {@code d} (bGrad may be null). */
+    static void projectionGradients(INDArray rows, INDArray d, INDArray wGrad, INDArray bGrad) {
+        mmul(rows, d, true, false, wGrad, 0);
+        if (bGrad != null) {
+            bGrad.assign(d.sum(true, 0));
+        }
+    }
+
     public long getNIn() {
         return nIn;
     }
