@@ -53,12 +53,14 @@ class CharGptTest {
 
     @Test
     void learnsARepeatedPatternAndWritesItBackTheSameForASeed() throws Exception {
-        TextTraining.Outcome o = train(PATTERN.repeat(400), "--epochs", "10", "--lr", "0.003");
+        // One replica: two average their weights in an order the threads decide, so a run would not repeat itself.
+        TextTraining.Outcome o = train(PATTERN.repeat(400), "--epochs", "20", "--lr", "0.003", "--workers", "1");
         assertTrue(o.bestValidationLoss() < 0.1, "validation loss " + o.bestValidationLoss());
         assertTrue(o.testLoss() < 0.1, "held-out test loss " + o.testLoss());
         Generate.TextModel m = Generate.load(o.run());
-        String text = m.write("the cat ", 40, 0.5, 0, 3);
-        assertTrue(("the cat " + text).startsWith("the cat sat on the mat.\nthe cat sat on"), text);
+        // 80 characters: past the 32-character window, so it also writes from windows that start mid-sentence.
+        String text = m.write("the cat ", 80, 0.5, 0, 3);
+        assertEquals(PATTERN.repeat(4).substring(8, 88), text);
         assertEquals(m.write("t", 60, 1.0, 0, 7), m.write("t", 60, 1.0, 0, 7));
         assertNotEquals(m.write("t", 60, 1.5, 0, 7), m.write("t", 60, 1.5, 0, 8));
         assertTrue(Files.readString(o.run().resolve("samples.txt")).contains("temperature 0.8"));
