@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -140,6 +141,8 @@ public final class FashionCnn {
                 .seed(t.seed())
                 .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.RELU)
+                // Without a cache DL4J's convolution computes its forward pass again in back-propagation.
+                .cacheMode(CacheMode.DEVICE)
                 .graphBuilder()
                 .addInputs("image")
                 .setInputTypes(input);

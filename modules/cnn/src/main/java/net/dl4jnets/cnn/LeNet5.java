@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
+import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -28,10 +29,10 @@ public final class LeNet5 {
                 .addLayer("c3", new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.TANH)
                         .weightInit(WeightInit.XAVIER).build(), "s2")
                 .addLayer("s4", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "c3")
-                .addLayer("c5", new DenseLayer.Builder().nOut(120).activation(Activation.TANH)
-                        .weightInit(WeightInit.XAVIER).build(), "s4")
-                .addLayer("f6", new DenseLayer.Builder().nOut(84).activation(Activation.TANH)
-                        .weightInit(WeightInit.XAVIER).build(), "c5")
+                .addLayer("c5", SinglePassDense.of(new DenseLayer.Builder().nOut(120).activation(Activation.TANH)
+                        .weightInit(WeightInit.XAVIER).build()), "s4")
+                .addLayer("f6", SinglePassDense.of(new DenseLayer.Builder().nOut(84).activation(Activation.TANH)
+                        .weightInit(WeightInit.XAVIER).build()), "c5")
                 .addLayer("classes", FashionCnn.classes(0), "f6")
                 .setOutputs("classes")
                 .build();

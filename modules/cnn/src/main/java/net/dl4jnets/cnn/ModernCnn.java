@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
 
+import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -37,7 +38,7 @@ public final class ModernCnn {
         if (c.dropout() > 0) {
             dense.dropOut(1 - c.dropout()); // DL4J takes the probability of keeping a unit
         }
-        return g.addLayer("dense", dense.build(), previous)
+        return g.addLayer("dense", SinglePassDense.of(dense.build()), previous)
                 .addLayer("classes", FashionCnn.classes(c.dropout()), "dense")
                 .setOutputs("classes")
                 .build();

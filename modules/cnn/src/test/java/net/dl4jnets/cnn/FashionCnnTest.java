@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.cli.Cli;
@@ -61,6 +64,36 @@ class FashionCnnTest {
         labels.putScalar(0, 3, 1);
         labels.putScalar(1, 7, 1);
         assertTrue(GradientChecks.check(conf, Nd4j.rand(2, 1, 16, 16), labels), arch + " gradients");
+    }
+
+    @ParameterizedTest
+    @EnumSource(FashionCnn.Arch.class)
+    void theCachedForwardPassGivesTheGradientsOfARecomputedOne(FashionCnn.Arch arch) {
+        var cached = FashionCnn.graph(new FashionCnn.Config(arch, 4, 1, 0, Augmentation.NONE), SEED_1, Layout.CONV);
+        var recomputed = cached.clone();
+        recomputed.setCacheMode(CacheMode.NONE);
+        assertEquals(CacheMode.DEVICE, cached.getCacheMode());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+        INDArray y = Nd4j.eye(10).getRows(1, 4, 7, 9).castTo(DataType.FLOAT);
+        INDArray[] gradients = new INDArray[2];
+        INDArray start = null;
+        for (int i = 0; i < 2; i++) {
+            ComputationGraph g = new ComputationGraph(i == 0 ? cached : recomputed);
+            g.init();
+            if (start == null) {
+                start = g.params().dup();
+            } else {
+                g.setParams(start);
+            }
+            for (int step = 0; step < 2; step++) { // the second step reads the first step's workspaces
+                g.fit(new DataSet(x, y));
+            }
+            g.setInputs(x);
+            g.setLabels(y);
+            g.computeGradientAndScore();
+            gradients[i] = g.gradient().gradient().dup();
+        }
+        assertTrue(gradients[0].equalsWithEps(gradients[1], 1e-6), arch + ": the cache changed the gradients");
     }
 
     @Test

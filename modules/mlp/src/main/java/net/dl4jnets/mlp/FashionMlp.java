@@ -20,6 +20,7 @@ import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -99,7 +100,9 @@ public final class FashionMlp {
             if (c.dropout() > 0) {
                 dense.dropOut(1 - c.dropout());
             }
-            builder.addLayer(name, dense.build(), previous);
+            // One forward pass per step; the first layer reads the pixels and needs no gradient for them.
+            SinglePassDense layer = SinglePassDense.of(dense.build());
+            builder.addLayer(name, i == 0 ? layer.readingData() : layer, previous);
             previous = name;
             if (c.batchNorm()) {
                 builder.addLayer(name + "_bn", new BatchNormalization.Builder().build(), previous);

@@ -28,6 +28,7 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -153,8 +154,8 @@ public final class RowSequenceClassifier {
                 .nOut(FashionMnist.CLASSES).activation(Activation.SOFTMAX);
         if (c.head() > 0) {
             // A non-linear read-out of the final state; the state itself has to serve the next step as well.
-            g.addLayer("head", new DenseLayer.Builder().nOut(c.head()).activation(Activation.RELU)
-                    .weightInit(WeightInit.RELU).build(), summary);
+            g.addLayer("head", SinglePassDense.of(new DenseLayer.Builder().nOut(c.head()).activation(Activation.RELU)
+                    .weightInit(WeightInit.RELU).build()), summary);
             summary = "head";
             classes.dropOut(0.8); // DL4J's dropOut is the probability of keeping a unit
         }

@@ -1,5 +1,6 @@
 package net.dl4jnets.common.backend;
 
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -13,6 +14,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import net.dl4jnets.common.nn.SinglePassDense;
+
 /**
  * The reference CNN that {@code bench-backend} and the speed benchmark time: conv5x5x32 - maxpool - conv5x5x64 -
  * maxpool - dense256 - softmax, no padding (28 → 24 → 12 → 8 → 4), Adam 1e-3; with batchnorm between each
@@ -23,7 +26,9 @@ public final class ReferenceCnn {
 
     /** For an image input of the given type (its data format is NCHW or NHWC). */
     public static ComputationGraphConfiguration graph(boolean batchNorm, long seed, InputType input) {
-        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).graphBuilder()
+        // The cache keeps each convolution's forward pass for its back-propagation (as the suite's CNNs do).
+        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).cacheMode(CacheMode.DEVICE)
+                .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(input);
         String prev = "in";
@@ -40,7 +45,7 @@ public final class ReferenceCnn {
             g.addLayer("pool" + i, new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), prev);
             prev = "pool" + i;
         }
-        return g.addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), prev)
+        return g.addLayer("dense", SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build()), prev)
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")

@@ -1,0 +1,153 @@
+package net.dl4jnets.common.nn;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's dense layer, trained with one forward pass per step instead of two. DL4J's {@code DenseLayer} keeps only its
+ * output, so its back-propagation computes the pre-activation {@code x·W + b} again (a second product of the layer's
+ * size) to differentiate the activation; this one keeps the pre-activation from the forward pass, as PyTorch's
+ * autograd does. Optionally ({@link #readingData()}) it skips the gradient with respect to its input, which the first
+ * layer computes for nothing. Same parameters, initialisation, JSON and results as the layer it is made from.
+ */
+public class SinglePassDense extends DenseLayer {
+    private boolean inputGradient = true;
+
+    /** For JSON. */
+    public SinglePassDense() {}
+
+    /** The layer {@code built} (by DL4J's builder) describes, trained in one forward pass. */
+    public static SinglePassDense of(DenseLayer built) {
+        if (built.hasLayerNorm()) {
+            throw new IllegalArgumentException("SinglePassDense has no layer-norm variant; use DL4J's DenseLayer");
+        }
+        SinglePassDense layer = new SinglePassDense();
+        // Every field DL4J's builder set (activation, initialisation, dropout, updaters, regularisation, sizes).
+        for (Class<?> c = DenseLayer.class; c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers())) {
+                    try {
+                        f.setAccessible(true);
+                        f.set(layer, f.get(built));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException("cannot copy DenseLayer." + f.getName(), e);
+                    }
+                }
+            }
+        }
+        return layer;
+    }
+
+    /**
+     * For a layer that reads the network's input directly (no preprocessor between): back-propagation then returns no
+     * input gradient, a matrix product of the forward pass's size that the graph would drop.
+     */
+    public SinglePassDense readingData() {
+        inputGradient = false;
+        return this;
+    }
+
+    /** Whether backprop computes the gradient with respect to the input (false: it returns none). */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        LayerValidation.assertNInNOutSet("SinglePassDense", getLayerName(), index, getNIn(), getNOut());
+        Runtime layer = new Runtime(conf, dataType);
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
+        layer.setParamTable(params);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    /** The running layer: DL4J's, with the pre-activation kept from the training forward pass. */
+    static final class Runtime extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
+        private INDArray preActivation; // of the last training forward pass, in the workspace that outlives backprop
+        private INDArray preActivationInput; // the (dropped-out) input it was computed from
+
+        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr ws) {
+            preActivation = null;
+            preActivationInput = null;
+            INDArray z = preOutput(training, ws);
+            if (training) {
+                // A copy: the activation is applied in place, and the next layer may modify its input in place.
+                preActivation = ws.dup(ArrayType.ACTIVATIONS, z);
+                preActivationInput = input;
+            }
+            INDArray out = layerConf().getActivationFn().getActivation(z, training);
+            if (maskArray != null) {
+                applyMask(out);
+            }
+            return out;
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr ws) {
+            assertInputSet(true);
+            INDArray z = preActivation != null && preActivationInput == input ? preActivation : preOutput(true, ws);
+            preActivation = null;
+            preActivationInput = null;
+            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            if (maskArray != null) {
+                applyMask(delta);
+            }
+            Gradient g = new DefaultGradient();
+            if (hasBias()) {
+                INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+                delta.sum(biasGrad, 0);
+                g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+            }
+            INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+            Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+            g.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, ws);
+            weightNoiseParams.clear();
+            if (!((SinglePassDense) layerConf()).isInputGradient()) {
+                return new Pair<>(g, null);
+            }
+            INDArray next = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                    new long[] {w.size(0), delta.size(0)}, 'f');
+            next = w.mmuli(delta.transpose(), next).transpose();
+            return new Pair<>(g, backpropDropOutIfPresent(next));
+        }
+
+        @Override
+        public void clear() {
+            super.clear();
+            preActivation = null;
+            preActivationInput = null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package net.dl4jnets.common.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.UnaryOperator;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.train.GradientChecks;
+
+class SinglePassDenseTest {
+    static final INDArray X = Nd4j.rand(DataType.DOUBLE, 8, 6).subi(0.5);
+    static final INDArray Y = Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1).castTo(DataType.DOUBLE);
+
+    static ComputationGraphConfiguration graph(UnaryOperator<DenseLayer> as, boolean first, DataType type) {
+        return graph(as, first, type, true);
+    }
+
+    /** input 6 → dense 5 (ReLU) → dense 4 (tanh, dropout on its input) → softmax 3, each dense made by {@code as}. */
+    static ComputationGraphConfiguration graph(UnaryOperator<DenseLayer> as, boolean first, DataType type,
+                                               boolean dropout) {
+        DenseLayer h1 = new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build();
+        var h2 = new DenseLayer.Builder().nOut(4).activation(Activation.TANH);
+        if (dropout) {
+            h2.dropOut(0.9);
+        }
+        Layer l1 = as.apply(h1);
+        if (first && l1 instanceof SinglePassDense s) {
+            l1 = s.readingData();
+        }
+        return new NeuralNetConfiguration.Builder().seed(7).dataType(type).updater(new Adam(0.05)).graphBuilder()
+                .addInputs("x").setInputTypes(InputType.feedForward(6))
+                .addLayer("h1", l1, "x")
+                .addLayer("h2", as.apply(h2.build()), "h1")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "h2")
+                .setOutputs("out").build();
+    }
+
+    static ComputationGraph net(ComputationGraphConfiguration conf) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    @Test
+    void givesDl4jsGradientsWithOneForwardPass() {
+        for (boolean first : new boolean[] {false, true}) {
+            ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false, DataType.DOUBLE));
+            ComputationGraph ours = net(graph(SinglePassDense::of, first, DataType.DOUBLE));
+            ours.setParams(dl4j.params());
+            for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
+                g.setInputs(X);
+                g.setLabels(Y);
+                Nd4j.getRandom().setSeed(1); // the same dropout mask for both
+                g.computeGradientAndScore();
+            }
+            assertEquals(dl4j.score(), ours.score(), 1e-12);
+            INDArray expected = dl4j.gradient().gradient();
+            INDArray got = ours.gradient().gradient();
+            assertTrue(expected.equalsWithEps(got, 1e-12), "gradients differ: " + expected + " vs " + got);
+        }
+    }
+
+    @Test
+    void trainsStepForStepLikeDl4jsLayerInsideWorkspaces() {
+        ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false, DataType.FLOAT, false));
+        ComputationGraph ours = net(graph(SinglePassDense::of, true, DataType.FLOAT, false));
+        ours.setParams(dl4j.params());
+        DataSet d = new DataSet(X.castTo(DataType.FLOAT), Y.castTo(DataType.FLOAT));
+        for (int step = 0; step < 5; step++) {
+            dl4j.fit(d);
+            ours.fit(d);
+        }
+        assertTrue(dl4j.params().equalsWithEps(ours.params(), 1e-5), "the two drifted apart");
+        assertTrue(ours.score() < 1.1, "no learning: " + ours.score());
+    }
+
+    @Test
+    void passesTheGradientCheckAndSurvivesJson() {
+        ComputationGraphConfiguration conf = graph(SinglePassDense::of, true, DataType.DOUBLE);
+        assertTrue(GradientChecks.check(conf, X, Y));
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
+        var h1 = assertInstanceOf(SinglePassDense.class, back.getVertices().get("h1") instanceof
+                org.deeplearning4j.nn.conf.graph.LayerVertex v ? v.getLayerConf().getLayer() : null);
+        assertEquals(false, h1.isInputGradient());
+        assertEquals(Activation.RELU.getActivationFunction(), h1.getActivationFn());
+        ComputationGraph a = net(conf);
+        ComputationGraph b = net(back);
+        b.setParams(a.params());
+        assertTrue(a.outputSingle(X).equalsWithEps(b.outputSingle(X), 1e-12));
+    }
+}
