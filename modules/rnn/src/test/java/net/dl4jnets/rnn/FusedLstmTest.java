@@ -329,6 +329,30 @@ class FusedLstmTest {
     }
 
     @Test
+    void theFloatPassExpIsWithinTwoUlpsOfMathExp() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        float[] x = new float[species.length()];
+        float[] y = new float[x.length];
+        double worst = 0;
+        for (int n = 0; n < 200_000; n++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = -87f + 175f * ((n * x.length + i) % 99_991) / 99_991f;
+            }
+            FloatGatePass.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, 0)).intoArray(y, 0);
+            for (int i = 0; i < x.length; i++) {
+                double exact = Math.exp(x[i]);
+                worst = Math.max(worst, Math.abs(y[i] - exact) / Math.ulp((float) exact));
+            }
+        }
+        assertTrue(worst <= 2, "worst error " + worst + " ulp");
+        // Clamped, not infinite or zero, outside float's range: the gates saturate, never NaN.
+        FloatGatePass.exp(jdk.incubator.vector.FloatVector.broadcast(species, 1000f)).intoArray(y, 0);
+        assertTrue(Float.isFinite(y[0]) && y[0] > 1e38f, "exp(1000) = " + y[0]);
+        FloatGatePass.exp(jdk.incubator.vector.FloatVector.broadcast(species, -1000f)).intoArray(y, 0);
+        assertTrue(y[0] > 0 && y[0] < 1e-37f, "exp(-1000) = " + y[0]);
+    }
+
+    @Test
     void aLayerReadingDataSkipsOnlyItsInputGradient() throws Exception {
         ComputationGraph full = stacked(true, DataType.DOUBLE, 0);
         var conf = full.getConfiguration().clone();
