@@ -45,7 +45,8 @@ public final class ReferenceCnn {
             g.addLayer("pool" + i, new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), prev);
             prev = "pool" + i;
         }
-        return g.addLayer("dense", SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build()), prev)
+        return g.addLayer("dense",
+                        SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build()), prev)
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")

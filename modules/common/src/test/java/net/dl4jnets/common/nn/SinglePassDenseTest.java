@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -97,8 +98,8 @@ class SinglePassDenseTest {
         ComputationGraphConfiguration conf = graph(SinglePassDense::of, true, DataType.DOUBLE);
         assertTrue(GradientChecks.check(conf, X, Y));
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
-        var h1 = assertInstanceOf(SinglePassDense.class, back.getVertices().get("h1") instanceof
-                org.deeplearning4j.nn.conf.graph.LayerVertex v ? v.getLayerConf().getLayer() : null);
+        var h1 = assertInstanceOf(SinglePassDense.class,
+                ((LayerVertex) back.getVertices().get("h1")).getLayerConf().getLayer());
         assertEquals(false, h1.isInputGradient());
         assertEquals(Activation.RELU.getActivationFunction(), h1.getActivationFn());
         ComputationGraph a = net(conf);
