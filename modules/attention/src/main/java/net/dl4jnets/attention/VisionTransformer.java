@@ -58,14 +58,15 @@ public final class VisionTransformer {
 
     /**
      * @param patch    side of a square patch in pixels (patches only); must divide 28
+     * @param overlap  pixels of the neighbouring patches each patch's token also reads, on every side (patches only)
      * @param mlpRatio the width of each block's MLP, as a multiple of the width
      * @param dropout  after the embedding, the attention and the MLP of every block
      */
-    public record Config(Tokens tokens, int patch, int layers, int width, int heads, double mlpRatio, double dropout,
+    public record Config(Tokens tokens, int patch, int overlap, int layers, int width, int heads, double mlpRatio, double dropout,
                          Augmentation augmentation) {
         // 7x7 patches (16 tokens): on one core an epoch takes 53 s against 123 s for 4x4 patches (49 tokens), and in
         // equal time the coarser tokens learned more (BENCHMARKS.md, session 6).
-        public static final Config DEFAULT = new Config(Tokens.PATCHES, 7, 4, 64, 4, 2, 0.1,
+        public static final Config DEFAULT = new Config(Tokens.PATCHES, 7, 0, 4, 64, 4, 2, 0.1,
                 new Augmentation(true, 1));
         /*
          * One replica per core (two at most), as for the GPT: the model's small operations run fastest on one thread
@@ -79,6 +80,12 @@ public final class VisionTransformer {
         public Config {
             if (tokens == Tokens.PATCHES && (patch < 1 || FashionMnist.ROWS % patch != 0)) {
                 throw new UserError("--patch must divide 28 (1, 2, 4, 7, 14 or 28), got " + patch + ".");
+            }
+            if (tokens == Tokens.ROWS) {
+                overlap = 0; // a row is the whole width, and its neighbours are other tokens
+            } else if (overlap < 0 || overlap > patch) {
+                throw new UserError("--overlap must be between 0 and the patch side " + patch + ", got " + overlap
+                        + ".");
             }
             if (layers < 1 || width < 1 || heads < 1) {
                 throw new UserError("--layers, --width and --heads must be positive.");
@@ -105,7 +112,7 @@ public final class VisionTransformer {
         }
 
         public Config withTokens(Tokens t, int p) {
-            return new Config(t, p, layers, width, heads, mlpRatio, dropout, augmentation);
+            return new Config(t, p, overlap, layers, width, heads, mlpRatio, dropout, augmentation);
         }
     }
 
@@ -119,7 +126,7 @@ public final class VisionTransformer {
 
         @Override
         public List<Benchmark> benchmarks() {
-            Config plain = new Config(Tokens.PATCHES, 7, 4, 64, 4, 2, 0, Augmentation.NONE);
+            Config plain = new Config(Tokens.PATCHES, 7, 0, 4, 64, 4, 2, 0, Augmentation.NONE);
             return List.of(new Benchmark("transformer", 5, "vision transformer, 7x7 patches, 4 blocks of width 64",
                     Backend.Workload.DENSE, 128, Layout.CONV, null,
                     (seed, input) -> graph(plain, TrainingConfig.DEFAULTS.withSeed(seed))));
@@ -141,7 +148,7 @@ public final class VisionTransformer {
                     .readingData(), "rows");
         } else {
             g.addInputs("image").setInputTypes(Layout.CONV.inputType());
-            g.addLayer("embed", new PatchEmbedding(c.patch(), c.width()), "image");
+            g.addLayer("embed", new PatchEmbedding(c.patch(), c.overlap(), c.width()), "image");
         }
         g.addLayer("position", new PositionalEmbedding(c.width(), n), "embed");
         x = "position";
@@ -178,6 +185,9 @@ public final class VisionTransformer {
         @Option(names = "--patch", paramLabel = "PX", description = "Patch side in pixels, dividing 28 (default: ${DEFAULT-VALUE}).")
         int patch = Config.DEFAULT.patch();
 
+        @Option(names = "--overlap", paramLabel = "PX", description = "Pixels of the neighbouring patches each token also reads, on every side; 0 for the classic non-overlapping patches (default: ${DEFAULT-VALUE}).")
+        int overlap = Config.DEFAULT.overlap();
+
         @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
         int layers = Config.DEFAULT.layers();
 
@@ -206,13 +216,14 @@ public final class VisionTransformer {
 
         @Override
         protected Config config() {
-            return new Config(tokens, patch, layers, width, heads, mlpRatio, dropout, augment.augmentation());
+            return new Config(tokens, patch, overlap, layers, width, heads, mlpRatio, dropout, augment.augmentation());
         }
 
         @Override
         protected void startFrom(Config c) {
             tokens = c.tokens();
             patch = c.patch();
+            overlap = c.overlap();
             layers = c.layers();
             width = c.width();
             heads = c.heads();

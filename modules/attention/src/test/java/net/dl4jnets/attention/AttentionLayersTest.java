@@ -86,13 +86,47 @@ class AttentionLayersTest {
 
     @Test
     void aWholeVisionTransformerOverPatchesPassesTheGradientCheck() {
-        var c = new VisionTransformer.Config(VisionTransformer.Tokens.PATCHES, 7, 1, 8, 2, 2, 0, Augmentation.NONE);
+        var c = new VisionTransformer.Config(VisionTransformer.Tokens.PATCHES, 7, 3, 1, 8, 2, 2, 0, Augmentation.NONE);
         Nd4j.getRandom().setSeed(5);
         INDArray images = Nd4j.rand(DataType.DOUBLE, 2, 1, 28, 28);
         INDArray classes = Nd4j.zeros(DataType.DOUBLE, 2, 10);
         classes.putScalar(0, 3, 1);
         classes.putScalar(1, 7, 1);
         assertTrue(GradientChecks.check(VisionTransformer.graph(c, TrainingConfig.DEFAULTS), images, classes));
+    }
+
+    @Test
+    void overlappingPatchesReadTheirNeighboursPixelsAndZerosBeyondTheImage() {
+        int patch = 7;
+        int overlap = 3;
+        int k = patch + 2 * overlap;
+        var layer = new PatchEmbedding(patch, overlap, 2);
+        layer.setNIn(InputType.convolutional(28, 28, 1), true);
+        Nd4j.getRandom().setSeed(9);
+        INDArray images = Nd4j.rand(DataType.DOUBLE, 2, 1, 28, 28);
+        INDArray w = Nd4j.rand(DataType.DOUBLE, k * k, 2);
+        INDArray b = Nd4j.rand(DataType.DOUBLE, 1, 2);
+        INDArray out = layer.forward(images, java.util.Map.of("W", w, "b", b), new java.util.HashMap<>());
+        assertArrayEquals(new long[] {2, 16, 2}, out.shape());
+        for (int n = 0; n < 2; n++) {
+            for (int token = 0; token < 16; token++) {
+                int top = (token / 4) * patch - overlap;
+                int left = (token % 4) * patch - overlap;
+                for (int o = 0; o < 2; o++) {
+                    double expected = b.getDouble(0, o);
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < k; j++) {
+                            int r = top + i;
+                            int c = left + j;
+                            if (r >= 0 && r < 28 && c >= 0 && c < 28) {
+                                expected += images.getDouble(n, 0, r, c) * w.getDouble(i * k + j, o);
+                            }
+                        }
+                    }
+                    assertEquals(expected, out.getDouble(n, token, o), 1e-9, "example " + n + ", token " + token);
+                }
+            }
+        }
     }
 
     @Test
@@ -185,7 +219,7 @@ class AttentionLayersTest {
 
     @Test
     void aGraphOfEveryLayerSurvivesJsonAndTheModelFile(@TempDir Path dir) throws Exception {
-        VisionTransformer.Config c = new VisionTransformer.Config(VisionTransformer.Tokens.PATCHES, 7, 2, 16, 4, 2,
+        VisionTransformer.Config c = new VisionTransformer.Config(VisionTransformer.Tokens.PATCHES, 7, 3, 2, 16, 4, 2,
                 0.1, Augmentation.NONE);
         ComputationGraphConfiguration conf = VisionTransformer.graph(c, TrainingConfig.DEFAULTS);
         assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));

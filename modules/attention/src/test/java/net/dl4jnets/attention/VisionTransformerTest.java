@@ -26,7 +26,7 @@ class VisionTransformerTest {
     @Test
     void eachTokenKindGivesTenProbabilitiesPerImage() {
         for (var tokens : VisionTransformer.Tokens.values()) {
-            var c = new VisionTransformer.Config(tokens, 7, 2, 16, 2, 2, 0.1, Augmentation.NONE);
+            var c = new VisionTransformer.Config(tokens, 7, 3, 2, 16, 2, 2, 0.1, Augmentation.NONE);
             ComputationGraph g = new ComputationGraph(VisionTransformer.graph(c, TrainingConfig.DEFAULTS));
             g.init();
             var in = tokens == VisionTransformer.Tokens.ROWS ? Nd4j.rand(DataType.FLOAT, 3, 28, 28)
