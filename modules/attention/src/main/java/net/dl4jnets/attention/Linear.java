@@ -133,7 +133,7 @@ public class Linear extends TokenLayer {
         INDArray y = z;
         if (gelu) {
             saved.put("z", z);
-            y = Nd4j.getExecutioner().exec(new GELU(z, z.ulike()));
+            y = FloatGelu.usable(z) ? FloatGelu.forward(z) : Nd4j.getExecutioner().exec(new GELU(z, z.ulike()));
         }
         y = y.reshape(batch, tokens, nOut);
         return ncwOutput ? y.permute(0, 2, 1).dup('c') : y;
@@ -146,7 +146,7 @@ public class Linear extends TokenLayer {
         INDArray dz = (ncwOutput ? dy.permute(0, 2, 1).dup('c') : dy).reshape('c', batch * tokens, nOut);
         if (gelu) {
             INDArray z = saved.get("z");
-            dz = dz.mul(geluDerivative(z));
+            dz = FloatGelu.usable(z) ? FloatGelu.backward(z, dz) : dz.mul(geluDerivative(z));
         }
         projectionGradients(saved.get("rows"), dz, grads.get("W"), grads.get("b"));
         if (!inputGradient) {

@@ -92,19 +92,15 @@ public class MultiHeadAttention extends TokenLayer {
         INDArray q = split(project(rows, p, "q"), batch); // [batch·heads, T, d]
         INDArray k = split(project(rows, p, "k"), batch);
         INDArray v = split(project(rows, p, "v"), batch);
-        INDArray scores = mmul(q, k, false, true).muli(scale()); // [batch·heads, T, T]
-        if (causal) {
-            scores.reshape(batch * heads, (long) tokens * tokens)
-                    .addiRowVector(causalMask(tokens, x.dataType()).reshape(1, (long) tokens * tokens));
-        }
-        INDArray weights = scores.reshape(batch * heads * tokens, tokens);
-        Nd4j.exec(new SoftMax(weights, weights, 1)); // in place: scores become weights, each row summing to 1
-        INDArray mixed = merge(mmul(scores, v, false, false), batch); // [batch·T, C]
+        INDArray scores = mmul(q, k, false, true); // [batch·heads, T, T]
+        INDArray weights = softmax(scores.reshape(batch * heads * tokens, tokens))
+                .reshape(batch * heads, tokens, tokens); // each row summing to 1
+        INDArray mixed = merge(mmul(weights, v, false, false), batch); // [batch·T, C]
         saved.put("rows", rows);
         saved.put("q", q);
         saved.put("k", k);
         saved.put("v", v);
-        saved.put("weights", scores);
+        saved.put("weights", weights);
         saved.put("mixed", mixed);
         return project(mixed, p, "o").reshape(batch, tokens, nIn);
     }
@@ -122,7 +118,8 @@ public class MultiHeadAttention extends TokenLayer {
         // Through the softmax, row by row: dS = W ⊙ (dW − Σ dW ⊙ W).
         INDArray dW = mmul(dMixed, saved.get("v"), false, true).reshape(batch * heads * tokens, tokens);
         INDArray w = weights.reshape(batch * heads * tokens, tokens);
-        INDArray dScores = dW.subiColumnVector(dW.mul(w).sum(true, 1)).muli(w).muli(scale())
+        INDArray dScores = (FloatSoftmax.usable(w) ? FloatSoftmax.backward(dW, w, scale())
+                : dW.subiColumnVector(dW.mul(w).sum(true, 1)).muli(w).muli(scale()))
                 .reshape(batch * heads, tokens, tokens);
         INDArray dQ = mmul(dScores, saved.get("k"), false, false);
         INDArray dK = mmul(dScores, saved.get("q"), true, false);
@@ -132,6 +129,19 @@ public class MultiHeadAttention extends TokenLayer {
         projectBack(rows, merge(dK, batch), "k", p, grads, dx);
         projectBack(rows, merge(dV, batch), "v", p, grads, dx);
         return dx.reshape(batch, tokens, nIn);
+    }
+
+    /** Scores [rows, T] (a row per query) to weights: softmax of the scaled scores, later tokens masked if causal. */
+    private INDArray softmax(INDArray scores) {
+        if (FloatSoftmax.usable(scores)) {
+            return FloatSoftmax.forward(scores, scale(), causal);
+        }
+        scores.muli(scale());
+        if (causal) {
+            scores.reshape(scores.size(0) / tokens, (long) tokens * tokens)
+                    .addiRowVector(causalMask(tokens, scores.dataType()).reshape(1, (long) tokens * tokens));
+        }
+        return Nd4j.exec(new SoftMax(scores, scores, 1))[0]; // in place
     }
 
     private double scale() {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -139,6 +140,68 @@ class AttentionLayersTest {
         }
         INDArray gelu = Nd4j.getExecutioner().exec(new GELU(z.dup(), z.ulike()));
         assertEquals(0.8458, gelu.getDouble(3), 1e-4, "ND4J's GELU is the sigmoid approximation differentiated");
+    }
+
+    @Test
+    void theFloatGeluPassMatchesNd4jsOperations() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray z = Nd4j.randn(DataType.FLOAT, 37, 29).muli(4); // 1,073 values: whole vectors and a remainder
+        z.putScalar(0, 45f);
+        z.putScalar(1, 100f);
+        z.putScalar(2, -100f);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, 37, 29);
+        assertTrue(FloatGelu.usable(z), "the tests run with the Vector API");
+        INDArray y = Nd4j.getExecutioner().exec(new GELU(z.dup(), z.ulike()));
+        INDArray dz = dy.mul(Linear.geluDerivative(z));
+        assertClose(y, FloatGelu.forward(z));
+        assertClose(dz, FloatGelu.backward(z, dy));
+        // views that do not start at their buffer's beginning, or are not in row order, are read as what they show
+        INDArray rows = z.get(NDArrayIndex.interval(1, 37), NDArrayIndex.all());
+        assertClose(y.get(NDArrayIndex.interval(1, 37), NDArrayIndex.all()), FloatGelu.forward(rows));
+        assertClose(y.transpose(), FloatGelu.forward(z.transpose()));
+        assertClose(dz.transpose(), FloatGelu.backward(z.transpose(), dy.transpose()));
+    }
+
+    @Test
+    void theFloatSoftmaxPassMatchesNd4jsOperations() {
+        for (int t : new int[] {16, 28}) { // whole vectors, and a remainder on every vector length
+            for (boolean causal : new boolean[] {false, true}) {
+                Nd4j.getRandom().setSeed(t);
+                INDArray scores = Nd4j.randn(DataType.FLOAT, 3 * t, t).muli(3);
+                INDArray dW = Nd4j.randn(DataType.FLOAT, 3 * t, t);
+                double scale = 0.25;
+                INDArray expected = scores.mul(scale);
+                if (causal) {
+                    expected.reshape(3, (long) t * t).addiRowVector(
+                            MultiHeadAttention.causalMask(t, DataType.FLOAT).reshape(1, (long) t * t));
+                }
+                expected = Nd4j.exec(new SoftMax(expected, expected.ulike(), 1))[0];
+                INDArray expectedGrad = dW.sub(dW.mul(expected).sum(true, 1)).muli(expected).muli(scale);
+                assertTrue(FloatSoftmax.usable(scores));
+                INDArray weights = FloatSoftmax.forward(scores.dup(), scale, causal);
+                assertClose(expected, weights);
+                assertClose(expectedGrad, FloatSoftmax.backward(dW.dup(), weights, scale));
+                if (causal) {
+                    for (int r = 0; r < 3 * t; r++) {
+                        for (int j = r % t + 1; j < t; j++) {
+                            assertEquals(0f, weights.getFloat(r, j), "row " + r + ", a later token " + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Equal shapes, values within float's rounding (relative 1e-5, absolute 1e-5 near zero). */
+    static void assertClose(INDArray expected, INDArray actual) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        expected = expected.dup('c'); // so that one index means one element in both
+        actual = actual.dup('c');
+        for (long i = 0; i < expected.length(); i++) {
+            double e = expected.getDouble(i);
+            double a = actual.getDouble(i);
+            assertEquals(e, a, 1e-5 * Math.max(1, Math.abs(e)), "element " + i);
+        }
     }
 
     @Test

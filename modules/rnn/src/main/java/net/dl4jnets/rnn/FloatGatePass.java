@@ -3,16 +3,16 @@ package net.dl4jnets.rnn;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import net.dl4jnets.common.nn.FloatMath;
+
 /**
  * {@link GatePass} in {@code float[]} with the JDK's Vector API: 16 units at a time with AVX-512, 8 with AVX2, exp
- * from a polynomial ({@link #exp}). Float networks keep their values as floats, so nothing is converted between
- * ND4J's buffers and the pass, and a vector holds twice as many units as in double. Only for hidden sizes that are a
+ * from a polynomial ({@link FloatMath#exp}). Float networks keep their values as floats, so nothing is converted
+ * between ND4J's buffers and the pass, and a vector holds twice as many units as in double. Only for hidden sizes that are a
  * multiple of the vector length (the suite's 128 and 256 are), so there is no remainder loop. Loaded only when the
  * JVM has the module, so nothing else in the suite depends on it.
  */
@@ -112,38 +112,11 @@ final class FloatGatePass implements GatePass<float[]> {
     }
 
     private static FloatVector sigmoid(FloatVector x) {
-        return ONE.div(exp(x.neg()).add(1));
+        return FloatMath.sigmoid(x);
     }
 
     /** As {@link DoubleGatePass#tanh}: 1 - 2 / (exp(2x) + 1). */
     private static FloatVector tanh(FloatVector x) {
-        return ONE.sub(TWO.div(exp(x.mul(2)).add(1)));
-    }
-
-    private static final FloatVector LOW = FloatVector.broadcast(S, -87f), HIGH = FloatVector.broadcast(S, 88f),
-            LOG2E = FloatVector.broadcast(S, 1.44269504088896341f), ROUND = FloatVector.broadcast(S, 12582912f),
-            MINUS_LN2_HI = FloatVector.broadcast(S, -0.693359375f),
-            MINUS_LN2_LO = FloatVector.broadcast(S, 2.12194440e-4f),
-            P0 = FloatVector.broadcast(S, 1.9875691500e-4f), P1 = FloatVector.broadcast(S, 1.3981999507e-3f),
-            P2 = FloatVector.broadcast(S, 8.3334519073e-3f), P3 = FloatVector.broadcast(S, 4.1665795894e-2f),
-            P4 = FloatVector.broadcast(S, 1.6666665459e-1f), P5 = FloatVector.broadcast(S, 5.0000001201e-1f);
-
-    /**
-     * e^x in float to about 2 ulp, from additions and multiplications only (Cephes' expf: x = k·ln 2 + r, e^r by a
-     * polynomial, 2^k written into the exponent bits). Not the Vector API's {@code lanewise(EXP)}: that is computed
-     * one way before the JIT compiles this class and another after, with different last bits, so runs with one seed
-     * did not repeat themselves.
-     */
-    static FloatVector exp(FloatVector x) {
-        x = x.max(LOW).min(HIGH);
-        // Adding 1.5·2^23 rounds x·log2(e) to the nearest integer k and leaves k in the low bits of t.
-        FloatVector t = x.fma(LOG2E, ROUND);
-        FloatVector k = t.sub(ROUND);
-        FloatVector r = k.fma(MINUS_LN2_LO, k.fma(MINUS_LN2_HI, x)); // x - k·ln 2 in two parts
-        FloatVector p = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
-        FloatVector er = p.fma(r.mul(r), r).add(ONE);
-        FloatVector twoK = ((IntVector) t.reinterpretAsInts()).sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return er.mul(twoK);
+        return ONE.sub(TWO.div(FloatMath.exp(x.mul(2)).add(1)));
     }
 }

@@ -3,6 +3,8 @@ package net.dl4jnets.rnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import net.dl4jnets.common.nn.VectorApi;
+
 /**
  * The element-wise work of one LSTM step for one example, and the Java arrays ({@code A}: {@code double[]} or
  * {@code float[]}) that {@link LstmSequence} keeps its values in. Gate pre-activations lie in DL4J's order as four
@@ -16,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 interface GatePass<A> {
     /** Whether the JVM has the Vector API ({@code --add-modules jdk.incubator.vector}). */
-    boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    boolean VECTOR_API = VectorApi.PRESENT;
 
     /** The pass for a layer of {@code hidden} units computing in {@code type}. */
     static GatePass<?> of(DataType type, int hidden) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import jdk.incubator.vector.FloatVector;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -327,31 +326,6 @@ class FusedLstmTest {
                 assertEquals(d[k][i], f[k][i], 2e-5 * Math.max(1, Math.abs(d[k][i])), "array " + k + ", element " + i);
             }
         }
-    }
-
-    @Test
-    void theFloatPassExpIsWithinTwoUlpsOfMathExp() {
-        var species = FloatVector.SPECIES_PREFERRED;
-        float[] x = new float[species.length()];
-        float[] y = new float[x.length];
-        double worst = 0;
-        int points = 100_000; // evenly over [-87, 88]
-        for (int n = 0; n < points; n += x.length) {
-            for (int i = 0; i < x.length; i++) {
-                x[i] = -87f + 175f * (n + i) / points;
-            }
-            FloatGatePass.exp(FloatVector.fromArray(species, x, 0)).intoArray(y, 0);
-            for (int i = 0; i < x.length; i++) {
-                double exact = Math.exp(x[i]);
-                worst = Math.max(worst, Math.abs(y[i] - exact) / Math.ulp((float) exact));
-            }
-        }
-        assertTrue(worst <= 2, "worst error " + worst + " ulp");
-        // Clamped, not infinite or zero, outside float's range: the gates saturate, never NaN.
-        FloatGatePass.exp(FloatVector.broadcast(species, 1000f)).intoArray(y, 0);
-        assertTrue(Float.isFinite(y[0]) && y[0] > 1e38f, "exp(1000) = " + y[0]);
-        FloatGatePass.exp(FloatVector.broadcast(species, -1000f)).intoArray(y, 0);
-        assertTrue(y[0] > 0 && y[0] < 1e-37f, "exp(-1000) = " + y[0]);
     }
 
     @Test
