@@ -1,11 +1,7 @@
 package net.dl4jnets.attention;
 
-import static net.dl4jnets.common.nn.FloatMath.ORDER;
 import static net.dl4jnets.common.nn.FloatMath.S;
-import static net.dl4jnets.common.nn.FloatMath.bytes;
 import static net.dl4jnets.common.nn.FloatMath.contiguous;
-
-import java.nio.ByteBuffer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -17,7 +13,8 @@ import net.dl4jnets.common.nn.VectorApi;
 
 /**
  * The attention's softmax over each row of scores, with the scaling by 1/√d and the causal mask folded in, and its
- * backward pass, each in one pass over float memory with the Vector API. ND4J's softmax took 0.7 ms for the vision
+ * backward pass, in float with the Vector API: a row at a time ({@link #row}, {@link #rowBackward}) for
+ * {@link FloatAttention}, or over a whole array of scores. ND4J's softmax took 0.5–0.8 ms for the vision
  * transformer's [8192, 16] scores, and the scaling, the mask and the backward pass were six more operations. A
  * masked score's weight is exactly 0, so nothing of a later token reaches an earlier one. Float arrays only, when the
  * JVM has the Vector API ({@link #usable}); otherwise {@link MultiHeadAttention} keeps ND4J's operations.
@@ -31,92 +28,99 @@ final class FloatSoftmax {
 
     /**
      * Each row r of {@code scores [rows, T]} becomes softmax(scale · row); when causal, over its first (r mod T) + 1
-     * entries only, the rest 0 (a row is query r mod T of a group of T queries). In place when the array is
-     * contiguous; returns the weights.
+     * entries only, the rest 0 (a row is query r mod T of a group of T queries). Returns the weights (the same array
+     * when it is contiguous).
      */
     static INDArray forward(INDArray scores, double scale, boolean causal) {
         INDArray w = contiguous(scores);
-        ByteBuffer b = bytes(w);
+        float[] a = floats(w);
         int t = (int) w.size(1);
-        long rows = w.size(0);
-        float k = (float) scale;
-        for (long r = 0; r < rows; r++) {
-            int base = (int) (4 * r * t);
-            int n = causal ? (int) (r % t) + 1 : t;
-            int vectors = S.loopBound(n);
-            float max = Float.NEGATIVE_INFINITY;
-            int j = 0;
-            for (; j < vectors; j += S.length()) {
-                max = Math.max(max, FloatVector.fromByteBuffer(S, b, base + 4 * j, ORDER)
-                        .reduceLanes(VectorOperators.MAX));
-            }
-            for (; j < n; j++) {
-                max = Math.max(max, b.getFloat(base + 4 * j));
-            }
-            // e^(k·x − k·max), largest term 1, summed; then each divided by the sum
-            FloatVector factor = FloatVector.broadcast(S, k);
-            FloatVector shift = FloatVector.broadcast(S, -k * max);
-            FloatVector sums = FloatVector.zero(S);
-            float sum = 0;
-            for (j = 0; j < vectors; j += S.length()) {
-                FloatVector e = FloatMath.exp(FloatVector.fromByteBuffer(S, b, base + 4 * j, ORDER).fma(factor, shift));
-                e.intoByteBuffer(b, base + 4 * j, ORDER);
-                sums = sums.add(e);
-            }
-            for (; j < n; j++) {
-                float e = (float) Math.exp(k * b.getFloat(base + 4 * j) - k * max);
-                b.putFloat(base + 4 * j, e);
-                sum += e;
-            }
-            float inverse = 1 / (sum + sums.reduceLanes(VectorOperators.ADD));
-            for (j = 0; j < vectors; j += S.length()) {
-                FloatVector.fromByteBuffer(S, b, base + 4 * j, ORDER).mul(inverse).intoByteBuffer(b, base + 4 * j, ORDER);
-            }
-            for (; j < n; j++) {
-                b.putFloat(base + 4 * j, b.getFloat(base + 4 * j) * inverse);
-            }
-            for (; j < t; j++) {
-                b.putFloat(base + 4 * j, 0f);
-            }
+        for (int r = 0; r < w.size(0); r++) {
+            row(a, r * t, t, causal ? r % t + 1 : t, (float) scale);
         }
+        w.data().asNioFloat().put(0, a, 0, a.length);
         return w;
     }
 
-    /**
-     * The scores' gradient from the weights' {@code dW} for weights {@code w} (both [rows, T]), row by row:
-     * scale · w ⊙ (dW − Σ dW ⊙ w). In place in dW when it is contiguous; returns it.
-     */
+    /** The scores' gradient from the weights' gradient {@code dW} for weights {@code w}, both [rows, T]. */
     static INDArray backward(INDArray dW, INDArray w, double scale) {
         dW = contiguous(dW);
-        w = contiguous(w);
-        ByteBuffer d = bytes(dW);
-        ByteBuffer p = bytes(w);
+        float[] d = floats(dW);
+        float[] p = floats(contiguous(w));
         int t = (int) w.size(1);
-        long rows = w.size(0);
-        int vectors = S.loopBound(t);
-        float k = (float) scale;
-        for (long r = 0; r < rows; r++) {
-            int base = (int) (4 * r * t);
-            FloatVector dots = FloatVector.zero(S);
-            float dot = 0;
-            int j = 0;
-            for (; j < vectors; j += S.length()) {
-                dots = FloatVector.fromByteBuffer(S, d, base + 4 * j, ORDER)
-                        .fma(FloatVector.fromByteBuffer(S, p, base + 4 * j, ORDER), dots);
-            }
-            for (; j < t; j++) {
-                dot += d.getFloat(base + 4 * j) * p.getFloat(base + 4 * j);
-            }
-            float total = dot + dots.reduceLanes(VectorOperators.ADD);
-            for (j = 0; j < vectors; j += S.length()) {
-                FloatVector.fromByteBuffer(S, d, base + 4 * j, ORDER).sub(total)
-                        .mul(FloatVector.fromByteBuffer(S, p, base + 4 * j, ORDER)).mul(k)
-                        .intoByteBuffer(d, base + 4 * j, ORDER);
-            }
-            for (; j < t; j++) {
-                d.putFloat(base + 4 * j, (d.getFloat(base + 4 * j) - total) * p.getFloat(base + 4 * j) * k);
-            }
+        for (int r = 0; r < w.size(0); r++) {
+            rowBackward(d, r * t, p, r * t, t, (float) scale);
         }
+        dW.data().asNioFloat().put(0, d, 0, d.length);
         return dW;
+    }
+
+    /** The elements of a contiguous array. */
+    private static float[] floats(INDArray a) {
+        float[] f = new float[(int) a.length()];
+        a.data().asNioFloat().get(0, f, 0, f.length);
+        return f;
+    }
+
+    /** a[base..base+t) becomes softmax(scale · a) over its first n entries, 0 after them. */
+    static void row(float[] a, int base, int t, int n, float scale) {
+        int vectors = S.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        for (; j < vectors; j += S.length()) {
+            max = Math.max(max, FloatVector.fromArray(S, a, base + j).reduceLanes(VectorOperators.MAX));
+        }
+        for (; j < n; j++) {
+            max = Math.max(max, a[base + j]);
+        }
+        // e^(scale·x − scale·max): the largest term is 1; then each is divided by their sum
+        FloatVector factor = FloatVector.broadcast(S, scale);
+        FloatVector shift = FloatVector.broadcast(S, -scale * max);
+        FloatVector sums = FloatVector.zero(S);
+        float sum = 0;
+        for (j = 0; j < vectors; j += S.length()) {
+            FloatVector e = FloatMath.exp(FloatVector.fromArray(S, a, base + j).fma(factor, shift));
+            e.intoArray(a, base + j);
+            sums = sums.add(e);
+        }
+        for (; j < n; j++) {
+            a[base + j] = (float) Math.exp(scale * a[base + j] - scale * max);
+            sum += a[base + j];
+        }
+        float inverse = 1 / (sum + sums.reduceLanes(VectorOperators.ADD));
+        for (j = 0; j < vectors; j += S.length()) {
+            FloatVector.fromArray(S, a, base + j).mul(inverse).intoArray(a, base + j);
+        }
+        for (; j < n; j++) {
+            a[base + j] *= inverse;
+        }
+        for (; j < t; j++) {
+            a[base + j] = 0;
+        }
+    }
+
+    /**
+     * d[base..base+t), the gradient of a row of weights w[wBase..wBase+t), becomes the gradient of its scores:
+     * scale · w ⊙ (d − Σ d ⊙ w).
+     */
+    static void rowBackward(float[] d, int base, float[] w, int wBase, int t, float scale) {
+        int vectors = S.loopBound(t);
+        FloatVector dots = FloatVector.zero(S);
+        float dot = 0;
+        int j = 0;
+        for (; j < vectors; j += S.length()) {
+            dots = FloatVector.fromArray(S, d, base + j).fma(FloatVector.fromArray(S, w, wBase + j), dots);
+        }
+        for (; j < t; j++) {
+            dot += d[base + j] * w[wBase + j];
+        }
+        float total = dot + dots.reduceLanes(VectorOperators.ADD);
+        for (j = 0; j < vectors; j += S.length()) {
+            FloatVector.fromArray(S, d, base + j).sub(total).mul(FloatVector.fromArray(S, w, wBase + j)).mul(scale)
+                    .intoArray(d, base + j);
+        }
+        for (; j < t; j++) {
+            d[base + j] = (d[base + j] - total) * w[wBase + j] * scale;
+        }
     }
 }

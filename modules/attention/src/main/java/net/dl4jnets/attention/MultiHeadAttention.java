@@ -89,13 +89,24 @@ public class MultiHeadAttention extends TokenLayer {
     public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
         long batch = x.size(0);
         INDArray rows = x.reshape('c', batch * tokens, nIn);
-        INDArray q = split(project(rows, p, "q"), batch); // [batch·heads, T, d]
-        INDArray k = split(project(rows, p, "k"), batch);
-        INDArray v = split(project(rows, p, "v"), batch);
-        INDArray scores = mmul(q, k, false, true); // [batch·heads, T, T]
-        INDArray weights = softmax(scores.reshape(batch * heads * tokens, tokens))
-                .reshape(batch * heads, tokens, tokens); // each row summing to 1
-        INDArray mixed = merge(mmul(weights, v, false, false), batch); // [batch·T, C]
+        INDArray q = project(rows, p, "q"); // [batch·T, C]
+        INDArray k = project(rows, p, "k");
+        INDArray v = project(rows, p, "v");
+        INDArray weights;
+        INDArray mixed;
+        if (fused(x.dataType())) {
+            INDArray[] w = new INDArray[1];
+            mixed = FloatAttention.forward(q, k, v, tokens, heads, scale(), causal, w);
+            weights = w[0].reshape(batch * heads, tokens, tokens);
+        } else {
+            q = split(q, batch); // [batch·heads, T, d]
+            k = split(k, batch);
+            v = split(v, batch);
+            INDArray scores = mmul(q, k, false, true); // [batch·heads, T, T]
+            weights = softmax(scores.reshape(batch * heads * tokens, tokens))
+                    .reshape(batch * heads, tokens, tokens); // each row summing to 1
+            mixed = merge(mmul(weights, v, false, false), batch); // [batch·T, C]
+        }
         saved.put("rows", rows);
         saved.put("q", q);
         saved.put("k", k);
@@ -113,6 +124,15 @@ public class MultiHeadAttention extends TokenLayer {
         INDArray weights = saved.get("weights");
         INDArray dOut = dy.reshape('c', batch * tokens, nIn);
         projectionGradients(saved.get("mixed"), dOut, grads.get("Wo"), grads.get("bo"));
+        INDArray dx = Nd4j.zeros(dy.dataType(), batch * tokens, nIn);
+        if (fused(x.dataType())) {
+            INDArray[] dqkv = FloatAttention.backward(mmul(dOut, p.get("Wo"), false, true), saved.get("q"),
+                    saved.get("k"), saved.get("v"), weights, tokens, heads, scale());
+            projectBack(rows, dqkv[0], "q", p, grads, dx);
+            projectBack(rows, dqkv[1], "k", p, grads, dx);
+            projectBack(rows, dqkv[2], "v", p, grads, dx);
+            return dx.reshape(batch, tokens, nIn);
+        }
         INDArray dMixed = split(mmul(dOut, p.get("Wo"), false, true), batch);
         INDArray dV = mmul(weights, dMixed, true, false);
         // Through the softmax, row by row: dS = W ⊙ (dW − Σ dW ⊙ W).
@@ -124,7 +144,6 @@ public class MultiHeadAttention extends TokenLayer {
         INDArray dQ = mmul(dScores, saved.get("k"), false, false);
         INDArray dK = mmul(dScores, saved.get("q"), true, false);
         // The input fed all three projections: its gradient is the sum of what flows back through each.
-        INDArray dx = Nd4j.zeros(dy.dataType(), batch * tokens, nIn);
         projectBack(rows, merge(dQ, batch), "q", p, grads, dx);
         projectBack(rows, merge(dK, batch), "k", p, grads, dx);
         projectBack(rows, merge(dV, batch), "v", p, grads, dx);
@@ -142,6 +161,11 @@ public class MultiHeadAttention extends TokenLayer {
                     .addiRowVector(causalMask(tokens, scores.dataType()).reshape(1, (long) tokens * tokens));
         }
         return Nd4j.exec(new SoftMax(scores, scores, 1))[0]; // in place
+    }
+
+    /** Whether {@link FloatAttention} computes the products between tokens, or ND4J's batched products do. */
+    private boolean fused(DataType type) {
+        return FloatAttention.usable(type, tokens, (int) (nIn / heads));
     }
 
     private double scale() {

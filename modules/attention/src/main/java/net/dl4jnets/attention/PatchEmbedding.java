@@ -118,7 +118,7 @@ public class PatchEmbedding extends TokenLayer {
         int cols = imageWidth / patch;
         INDArray patches;
         if (overlap == 0) {
-            // [batch, channels, rows, patch, cols, patch] → [batch, rows, cols, channels, patch, patch]: a patch per row
+            // [batch, channels, rows, patch, cols, patch] → [batch, rows, cols, channels, patch, patch]: a patch a row
             patches = x.reshape('c', batch, nIn, rows, patch, cols, patch).permute(0, 2, 4, 1, 3, 5).dup('c')
                     .reshape(batch * tokens, nIn * patch * patch);
         } else {

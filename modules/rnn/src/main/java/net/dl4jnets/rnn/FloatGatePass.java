@@ -12,9 +12,9 @@ import net.dl4jnets.common.nn.FloatMath;
 /**
  * {@link GatePass} in {@code float[]} with the JDK's Vector API: 16 units at a time with AVX-512, 8 with AVX2, exp
  * from a polynomial ({@link FloatMath#exp}). Float networks keep their values as floats, so nothing is converted
- * between ND4J's buffers and the pass, and a vector holds twice as many units as in double. Only for hidden sizes that are a
- * multiple of the vector length (the suite's 128 and 256 are), so there is no remainder loop. Loaded only when the
- * JVM has the module, so nothing else in the suite depends on it.
+ * between ND4J's buffers and the pass, and a vector holds twice as many units as in double. Only for hidden sizes that
+ * are a multiple of the vector length (the suite's 128 and 256 are), so there is no remainder loop. Loaded only when
+ * the JVM has the module, so nothing else in the suite depends on it.
  */
 final class FloatGatePass implements GatePass<float[]> {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
