@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -23,6 +22,7 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -112,7 +112,7 @@ public final class CharGpt {
         int n = c.blockSize();
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new VectorAdam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("chars")

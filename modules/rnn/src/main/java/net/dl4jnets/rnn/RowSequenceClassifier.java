@@ -17,7 +17,6 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -29,6 +28,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.nn.SinglePassDense;
+import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -122,7 +122,7 @@ public final class RowSequenceClassifier {
     public static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new VectorAdam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("rows")

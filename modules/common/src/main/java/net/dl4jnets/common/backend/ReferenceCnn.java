@@ -11,10 +11,10 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.nn.SinglePassDense;
+import net.dl4jnets.common.nn.VectorAdam;
 
 /**
  * The reference CNN that {@code bench-backend} and the speed benchmark time: conv5x5x32 - maxpool - conv5x5x64 -
@@ -27,8 +27,8 @@ public final class ReferenceCnn {
     /** For an image input of the given type (its data format is NCHW or NHWC). */
     public static ComputationGraphConfiguration graph(boolean batchNorm, long seed, InputType input) {
         // The cache keeps each convolution's forward pass for its back-propagation (as the suite's CNNs do).
-        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3)).cacheMode(CacheMode.DEVICE)
-                .graphBuilder()
+        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new VectorAdam(1e-3))
+                .cacheMode(CacheMode.DEVICE).graphBuilder()
                 .addInputs("in")
                 .setInputTypes(input);
         String prev = "in";
