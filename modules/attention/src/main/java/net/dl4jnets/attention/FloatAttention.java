@@ -18,8 +18,8 @@ import net.dl4jnets.common.nn.VectorApi;
  * example and head: for the vision transformer 512 products of 16×16 by 16×16 per call, where the fixed cost of a
  * call is most of the time; here each output row is a few vector multiply-adds.
  *
- * <p>Only for float networks, when the JVM has the Vector API, and when the tokens are a multiple of the vector length
- * ({@link #usable}); otherwise {@link MultiHeadAttention} keeps ND4J's batched products.
+ * <p>Only for float networks, when the JVM has the Vector API, and when the tokens and the head size are multiples of
+ * the vector length ({@link #usable}); otherwise {@link MultiHeadAttention} keeps ND4J's batched products.
  */
 final class FloatAttention {
     private FloatAttention() {}
@@ -27,7 +27,7 @@ final class FloatAttention {
     static final int L = S.length();
 
     static boolean usable(DataType type, int tokens, int headSize) {
-        return type == DataType.FLOAT && VectorApi.PRESENT && tokens % L == 0;
+        return type == DataType.FLOAT && VectorApi.PRESENT && tokens % L == 0 && headSize % L == 0;
     }
 
     /** Scratch arrays per thread (two replicas train in two threads), grown as needed and reused across calls. */
@@ -91,13 +91,12 @@ final class FloatAttention {
                     int n = causal ? i + 1 : t;
                     FloatSoftmax.row(w, wi, t, n, (float) scale);
                     for (int e = 0; e < d; e += L) { // output channels e..e+L of query i
-                        int lanes = Math.min(L, d - e);
                         FloatVector acc = FloatVector.zero(S);
                         for (int j = 0; j < n; j++) {
-                            FloatVector vj = load(va, (row0 + j) * c + col0 + e, lanes);
+                            FloatVector vj = FloatVector.fromArray(S, va, (row0 + j) * c + col0 + e);
                             acc = vj.fma(broadcast(w[wi + j]), acc);
                         }
-                        store(acc, out, qi + e, lanes);
+                        acc.intoArray(out, qi + e);
                     }
                 }
             }
@@ -148,51 +147,31 @@ final class FloatAttention {
                 }
                 for (int i = 0; i < t; i++) { // dq_i = Σ_j dS[i,j]·k_j
                     for (int e = 0; e < d; e += L) {
-                        int lanes = Math.min(L, d - e);
                         FloatVector acc = FloatVector.zero(S);
                         for (int j = 0; j < t; j++) {
-                            FloatVector kj = load(ka, (row0 + j) * c + col0 + e, lanes);
+                            FloatVector kj = FloatVector.fromArray(S, ka, (row0 + j) * c + col0 + e);
                             acc = kj.fma(broadcast(dS[i * t + j]), acc);
                         }
-                        store(acc, dq, (row0 + i) * c + col0 + e, lanes);
+                        acc.intoArray(dq, (row0 + i) * c + col0 + e);
                     }
                 }
                 for (int j = 0; j < t; j++) { // dk_j = Σ_i dS[i,j]·q_i;  dv_j = Σ_i W[i,j]·dOut_i
                     for (int e = 0; e < d; e += L) {
-                        int lanes = Math.min(L, d - e);
                         FloatVector gk = FloatVector.zero(S);
                         FloatVector gv = FloatVector.zero(S);
                         for (int i = 0; i < t; i++) {
                             int ri = (row0 + i) * c + col0 + e;
-                            gk = load(qa, ri, lanes).fma(broadcast(dS[i * t + j]), gk);
-                            gv = load(dm, ri, lanes).fma(broadcast(w[wBase + i * t + j]), gv);
+                            gk = FloatVector.fromArray(S, qa, ri).fma(broadcast(dS[i * t + j]), gk);
+                            gv = FloatVector.fromArray(S, dm, ri).fma(broadcast(w[wBase + i * t + j]), gv);
                         }
-                        store(gk, dk, (row0 + j) * c + col0 + e, lanes);
-                        store(gv, dv, (row0 + j) * c + col0 + e, lanes);
+                        gk.intoArray(dk, (row0 + j) * c + col0 + e);
+                        gv.intoArray(dv, (row0 + j) * c + col0 + e);
                     }
                 }
             }
         }
         long rows = (long) batch * t;
         return new INDArray[] {write(dq, rows, c), write(dk, rows, c), write(dv, rows, c)};
-    }
-
-    /**
-     * A head's channels from offset: a whole vector, or the first {@code lanes} of one at the end of a head whose size
-     * is not a multiple of the vector length (the GPT's 24 channels: 16 + 8 with AVX-512), the rest 0.
-     */
-    private static FloatVector load(float[] a, int offset, int lanes) {
-        return lanes == L ? FloatVector.fromArray(S, a, offset)
-                : FloatVector.fromArray(S, a, offset, S.indexInRange(0, lanes));
-    }
-
-    /** Writes the first {@code lanes} of v: never past the head's channels into the next head's. */
-    private static void store(FloatVector v, float[] a, int offset, int lanes) {
-        if (lanes == L) {
-            v.intoArray(a, offset);
-        } else {
-            v.intoArray(a, offset, S.indexInRange(0, lanes));
-        }
     }
 
     private static FloatVector broadcast(float x) {

@@ -195,50 +195,43 @@ class AttentionLayersTest {
     @Test
     void theFusedFloatAttentionMatchesNd4jsProductsInDouble() {
         int t = 16; // a multiple of every vector length, as the vision transformer's 16 patches are
-        assertTrue(FloatAttention.usable(DataType.FLOAT, t, 16));
-        assertTrue(!FloatAttention.usable(DataType.DOUBLE, t, 16), "double precision keeps ND4J's products");
-        // heads of 16 channels (whole vectors) and of 20 (a part of a vector at the end with AVX-512 and AVX2)
-        for (int c : new int[] {32, 40}) {
-            for (boolean causal : new boolean[] {false, true}) {
-                fusedAndNd4jAttentionAgree(t, c, causal);
+        int c = 32;
+        assertTrue(FloatAttention.usable(DataType.FLOAT, t, c / 2));
+        assertTrue(!FloatAttention.usable(DataType.DOUBLE, t, c / 2), "double precision keeps ND4J's products");
+        for (boolean causal : new boolean[] {false, true}) {
+            ComputationGraph[] graphs = new ComputationGraph[2];
+            DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+            for (int n = 0; n < 2; n++) {
+                graphs[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).dataType(types[n])
+                        .updater(new Adam(1e-3)).graphBuilder()
+                        .addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC))
+                        .addLayer("layer", new MultiHeadAttention(c, t, 2, causal, 0.3), "in")
+                        .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                                .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), "layer")
+                        .setOutputs("out").build());
+                graphs[n].init();
             }
-        }
-    }
-
-    /** One attention layer in double (ND4J's products) and in float (the fused pass): outputs and gradients agree. */
-    static void fusedAndNd4jAttentionAgree(int t, int c, boolean causal) {
-        ComputationGraph[] graphs = new ComputationGraph[2];
-        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
-        for (int n = 0; n < 2; n++) {
-            graphs[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).dataType(types[n])
-                    .updater(new Adam(1e-3)).graphBuilder()
-                    .addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC))
-                    .addLayer("layer", new MultiHeadAttention(c, t, 2, causal, 0.3), "in")
-                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                            .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), "layer")
-                    .setOutputs("out").build());
-            graphs[n].init();
-        }
-        graphs[1].setParams(graphs[0].params().castTo(DataType.FLOAT));
-        Nd4j.getRandom().setSeed(8);
-        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, t, c);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, t, 3);
-        for (int b = 0; b < 3; b++) {
-            for (int i = 0; i < t; i++) {
-                y.putScalar(b, i, (b + 2 * i) % 3, 1);
+            graphs[1].setParams(graphs[0].params().castTo(DataType.FLOAT));
+            Nd4j.getRandom().setSeed(8);
+            INDArray x = Nd4j.randn(DataType.DOUBLE, 3, t, c);
+            INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, t, 3);
+            for (int b = 0; b < 3; b++) {
+                for (int i = 0; i < t; i++) {
+                    y.putScalar(b, i, (b + 2 * i) % 3, 1);
+                }
             }
+            INDArray[] gradients = new INDArray[2];
+            for (int n = 0; n < 2; n++) {
+                graphs[n].setInputs(x.castTo(types[n]));
+                graphs[n].setLabels(y.castTo(types[n]));
+                graphs[n].computeGradientAndScore();
+                gradients[n] = graphs[n].gradient().gradient().castTo(DataType.DOUBLE);
+            }
+            assertClose(graphs[0].outputSingle(x), graphs[1].outputSingle(x.castTo(DataType.FLOAT)));
+            double scale = gradients[0].norm2Number().doubleValue();
+            assertEquals(0, gradients[0].sub(gradients[1]).amaxNumber().doubleValue(), 1e-5 * scale,
+                    "causal " + causal);
         }
-        INDArray[] gradients = new INDArray[2];
-        for (int n = 0; n < 2; n++) {
-            graphs[n].setInputs(x.castTo(types[n]));
-            graphs[n].setLabels(y.castTo(types[n]));
-            graphs[n].computeGradientAndScore();
-            gradients[n] = graphs[n].gradient().gradient().castTo(DataType.DOUBLE);
-        }
-        assertClose(graphs[0].outputSingle(x), graphs[1].outputSingle(x.castTo(DataType.FLOAT)));
-        double scale = gradients[0].norm2Number().doubleValue();
-        assertEquals(0, gradients[0].sub(gradients[1]).amaxNumber().doubleValue(), 1e-5 * scale,
-                c + " channels, causal " + causal);
     }
 
     /** Equal shapes, values within float's rounding (relative 1e-5, absolute 1e-5 near zero). */
