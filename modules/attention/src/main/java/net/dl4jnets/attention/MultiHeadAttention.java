@@ -124,16 +124,26 @@ public class MultiHeadAttention extends TokenLayer {
         INDArray weights = saved.get("weights");
         INDArray dOut = dy.reshape('c', batch * tokens, nIn);
         projectionGradients(saved.get("mixed"), dOut, grads.get("Wo"), grads.get("bo"));
+        INDArray dMerged = mmul(dOut, p.get("Wo"), false, true); // the heads' outputs side by side, [batch·T, C]
+        INDArray[] dqkv = fused(x.dataType())
+                ? FloatAttention.backward(dMerged, saved.get("q"), saved.get("k"), saved.get("v"), weights, tokens,
+                        heads, scale())
+                : headsBackward(dMerged, batch, saved);
+        // The input fed all three projections: its gradient is the sum of what flows back through each.
         INDArray dx = Nd4j.zeros(dy.dataType(), batch * tokens, nIn);
-        if (fused(x.dataType())) {
-            INDArray[] dqkv = FloatAttention.backward(mmul(dOut, p.get("Wo"), false, true), saved.get("q"),
-                    saved.get("k"), saved.get("v"), weights, tokens, heads, scale());
-            projectBack(rows, dqkv[0], "q", p, grads, dx);
-            projectBack(rows, dqkv[1], "k", p, grads, dx);
-            projectBack(rows, dqkv[2], "v", p, grads, dx);
-            return dx.reshape(batch, tokens, nIn);
-        }
-        INDArray dMixed = split(mmul(dOut, p.get("Wo"), false, true), batch);
+        projectBack(rows, dqkv[0], "q", p, grads, dx);
+        projectBack(rows, dqkv[1], "k", p, grads, dx);
+        projectBack(rows, dqkv[2], "v", p, grads, dx);
+        return dx.reshape(batch, tokens, nIn);
+    }
+
+    /**
+     * The gradients of q, k and v ({@code [batch·T, C]}) from the heads' outputs' gradient {@code dMerged}, through
+     * ND4J's batched products over the heads split apart (the layout of the unfused forward pass).
+     */
+    private INDArray[] headsBackward(INDArray dMerged, long batch, Map<String, INDArray> saved) {
+        INDArray weights = saved.get("weights");
+        INDArray dMixed = split(dMerged, batch);
         INDArray dV = mmul(weights, dMixed, true, false);
         // Through the softmax, row by row: dS = W ⊙ (dW − Σ dW ⊙ W).
         INDArray dW = mmul(dMixed, saved.get("v"), false, true).reshape(batch * heads * tokens, tokens);
@@ -143,11 +153,7 @@ public class MultiHeadAttention extends TokenLayer {
                 .reshape(batch * heads, tokens, tokens);
         INDArray dQ = mmul(dScores, saved.get("k"), false, false);
         INDArray dK = mmul(dScores, saved.get("q"), true, false);
-        // The input fed all three projections: its gradient is the sum of what flows back through each.
-        projectBack(rows, merge(dQ, batch), "q", p, grads, dx);
-        projectBack(rows, merge(dK, batch), "k", p, grads, dx);
-        projectBack(rows, merge(dV, batch), "v", p, grads, dx);
-        return dx.reshape(batch, tokens, nIn);
+        return new INDArray[] {merge(dQ, batch), merge(dK, batch), merge(dV, batch)};
     }
 
     /** Scores [rows, T] (a row per query) to weights: softmax of the scaled scores, later tokens masked if causal. */
