@@ -26,6 +26,7 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
 import net.dl4jnets.common.data.Augmentation;
+import net.dl4jnets.common.data.BatchWorkspace;
 import net.dl4jnets.common.data.CharBatches;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
@@ -147,7 +148,7 @@ public final class SpeedBench implements NetsCommand {
             if (!data.hasNext()) {
                 data.reset();
             }
-            graph.fit(data.next());
+            graph.fit(BatchWorkspace.next(data));
         }
         data.reset();
         int timed = batches > 0 ? Math.min(batches, perEpoch) : perEpoch;
@@ -158,7 +159,7 @@ public final class SpeedBench implements NetsCommand {
             if (!data.hasNext()) {
                 data.reset();
             }
-            var ds = data.next();
+            var ds = BatchWorkspace.next(data);
             graph.fit(ds);
             examples += model.text() != null ? ds.getFeatures().size(0) * ds.getFeatures().size(2)
                     : ds.numExamples();

@@ -5,7 +5,6 @@ import java.util.Random;
 
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.data.EpochIterator;
 
@@ -113,8 +112,7 @@ public final class CharBatches implements EpochIterator {
             }
         }
         cursor += b;
-        return new DataSet(Nd4j.create(x, new long[] {b, vocabulary, steps}, 'c'),
-                Nd4j.create(y, new long[] {b, vocabulary, steps}, 'c'));
+        return new DataSet(BatchWorkspace.floats(x, b, vocabulary, steps), BatchWorkspace.floats(y, b, vocabulary, steps));
     }
 
     @Override

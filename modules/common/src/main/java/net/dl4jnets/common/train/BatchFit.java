@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import net.dl4jnets.common.data.BatchWorkspace;
+
 /**
  * How the loop puts an epoch's batches through the graph: one after another in this thread, on several replicas
  * at once ({@link ParallelFit}), or on a cluster (the spark module's). Either way the loop's listeners see every
@@ -34,7 +36,7 @@ public interface BatchFit {
     static BatchFit sequential(ComputationGraph graph) {
         return (batches, count, go, done) -> {
             for (int i = 0; i < count && go.getAsBoolean() && batches.hasNext(); i++) {
-                DataSet ds = batches.next();
+                DataSet ds = BatchWorkspace.next(batches);
                 graph.fit(ds);
                 done.batch(ds, graph.score());
             }
