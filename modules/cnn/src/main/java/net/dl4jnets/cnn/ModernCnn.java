@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
 
 import net.dl4jnets.common.nn.SinglePassDense;
+import net.dl4jnets.common.nn.VectorBatchNorm;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -52,7 +53,7 @@ public final class ModernCnn {
                              int stride, boolean relu) {
         g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels)
                 .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build(), input);
-        g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
+        g.addLayer(name + "_bn", VectorBatchNorm.of(new BatchNormalization.Builder().build()), name);
         if (!relu) {
             return name + "_bn";
         }

@@ -15,6 +15,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorAdam;
+import net.dl4jnets.common.nn.VectorBatchNorm;
 
 /**
  * The reference CNN that {@code bench-backend} and the speed benchmark time: conv5x5x32 - maxpool - conv5x5x64 -
@@ -38,7 +39,7 @@ public final class ReferenceCnn {
                     .activation(batchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
             prev = "conv" + i;
             if (batchNorm) {
-                g.addLayer("bn" + i, new BatchNormalization.Builder().build(), prev);
+                g.addLayer("bn" + i, VectorBatchNorm.of(new BatchNormalization.Builder().build()), prev);
                 g.addLayer("relu" + i, new ActivationLayer(Activation.RELU), "bn" + i);
                 prev = "relu" + i;
             }

@@ -59,6 +59,18 @@ public final class FloatMath {
         return a.ordering() == 'c' && a.offset() == 0 && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
     }
 
+    /** The elements of a float array whose elements lie one after the other in its buffer (a view at an offset too). */
+    public static float[] read(INDArray a) {
+        float[] f = new float[(int) a.length()];
+        a.data().asNioFloat().get((int) a.offset(), f, 0, f.length);
+        return f;
+    }
+
+    /** Writes {@code values} into such an array. */
+    public static void write(INDArray a, float[] values) {
+        a.data().asNioFloat().put((int) a.offset(), values, 0, (int) a.length());
+    }
+
     /** The memory of an array that is {@link #contiguous}, element i at byte 4·i, in {@link #ORDER}. */
     public static ByteBuffer bytes(INDArray a) {
         return a.data().asNio().order(ORDER);

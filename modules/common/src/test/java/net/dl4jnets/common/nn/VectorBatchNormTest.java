@@ -1,0 +1,131 @@
+package net.dl4jnets.common.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.UnaryOperator;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import net.dl4jnets.common.backend.Backend;
+
+class VectorBatchNormTest {
+    @BeforeAll
+    static void backend() {
+        Backend.start(1, Backend.Workload.CONV);
+    }
+
+    /**
+     * conv 3x3 (3 channels, no bias) → batchnorm made by {@code as} → ReLU → softmax 3, on [n, 2, size, size]; the
+     * feature maps' planes are size² floats: 30 leaves a tail after the vectors, 64 none.
+     */
+    static ComputationGraphConfiguration graph(UnaryOperator<BatchNormalization> as, boolean logStd, int h, int w) {
+        Layer bn = as.apply(new BatchNormalization.Builder().useLogStd(logStd).decay(0.8).build());
+        return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).updater(new Adam(0.05))
+                .graphBuilder()
+                .addInputs("x").setInputTypes(InputType.convolutional(h, w, 2))
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(3).hasBias(false)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "x")
+                .addLayer("bn", bn, "conv")
+                .addLayer("relu", new ActivationLayer(Activation.RELU), "bn")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "relu")
+                .setOutputs("out").build();
+    }
+
+    static ComputationGraph net(ComputationGraphConfiguration conf) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    static DataSet data(int n, int h, int w) {
+        Nd4j.getRandom().setSeed(11);
+        // an offset far from zero: the variance must not come from a difference of large sums
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 2, h, w).muli(2).addi(30);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, n, 3);
+        for (int i = 0; i < n; i++) {
+            y.putScalar(i, i % 3, 1);
+        }
+        return new DataSet(x, y);
+    }
+
+    static void assertClose(INDArray expected, INDArray got, double tolerance, String what) {
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        double diff = expected.sub(got).amaxNumber().doubleValue();
+        assertTrue(diff <= tolerance * scale, what + " differ by " + diff + " (scale " + scale + ")");
+    }
+
+    @Test
+    void givesDl4jsOutputsGradientsAndRunningAverages() {
+        for (boolean logStd : new boolean[] {true, false}) {
+            for (int[] hw : new int[][] {{5, 6}, {8, 8}}) {
+                ComputationGraph dl4j = net(graph(UnaryOperator.identity(), logStd, hw[0], hw[1]));
+                ComputationGraph ours = net(graph(VectorBatchNorm::of, logStd, hw[0], hw[1]));
+                assertInstanceOf(VectorBatchNorm.Runtime.class, ours.getLayer("bn"));
+                ours.setParams(dl4j.params());
+                DataSet d = data(6, hw[0], hw[1]);
+                String setting = "logStd " + logStd + ", plane " + hw[0] + "x" + hw[1];
+                for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
+                    g.setInputs(d.getFeatures());
+                    g.setLabels(d.getLabels());
+                    g.computeGradientAndScore();
+                }
+                assertEquals(dl4j.score(), ours.score(), 1e-5, setting);
+                // every gradient: the convolution's (through batchnorm's input gradient), γ, β, the running averages
+                assertClose(dl4j.gradient().gradient(), ours.gradient().gradient(), 1e-4, "gradients, " + setting);
+                for (int step = 0; step < 4; step++) {
+                    dl4j.fit(d);
+                    ours.fit(d);
+                }
+                assertClose(dl4j.params(), ours.params(), 1e-4, "parameters after 4 steps, " + setting);
+                // inference reads the running averages
+                assertClose(dl4j.outputSingle(d.getFeatures()), ours.outputSingle(d.getFeatures()), 1e-4,
+                        "inference, " + setting);
+            }
+        }
+    }
+
+    @Test
+    void learnsAndSurvivesJson() {
+        ComputationGraphConfiguration conf = graph(VectorBatchNorm::of, true, 8, 8);
+        ComputationGraph g = net(conf);
+        DataSet d = data(12, 8, 8);
+        g.setInputs(d.getFeatures());
+        g.setLabels(d.getLabels());
+        g.computeGradientAndScore();
+        double before = g.score();
+        for (int step = 0; step < 30; step++) {
+            g.fit(d);
+        }
+        assertTrue(g.score() < 0.7 * before, "no learning: " + before + " → " + g.score());
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
+        var bn = assertInstanceOf(VectorBatchNorm.class,
+                ((LayerVertex) back.getVertices().get("bn")).getLayerConf().getLayer());
+        assertEquals(0.8, bn.getDecay());
+        assertTrue(bn.isUseLogStd());
+        ComputationGraph reloaded = net(back);
+        reloaded.setParams(g.params());
+        assertClose(g.outputSingle(d.getFeatures()), reloaded.outputSingle(d.getFeatures()), 1e-6, "reloaded");
+    }
+}
