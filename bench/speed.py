@@ -52,6 +52,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=200,
                     help="untimed batches first (default 200: DL4J's JIT compiler is busy for the first ~30 s)")
     ap.add_argument("--char-warmup", type=int, default=40, help="untimed batches first for char-lstm (default 40)")
+    ap.add_argument("--warmup-seconds", type=float, default=10,
+                    help="and warm up for at least this long, both frameworks (default 10: the MLP's 200 batches "
+                         "last 0.4 s, and its epoch was timed while the JIT compiler still worked on the second core)")
     ap.add_argument("--data-dir", default=None)
     a = ap.parse_args()
     models = a.models.split(",")
@@ -60,7 +63,7 @@ def main():
             sys.exit(f"error: unknown model {m}; known: {', '.join(THREADS)}")
     extra = lambda m: (["--batches", str(a.char_batches if m in TEXT else a.batches)]
                        if (a.batches or m in TEXT) else []) \
-        + ["--warmup", str(a.char_warmup if m in TEXT else a.warmup)]
+        + ["--warmup", str(a.char_warmup if m in TEXT else a.warmup), "--warmup-seconds", str(a.warmup_seconds)]
     data = ["--data-dir", a.data_dir] if a.data_dir else []
     gemm = run(["./nets", "speed", "--gemm"])
     print("Machine:", gemm["machine"])

@@ -166,11 +166,22 @@ def image_batches(x, y, batch, generator):
         yield x[idx], y[idx]
 
 
+def warm_up(a, step):
+    """At least a.warmup steps and at least a.warmup_seconds."""
+    end = time.perf_counter() + a.warmup_seconds
+    done = 0
+    while done < a.warmup or time.perf_counter() < end:
+        step()
+        done += 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, choices=sorted(BATCH))
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--warmup-seconds", type=float, default=0,
+                    help="go on warming up until this many seconds have passed too (as nets speed)")
     ap.add_argument("--batches", type=int, default=0, help="time N batches and scale to an epoch; 0 = one epoch")
     ap.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--seed", type=int, default=42)
@@ -213,8 +224,7 @@ def main():
         per_epoch = a.batches or 100
         epoch_examples = per_epoch * batch * steps
         stream = batches()
-        for _ in range(a.warmup):
-            step(next(stream))
+        warm_up(a, lambda: step(next(stream)))
         timed = per_epoch
         t0, cpu0 = time.perf_counter(), time.process_time()
         examples = sum(step(next(stream)) for _ in range(timed))
@@ -236,9 +246,11 @@ def main():
             opt.step()
             return len(xb)
 
-        warm = image_batches(x, labels, batch, g)
-        for _ in range(a.warmup):
-            step(next(warm))
+        def epochs():
+            while True:
+                yield from image_batches(x, labels, batch, g)
+        warm = epochs()
+        warm_up(a, lambda: step(next(warm)))
         it = image_batches(x, labels, batch, g)
         t0, cpu0 = time.perf_counter(), time.process_time()
         examples = sum(step(next(it)) for _ in range(timed))

@@ -65,6 +65,10 @@ public final class SpeedBench implements NetsCommand {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "0",
+            description = "Go on warming up until S seconds have passed too: the JIT compiler needs seconds, not batches (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
     @Option(names = "--batches", paramLabel = "N", defaultValue = "0",
             description = "Time N batches and scale to an epoch; 0 = one whole epoch (char-lstm: 100) (default: ${DEFAULT-VALUE}).")
     int batches;
@@ -100,8 +104,8 @@ public final class SpeedBench implements NetsCommand {
     public Map<String, Object> measure() {
         Benchmark model = find(this.model);
         common.validate();
-        if (warmup < 0 || batches < 0) {
-            throw new UserError("--warmup and --batches must be 0 or positive.");
+        if (warmup < 0 || batches < 0 || warmupSeconds < 0) {
+            throw new UserError("--warmup, --warmup-seconds and --batches must be 0 or positive.");
         }
         boolean nhwc = format == CNN2DFormat.NHWC;
         if (nhwc && model.layout() != Layout.CONV) {
@@ -144,7 +148,8 @@ public final class SpeedBench implements NetsCommand {
             perEpoch = ib.batchesPerEpoch();
             examplesPerEpoch = train.size();
         }
-        for (int i = 0; i < warmup; i++) {
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
             if (!data.hasNext()) {
                 data.reset();
             }

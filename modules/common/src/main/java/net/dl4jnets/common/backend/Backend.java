@@ -216,6 +216,10 @@ public final class Backend {
         String build;
         if (cpu) {
             build = "nd4j-native " + nativeBuild() + " + " + env.getProperty("blas.vendor", "BLAS");
+            String wait = System.getenv("OMP_WAIT_POLICY"); // the launcher's choice, or the user's
+            if (wait != null) {
+                build += ", OMP_WAIT_POLICY=" + wait;
+            }
         } else {
             Object devices = env.get("cuda.devicesInformation");
             build = "nd4j-cuda " + (devices != null ? devices : "") + ", cuDNN helpers "

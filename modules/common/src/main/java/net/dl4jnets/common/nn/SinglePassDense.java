@@ -169,9 +169,9 @@ public class SinglePassDense extends DenseLayer {
             if (!((SinglePassDense) layerConf()).isInputGradient()) {
                 return new Pair<>(g, null);
             }
-            INDArray next = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                    new long[] {w.size(0), delta.size(0)}, 'f');
-            next = w.mmuli(delta.transpose(), next).transpose();
+            // δ·Wᵀ straight into 'c' order: DL4J's (W·δᵀ)ᵀ into 'f' order took twice as long
+            INDArray next = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), delta.size(0), w.size(0));
+            Nd4j.gemm(delta, w, next, false, true, 1.0, 0.0);
             return new Pair<>(g, backpropDropOutIfPresent(next));
         }
 
