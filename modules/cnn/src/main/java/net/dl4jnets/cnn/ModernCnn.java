@@ -11,6 +11,7 @@ import org.nd4j.linalg.activations.Activation;
 
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorBatchNorm;
+import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -35,7 +36,7 @@ public final class ModernCnn {
             }
         }
         // In DL4J a layer's dropOut acts on that layer's input: so this drops conv features and dense features.
-        var dense = new DenseLayer.Builder().nOut(8 * c.width()).activation(Activation.RELU); // 256 at width 32
+        var dense = new DenseLayer.Builder().nOut(8 * c.width()).activation(new VectorRelu()); // 256 at width 32
         if (c.dropout() > 0) {
             dense.dropOut(1 - c.dropout()); // DL4J takes the probability of keeping a unit
         }
@@ -57,7 +58,7 @@ public final class ModernCnn {
         if (!relu) {
             return name + "_bn";
         }
-        g.addLayer(name + "_relu", new ActivationLayer(Activation.RELU), name + "_bn");
+        g.addLayer(name + "_relu", new ActivationLayer(new VectorRelu()), name + "_bn");
         return name + "_relu";
     }
 }

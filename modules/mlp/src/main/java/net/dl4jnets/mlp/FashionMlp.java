@@ -21,6 +21,7 @@ import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorAdam;
+import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -96,7 +97,7 @@ public final class FashionMlp {
         for (int i = 0; i < c.hidden().size(); i++) {
             String name = "hidden" + (i + 1);
             // DL4J's dropOut(p) takes the probability of KEEPING a unit.
-            var dense = new DenseLayer.Builder().nOut(c.hidden().get(i)).activation(Activation.RELU);
+            var dense = new DenseLayer.Builder().nOut(c.hidden().get(i)).activation(new VectorRelu());
             if (c.dropout() > 0) {
                 dense.dropOut(1 - c.dropout());
             }

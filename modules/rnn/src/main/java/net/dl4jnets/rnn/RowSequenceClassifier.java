@@ -29,6 +29,7 @@ import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorAdam;
+import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -154,7 +155,7 @@ public final class RowSequenceClassifier {
                 .nOut(FashionMnist.CLASSES).activation(Activation.SOFTMAX);
         if (c.head() > 0) {
             // A non-linear read-out of the final state; the state itself has to serve the next step as well.
-            g.addLayer("head", SinglePassDense.of(new DenseLayer.Builder().nOut(c.head()).activation(Activation.RELU)
+            g.addLayer("head", SinglePassDense.of(new DenseLayer.Builder().nOut(c.head()).activation(new VectorRelu())
                     .weightInit(WeightInit.RELU).build()), summary);
             summary = "head";
             classes.dropOut(0.8); // DL4J's dropOut is the probability of keeping a unit

@@ -16,6 +16,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.nn.VectorBatchNorm;
+import net.dl4jnets.common.nn.VectorRelu;
 
 /**
  * The reference CNN that {@code bench-backend} and the speed benchmark time: conv5x5x32 - maxpool - conv5x5x64 -
@@ -36,18 +37,18 @@ public final class ReferenceCnn {
         int[] channels = {32, 64};
         for (int i = 1; i <= 2; i++) {
             g.addLayer("conv" + i, new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
-                    .activation(batchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
+                    .activation(batchNorm ? Activation.IDENTITY.getActivationFunction() : new VectorRelu()).build(), prev);
             prev = "conv" + i;
             if (batchNorm) {
                 g.addLayer("bn" + i, VectorBatchNorm.of(new BatchNormalization.Builder().build()), prev);
-                g.addLayer("relu" + i, new ActivationLayer(Activation.RELU), "bn" + i);
+                g.addLayer("relu" + i, new ActivationLayer(new VectorRelu()), "bn" + i);
                 prev = "relu" + i;
             }
             g.addLayer("pool" + i, new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), prev);
             prev = "pool" + i;
         }
         return g.addLayer("dense",
-                        SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build()), prev)
+                        SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(new VectorRelu()).build()), prev)
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")
