@@ -135,7 +135,10 @@ public final class FashionCnn {
         return c.arch().graph(c, t, input);
     }
 
-    /** What every architecture starts from: seed, Adam, He initialisation, the input "image" of the given type. */
+    /** The graph's input: the layer reading it is an {@code InputConvolution}. */
+    static final String IMAGE = "image";
+
+    /** What every architecture starts from: seed, Adam, He initialisation, the input {@link #IMAGE} of the given type. */
     static ComputationGraphConfiguration.GraphBuilder start(TrainingConfig t, InputType input) {
         return new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
@@ -144,7 +147,7 @@ public final class FashionCnn {
                 // Without a cache DL4J's convolution computes its forward pass again in back-propagation.
                 .cacheMode(CacheMode.DEVICE)
                 .graphBuilder()
-                .addInputs("image")
+                .addInputs(IMAGE)
                 .setInputTypes(input);
     }
 

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
+import net.dl4jnets.common.nn.InputConvolution;
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.train.TrainingConfig;
 
@@ -23,8 +24,9 @@ public final class LeNet5 {
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
         return FashionCnn.start(t, input)
-                .addLayer("c1", new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.TANH).weightInit(WeightInit.XAVIER).build(), "image")
+                .addLayer("c1", InputConvolution.of(new ConvolutionLayer.Builder(5, 5).nOut(6)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).weightInit(WeightInit.XAVIER)
+                        .build()), FashionCnn.IMAGE)
                 .addLayer("s2", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "c1")
                 .addLayer("c3", new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.TANH)
                         .weightInit(WeightInit.XAVIER).build(), "s2")

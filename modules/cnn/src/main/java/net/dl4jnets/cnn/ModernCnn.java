@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
 
+import net.dl4jnets.common.nn.InputConvolution;
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorBatchNorm;
 import net.dl4jnets.common.nn.VectorRelu;
@@ -26,7 +27,7 @@ public final class ModernCnn {
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
         var g = FashionCnn.start(t, input);
-        String previous = "image";
+        String previous = FashionCnn.IMAGE;
         int channels = c.width();
         for (int stage = 1; stage <= 2; stage++, channels *= 2) {
             // Downsample with the first convolution of each stage (stride 2) rather than with max pooling: on a CPU
@@ -52,8 +53,10 @@ public final class ModernCnn {
      */
     static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String name, String input, int channels,
                              int stride, boolean relu) {
-        g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels)
-                .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build(), input);
+        ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels)
+                .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build();
+        // the layer that reads the images needs no gradient with respect to them
+        g.addLayer(name, FashionCnn.IMAGE.equals(input) ? InputConvolution.of(conv) : conv, input);
         g.addLayer(name + "_bn", VectorBatchNorm.of(new BatchNormalization.Builder().build()), name);
         if (!relu) {
             return name + "_bn";

@@ -31,7 +31,7 @@ public final class SmallResNet {
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
         var g = FashionCnn.start(t, input);
-        String x = ModernCnn.convBnRelu(g, "stem", "image", c.width(), 2, true);
+        String x = ModernCnn.convBnRelu(g, "stem", FashionCnn.IMAGE, c.width(), 2, true);
         x = residual(g, "block1", x, c.width(), 1);
         x = residual(g, "block2", x, 2 * c.width(), 2);
         x = residual(g, "block3", x, 2 * c.width(), 1);

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import net.dl4jnets.common.nn.InputConvolution;
 import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.nn.VectorBatchNorm;
@@ -36,8 +37,9 @@ public final class ReferenceCnn {
         String prev = "in";
         int[] channels = {32, 64};
         for (int i = 1; i <= 2; i++) {
-            g.addLayer("conv" + i, new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
-                    .activation(batchNorm ? Activation.IDENTITY.getActivationFunction() : new VectorRelu()).build(), prev);
+            ConvolutionLayer conv = new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
+                    .activation(batchNorm ? Activation.IDENTITY.getActivationFunction() : new VectorRelu()).build();
+            g.addLayer("conv" + i, i == 1 ? InputConvolution.of(conv) : conv, prev);
             prev = "conv" + i;
             if (batchNorm) {
                 g.addLayer("bn" + i, VectorBatchNorm.of(new BatchNormalization.Builder().build()), prev);

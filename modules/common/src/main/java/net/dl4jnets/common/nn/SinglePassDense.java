@@ -1,7 +1,5 @@
 package net.dl4jnets.common.nn;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -41,19 +39,7 @@ public class SinglePassDense extends DenseLayer {
             throw new IllegalArgumentException("SinglePassDense has no layer-norm variant; use DL4J's DenseLayer");
         }
         SinglePassDense layer = new SinglePassDense();
-        // Every field DL4J's builder set (activation, initialisation, dropout, updaters, regularisation, sizes).
-        for (Class<?> c = DenseLayer.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (!Modifier.isStatic(f.getModifiers())) {
-                    try {
-                        f.setAccessible(true);
-                        f.set(layer, f.get(built));
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException("cannot copy DenseLayer." + f.getName(), e);
-                    }
-                }
-            }
-        }
+        LayerConfigs.copy(built, layer, DenseLayer.class);
         return layer;
     }
 

@@ -1,7 +1,5 @@
 package net.dl4jnets.common.nn;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 import java.util.Map;
 
@@ -35,18 +33,7 @@ public class VectorBatchNorm extends BatchNormalization {
     /** The layer {@code built} (by DL4J's builder) describes, with the vector passes. */
     public static VectorBatchNorm of(BatchNormalization built) {
         VectorBatchNorm layer = new VectorBatchNorm();
-        for (Class<?> c = BatchNormalization.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (!Modifier.isStatic(f.getModifiers())) {
-                    try {
-                        f.setAccessible(true);
-                        f.set(layer, f.get(built));
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException("cannot copy BatchNormalization." + f.getName(), e);
-                    }
-                }
-            }
-        }
+        LayerConfigs.copy(built, layer, BatchNormalization.class);
         return layer;
     }
 
