@@ -23,6 +23,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.nn.VectorAdam;
+import net.dl4jnets.common.nn.SoftmaxOutput;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -158,7 +159,7 @@ public final class FashionCnn {
         if (dropout > 0) {
             out.dropOut(1 - dropout); // DL4J takes the probability of keeping a unit
         }
-        return out.build();
+        return SoftmaxOutput.of(out.build());
     }
 
     /** What the shared training run needs to train this model. */

@@ -20,6 +20,7 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.nn.SinglePassDense;
+import net.dl4jnets.common.nn.SoftmaxOutput;
 import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.Architecture;
@@ -111,8 +112,8 @@ public final class FashionMlp {
             }
         }
         return builder
-                .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(10).activation(Activation.SOFTMAX).build(), previous)
+                .addLayer("classes", SoftmaxOutput.of(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(10).activation(Activation.SOFTMAX).build()), previous)
                 .setOutputs("classes")
                 .setInputTypes(input)
                 .build();

@@ -28,6 +28,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.nn.SinglePassDense;
+import net.dl4jnets.common.nn.SoftmaxOutput;
 import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.Architecture;
@@ -160,7 +161,7 @@ public final class RowSequenceClassifier {
             summary = "head";
             classes.dropOut(0.8); // DL4J's dropOut is the probability of keeping a unit
         }
-        return g.addLayer("classes", classes.build(), summary)
+        return g.addLayer("classes", SoftmaxOutput.of(classes.build()), summary)
                 .setOutputs("classes")
                 .build();
     }

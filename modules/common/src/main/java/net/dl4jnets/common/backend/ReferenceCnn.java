@@ -15,6 +15,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.nn.InputConvolution;
 import net.dl4jnets.common.nn.SinglePassDense;
+import net.dl4jnets.common.nn.SoftmaxOutput;
 import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.nn.VectorBatchNorm;
 import net.dl4jnets.common.nn.VectorRelu;
@@ -51,8 +52,8 @@ public final class ReferenceCnn {
         }
         return g.addLayer("dense",
                         SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(new VectorRelu()).build()), prev)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build(), "dense")
+                .addLayer("out", SoftmaxOutput.of(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build()), "dense")
                 .setOutputs("out")
                 .build();
     }

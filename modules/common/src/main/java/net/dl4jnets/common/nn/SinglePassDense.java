@@ -75,6 +75,23 @@ public class SinglePassDense extends DenseLayer {
         return layer;
     }
 
+    /**
+     * x·W + b into a new 'c'-order activations array, the product written there directly ({@code Nd4j.gemm}): DL4J's
+     * {@code mmuli} computes into an 'f'-order temporary and copies it across, a transposing copy of the whole output.
+     */
+    static INDArray affine(INDArray x, INDArray w, INDArray b, String layer, LayerWorkspaceMgr ws) {
+        if (x.rank() != 2 || x.columns() != w.rows()) {
+            throw new DL4JInvalidInputException("Layer " + layer + " takes a matrix of " + w.rows()
+                    + " columns, got shape " + Arrays.toString(x.shape()) + ": a missing preprocessor or input type?");
+        }
+        INDArray z = ws.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
+        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+        if (b != null) {
+            z.addiRowVector(b);
+        }
+        return z;
+    }
+
     /** The running layer: DL4J's, with the pre-activation kept from the training forward pass. */
     static final class Runtime extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
         private INDArray preActivation; // of the last training forward pass, in the workspace that outlives backprop
@@ -84,11 +101,7 @@ public class SinglePassDense extends DenseLayer {
             super(conf, dataType);
         }
 
-        /**
-         * DL4J's {@code x·W + b}, with the product written straight into the 'c'-order output: DL4J's {@code mmuli}
-         * computes into an 'f'-order temporary and copies it across (a transposing copy of the whole output per layer
-         * and step).
-         */
+        /** DL4J's {@code x·W + b}, by {@link #affine}. */
         @Override
         protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
                                                                 LayerWorkspaceMgr ws) {
@@ -96,16 +109,7 @@ public class SinglePassDense extends DenseLayer {
             applyDropOutIfNecessary(training, ws);
             INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, ws);
             INDArray b = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, ws);
-            INDArray x = input.castTo(dataType);
-            if (x.rank() != 2 || x.columns() != w.rows()) {
-                throw new DL4JInvalidInputException("Layer " + layerId() + " takes a matrix of " + w.rows()
-                        + " columns, got shape " + Arrays.toString(x.shape()) + ": a missing preprocessor or input type?");
-            }
-            INDArray z = ws.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-            Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
-            if (hasBias()) {
-                z.addiRowVector(b);
-            }
+            INDArray z = affine(input.castTo(dataType), w, hasBias() ? b : null, layerId(), ws);
             if (maskArray != null) {
                 applyMask(z);
             }
