@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
+import net.dl4jnets.common.nn.LayerConfigs;
+
 /**
  * A layer over a sequence of tokens, {@code [batch, tokens, channels]} (DL4J's NWC recurrent format): what every
  * layer of a transformer reads and writes. In this layout each token's channels are contiguous, so a token-wise
@@ -138,12 +140,7 @@ public abstract class TokenLayer extends AbstractSameDiffLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
-        var layer = new TokenLayerRuntime(conf, dataType);
-        layer.setIndex(index);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        layer.setListeners(listeners);
-        return layer;
+        return LayerConfigs.runtime(new TokenLayerRuntime(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
     }
 }

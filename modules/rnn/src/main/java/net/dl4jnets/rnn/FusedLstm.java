@@ -1,9 +1,6 @@
 package net.dl4jnets.rnn;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -12,6 +9,8 @@ import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import net.dl4jnets.common.nn.LayerConfigs;
 
 /**
  * DL4J's {@link LSTM}, the same configuration, parameters and maths, computed by {@link FusedLstmLayer}: the input
@@ -51,35 +50,15 @@ public class FusedLstm extends LSTM {
 
     /** The given LSTM, computed the fused way. */
     public static FusedLstm of(LSTM lstm) {
-        var fused = new FusedLstm();
-        // Every setting from the layer hierarchy, so nothing a builder set (dropout, constraints...) is lost.
-        for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    f.set(fused, f.get(lstm));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy LSTM setting " + f.getName(), e);
-                }
-            }
-        }
-        return fused;
+        // every setting from the layer hierarchy, so nothing a builder set (dropout, constraints...) is lost
+        return LayerConfigs.copy(lstm, new FusedLstm(), LSTM.class);
     }
 
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         LayerValidation.assertNInNOutSet("FusedLstm", getLayerName(), index, getNIn(), getNOut());
-        var layer = new FusedLstmLayer(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(index);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerConfigs.runtime(new FusedLstmLayer(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
     }
 }

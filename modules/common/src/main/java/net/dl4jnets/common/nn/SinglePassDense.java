@@ -2,7 +2,6 @@ package net.dl4jnets.common.nn;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.api.Layer;
@@ -65,14 +64,8 @@ public class SinglePassDense extends DenseLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         LayerValidation.assertNInNOutSet("SinglePassDense", getLayerName(), index, getNIn(), getNOut());
-        Runtime layer = new Runtime(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(index);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerConfigs.runtime(new Runtime(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
     }
 
     /**

@@ -1,7 +1,6 @@
 package net.dl4jnets.common.nn;
 
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -46,14 +45,8 @@ public class SoftmaxOutput extends OutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         LayerValidation.assertNInNOutSet("SoftmaxOutput", getLayerName(), index, getNIn(), getNOut());
-        Runtime layer = new Runtime(conf, dataType);
-        layer.setListeners(listeners);
-        layer.setIndex(index);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return LayerConfigs.runtime(new Runtime(conf, dataType), this, conf, listeners, index, paramsView,
+                initializeParams);
     }
 
     /** The running layer: DL4J's, with one pass for the loss and its gradient. */
