@@ -17,6 +17,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -109,10 +110,29 @@ public class SinglePassDense extends DenseLayer {
             return new Pair<>(z, z);
         }
 
+        /** ReLU, float, no mask: the bias, the kept pre-activation and the activation in one pass (FloatRelu). */
+        private boolean fusedRelu() {
+            return VectorApi.PRESENT && dataType == DataType.FLOAT && maskArray == null
+                    && layerConf().getActivationFn() instanceof VectorRelu && input != null && input.rank() == 2
+                    && input.length() <= Integer.MAX_VALUE / 4;
+        }
+
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr ws) {
             preActivation = null;
             preActivationInput = null;
+            if (fusedRelu()) {
+                assertInputSet(false);
+                applyDropOutIfNecessary(training, ws);
+                INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, ws);
+                INDArray b = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, ws);
+                INDArray z = affine(input.castTo(dataType), w, null, layerId(), ws);
+                INDArray pre = training ? ws.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(), z.shape()) : null;
+                FloatRelu.biasForward(z, hasBias() ? b : null, pre);
+                preActivation = pre;
+                preActivationInput = training ? input : null;
+                return z;
+            }
             INDArray z = preOutput(training, ws);
             if (training) {
                 // A copy: the activation is applied in place, and the next layer may modify its input in place.
@@ -132,14 +152,27 @@ public class SinglePassDense extends DenseLayer {
             INDArray z = preActivation != null && preActivationInput == input ? preActivation : preOutput(true, ws);
             preActivation = null;
             preActivationInput = null;
-            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
-            if (maskArray != null) {
-                applyMask(delta);
+            INDArray delta;
+            float[] biasSums = null;
+            if (fusedRelu() && z.ordering() == 'c' && z.offset() == 0 && Shape.hasDefaultStridesForShape(z)
+                    && epsilon.dataType() == DataType.FLOAT && epsilon.ordering() == 'c' && epsilon.offset() == 0
+                    && Shape.hasDefaultStridesForShape(epsilon) && epsilon.equalShapes(z)) {
+                biasSums = FloatRelu.backwardColumnSums(z, epsilon); // z becomes δ
+                delta = z;
+            } else {
+                delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+                if (maskArray != null) {
+                    applyMask(delta);
+                }
             }
             Gradient g = new DefaultGradient();
             if (hasBias()) {
                 INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-                delta.sum(biasGrad, 0);
+                if (biasSums != null) {
+                    FloatMath.write(biasGrad, biasSums);
+                } else {
+                    delta.sum(biasGrad, 0);
+                }
                 g.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
             }
             INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);

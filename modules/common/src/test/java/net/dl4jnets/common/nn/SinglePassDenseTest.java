@@ -93,6 +93,51 @@ class SinglePassDenseTest {
         assertTrue(ours.score() < 1.1, "no learning: " + ours.score());
     }
 
+    /** input 6 → ReLU 37 → ReLU 20 (dropout on its input if asked) → softmax 3: vectors and a tail in each row. */
+    static ComputationGraphConfiguration reluGraph(boolean vector, boolean dropout) {
+        UnaryOperator<DenseLayer.Builder> relu = b -> vector ? b.activation(new VectorRelu()) : b.activation(Activation.RELU);
+        DenseLayer h1 = relu.apply(new DenseLayer.Builder().nOut(37)).build();
+        DenseLayer h2 = relu.apply(dropout ? new DenseLayer.Builder().nOut(20).dropOut(0.9)
+                : new DenseLayer.Builder().nOut(20)).build();
+        return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).updater(new Adam(0.05))
+                .graphBuilder()
+                .addInputs("x").setInputTypes(InputType.feedForward(6))
+                .addLayer("h1", vector ? SinglePassDense.of(h1).readingData() : h1, "x")
+                .addLayer("h2", vector ? SinglePassDense.of(h2) : h2, "h1")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "h2")
+                .setOutputs("out").build();
+    }
+
+    /** With VectorRelu a float layer adds its bias, keeps its pre-activation and sums its bias gradient in its passes. */
+    @Test
+    void fusedReluPassesGiveDl4jsGradientsAndSteps() {
+        INDArray x = X.castTo(DataType.FLOAT);
+        INDArray y = Y.castTo(DataType.FLOAT);
+        ComputationGraph dl4j = net(reluGraph(false, true));
+        ComputationGraph ours = net(reluGraph(true, true));
+        ours.setParams(dl4j.params());
+        for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
+            g.setInputs(x);
+            g.setLabels(y);
+            Nd4j.getRandom().setSeed(1); // the same dropout mask for both
+            g.computeGradientAndScore();
+        }
+        assertEquals(dl4j.score(), ours.score(), 1e-5);
+        assertTrue(dl4j.gradient().gradient().equalsWithEps(ours.gradient().gradient(), 1e-5), "gradients differ");
+        assertTrue(dl4j.outputSingle(x).equalsWithEps(ours.outputSingle(x), 1e-5), "inference differs");
+        // step for step without dropout (DL4J's layers draw their masks in another order across a fit)
+        dl4j = net(reluGraph(false, false));
+        ours = net(reluGraph(true, false));
+        ours.setParams(dl4j.params());
+        DataSet d = new DataSet(x, y);
+        for (int step = 0; step < 5; step++) {
+            dl4j.fit(d);
+            ours.fit(d);
+        }
+        assertTrue(dl4j.params().equalsWithEps(ours.params(), 1e-4), "the two drifted apart");
+    }
+
     @Test
     void passesTheGradientCheckAndSurvivesJson() {
         ComputationGraphConfiguration conf = graph(SinglePassDense::of, true, DataType.DOUBLE);
