@@ -112,7 +112,8 @@ public final class CharBatches implements EpochIterator {
             }
         }
         cursor += b;
-        return new DataSet(BatchWorkspace.floats(x, b, vocabulary, steps), BatchWorkspace.floats(y, b, vocabulary, steps));
+        return new DataSet(BatchWorkspace.floats(x, b, vocabulary, steps),
+                BatchWorkspace.floats(y, b, vocabulary, steps));
     }
 
     @Override

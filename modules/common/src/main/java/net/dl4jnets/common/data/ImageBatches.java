@@ -50,10 +50,11 @@ public final class ImageBatches implements EpochIterator {
     private int cursor;
     private int epoch;
     private Random augmentRng;
-    // the batch is assembled here and copied into ND4J's memory in one block; reused, a batch's 400 KB on the heap
-    // cost about as much as assembling it
+    // the batch is assembled here (and turned into time steps for the recurrent layout) and copied into ND4J's
+    // memory in one block; reused, a batch's 400 KB on the heap cost about as much as assembling it
     private transient float[] pixelScratch;
     private transient float[] labelScratch;
+    private transient float[] timeScratch;
     private DataSetPreProcessor preProcessor;
 
     public ImageBatches(ImageSet.View view, Options options) {
@@ -161,7 +162,10 @@ public final class ImageBatches implements EpochIterator {
             }
         }
         if (options.layout() == Layout.SEQUENCE) {
-            x = rowsAsTimeSteps(x, n);
+            if (timeScratch == null || timeScratch.length < x.length) {
+                timeScratch = new float[x.length];
+            }
+            x = rowsAsTimeSteps(x, n, timeScratch);
         }
         cursor += n;
         INDArray features = BatchWorkspace.floats(x, options.layout().shape(n));
@@ -173,11 +177,10 @@ public final class ImageBatches implements EpochIterator {
         return ds;
     }
 
-    /** [n, row, col] to [n, col (feature), row (time)]: DL4J's recurrent layers default to NCW. */
-    private static float[] rowsAsTimeSteps(float[] x, int n) {
+    /** [n, row, col] to [n, col (feature), row (time)] in {@code t}: DL4J's recurrent layers default to NCW. */
+    private static float[] rowsAsTimeSteps(float[] x, int n, float[] t) {
         int rows = FashionMnist.ROWS;
         int cols = FashionMnist.COLS;
-        float[] t = new float[x.length];
         for (int b = 0; b < n; b++) {
             int off = b * rows * cols;
             for (int r = 0; r < rows; r++) {

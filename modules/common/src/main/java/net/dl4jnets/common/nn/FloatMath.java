@@ -54,9 +54,14 @@ public final class FloatMath {
         return ONE.div(exp(x.neg()).add(ONE));
     }
 
-    /** The array itself if its elements lie in row order from the start of its buffer, else such a copy. */
+    /** Whether the array's elements lie in row order from the start of its buffer. */
+    public static boolean isContiguous(INDArray a) {
+        return a.ordering() == 'c' && a.offset() == 0 && Shape.hasDefaultStridesForShape(a);
+    }
+
+    /** The array itself if {@link #isContiguous}, else such a copy. */
     public static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && a.offset() == 0 && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+        return isContiguous(a) ? a : a.dup('c');
     }
 
     /** The elements of a float array whose elements lie one after the other in its buffer (a view at an offset too). */

@@ -1,5 +1,6 @@
 package net.dl4jnets.common.nn;
 
+import java.util.Arrays;
 import java.util.Collection;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -17,7 +18,6 @@ import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * DL4J's convolution layer for the first layer of a network, the one that reads the images: its back-propagation
@@ -56,8 +56,7 @@ public class InputConvolution extends ConvolutionLayer {
         int w = (int) x.size(3);
         int oh = outSize[0];
         int ow = outSize[1];
-        float[] in = new float[(int) x.length()];
-        x.dup('c').data().asNioFloat().get(0, in, 0, in.length);
+        float[] in = FloatMath.read(FloatMath.contiguous(x));
         int length = channels * kH * kW * n * oh * ow;
         float[] col = PATCHES.get();
         if (col.length < length) {
@@ -75,7 +74,7 @@ public class InputConvolution extends ConvolutionLayer {
                             int iy = oy * stride[0] - pad[0] + ky * dilation[0];
                             int ix0 = -pad[1] + kx * dilation[1];
                             if (iy < 0 || iy >= h) {
-                                java.util.Arrays.fill(col, dst, dst + ow, 0f);
+                                Arrays.fill(col, dst, dst + ow, 0f);
                             } else if (stride[1] == 1 && ix0 >= 0 && ix0 + ow <= w) {
                                 System.arraycopy(in, plane + iy * w + ix0, col, dst, ow);
                             } else {
@@ -104,8 +103,7 @@ public class InputConvolution extends ConvolutionLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr ws) {
             ConvolutionLayer c = layerConf();
-            if (!VectorApi.PRESENT || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || dataType != DataType.FLOAT
-                    || input.length() * c.getKernelSize()[0] * c.getKernelSize()[1] > Integer.MAX_VALUE / 4) {
+            if (!VectorApi.PRESENT || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || dataType != DataType.FLOAT) {
                 return super.backpropGradient(epsilon, ws);
             }
             assertInputSet(true);
@@ -122,16 +120,18 @@ public class InputConvolution extends ConvolutionLayer {
             int[] outSize = ConvolutionUtils.getOutputSize(x, c.getKernelSize(), strides, same ? null : c.getPadding(),
                     convolutionMode, dilation, CNN2DFormat.NCHW);
             int[] pad = same ? ConvolutionUtils.getSameModeTopLeftPadding(outSize,
-                    new int[] {(int) x.size(2), (int) x.size(3)}, c.getKernelSize(), strides, dilation) : c.getPadding();
+                    new int[] {(int) x.size(2), (int) x.size(3)}, c.getKernelSize(), strides, dilation)
+                    : c.getPadding();
+            long positions = n * outSize[0] * outSize[1];
+            if (positions * inDepth * kH * kW > Integer.MAX_VALUE || positions * outDepth > Integer.MAX_VALUE / 4) {
+                return super.backpropGradient(epsilon, ws); // the patches index a Java array, δ bytes an int offset
+            }
 
             INDArray z = preOutput4d(true, true, ws).getFirst();
             INDArray delta = c.getActivationFn().backprop(z, epsilon.castTo(dataType)).getFirst();
             int taps = (int) (inDepth * kH * kW);
             float[] patches = tapMajorPatches(x, kH, kW, strides, pad, dilation, outSize);
-            INDArray delta3d = delta.reshape('c', n, outDepth, (long) outSize[0] * outSize[1]);
-            if (delta3d.offset() != 0 || !Shape.hasDefaultStridesForShape(delta3d)) {
-                delta3d = delta3d.dup('c');
-            }
+            INDArray delta3d = FloatMath.contiguous(delta).reshape('c', n, outDepth, (long) outSize[0] * outSize[1]);
             float[][] dWdB = FloatConvGrad.gradients(delta3d, patches, taps);
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             FloatMath.write(weightGrad, dWdB[0]); // [out][in][kH][kW] in 'c' order: the same order

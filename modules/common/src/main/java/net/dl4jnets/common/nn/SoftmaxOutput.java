@@ -16,7 +16,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
@@ -83,14 +82,14 @@ public class SoftmaxOutput extends OutputLayer {
             }
             assertInputSet(true);
             INDArray z = preOutput2d(true, ws);
-            INDArray y = labels.ordering() == 'c' && Shape.hasDefaultStridesForShape(labels) ? labels : labels.dup('c');
+            INDArray y = FloatMath.contiguous(labels);
             int n = (int) z.size(0);
             int classes = (int) z.size(1);
             float[] p = FloatMath.read(z);
             float[] t = FloatMath.read(y);
             float[] biasGrad = new float[classes];
             double loss = 0;
-            // as LossMCXENT: dL/dz = softmax − labels; the loss −Σ labels·log(softmax clipped to [1e-10, 1 − 1e-10])
+            // as LossMCXENT: dL/dz = softmax − labels, the loss −Σ labels·log(softmax clipped to [1e-10, 1−1e-10])
             for (int r = 0; r < n; r++) {
                 int o = r * classes;
                 float max = Float.NEGATIVE_INFINITY;

@@ -16,7 +16,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * DL4J's batch normalisation, with its passes over float NCHW feature maps as Java vector loops: two passes forward
@@ -58,8 +57,7 @@ public class VectorBatchNorm extends BatchNormalization {
             BatchNormalization c = layerConf();
             return VectorApi.PRESENT && x.dataType() == DataType.FLOAT && x.rank() == 4
                     && c.getCnn2DFormat() == CNN2DFormat.NCHW && !c.isLockGammaBeta() && x.size(1) == c.getNOut()
-                    && x.ordering() == 'c' && x.offset() == 0 && Shape.hasDefaultStridesForShape(x)
-                    && x.length() <= Integer.MAX_VALUE / 4; // byte offsets in an int
+                    && FloatMath.isContiguous(x) && x.length() <= Integer.MAX_VALUE / 4; // byte offsets in an int
         }
 
         @Override
