@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -22,7 +23,6 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -112,13 +112,13 @@ public final class CharGpt {
         int n = c.blockSize();
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new VectorAdam(t.lr()))
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("chars")
                 .setInputTypes(InputType.recurrent(c.vocabulary(), n)); // one-hot, [batch, vocabulary, block]
         // On one-hot characters a linear layer without bias is an embedding table.
-        g.addLayer("embed", new Linear(c.vocabulary(), c.width(), n, false, false, 0.02).ncw(true, false).readingData(),
+        g.addLayer("embed", new Linear(c.vocabulary(), c.width(), n, false, false, 0.02).ncw(true, false),
                 "chars");
         g.addLayer("position", new PositionalEmbedding(c.width(), n), "embed");
         String x = "position";

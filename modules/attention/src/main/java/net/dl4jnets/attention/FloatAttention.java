@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import net.dl4jnets.common.nn.VectorApi;
+import net.dl4jnets.common.nn.Acceleration;
 
 /**
  * The core of multi-head attention, between the projections: for every example and head, weights = softmax(q·kᵀ/√d)
@@ -27,7 +27,7 @@ final class FloatAttention {
     static final int L = S.length();
 
     static boolean usable(DataType type, int tokens, int headSize) {
-        return type == DataType.FLOAT && VectorApi.PRESENT && tokens % L == 0 && headSize % L == 0;
+        return Acceleration.active(type) && tokens % L == 0 && headSize % L == 0;
     }
 
     /** Scratch arrays per thread (two replicas train in two threads), grown as needed and reused across calls. */
@@ -44,12 +44,14 @@ final class FloatAttention {
     private static float[] read(INDArray a, int slot) {
         a = contiguous(a);
         float[] f = scratch(slot, a.length());
+        Acceleration.direct(FloatAttention.class);
         a.data().asNioFloat().get(0, f, 0, (int) a.length());
         return f;
     }
 
     private static INDArray write(float[] f, long... shape) {
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        Acceleration.direct(FloatAttention.class);
         a.data().asNioFloat().put(0, f, 0, (int) a.length());
         return a;
     }

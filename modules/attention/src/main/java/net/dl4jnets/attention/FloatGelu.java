@@ -10,8 +10,8 @@ import jdk.incubator.vector.FloatVector;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import net.dl4jnets.common.nn.Acceleration;
 import net.dl4jnets.common.nn.FloatMath;
-import net.dl4jnets.common.nn.VectorApi;
 
 /**
  * ND4J's GELU, z·σ(1.702·z), and its derivative, each in one pass over float memory with the Vector API, reading and
@@ -27,13 +27,14 @@ final class FloatGelu {
             ONE = FloatVector.broadcast(FloatMath.S, 1);
 
     static boolean usable(INDArray a) {
-        return a.dataType() == DataType.FLOAT && VectorApi.PRESENT;
+        return Acceleration.active(a.dataType());
     }
 
     /** GELU(z), a new array in the current workspace. */
     static INDArray forward(INDArray z) {
         z = contiguous(z);
         INDArray y = z.ulike();
+        Acceleration.direct(FloatGelu.class);
         ByteBuffer in = bytes(z);
         ByteBuffer out = bytes(y);
         int n = (int) z.length();
@@ -54,6 +55,7 @@ final class FloatGelu {
         z = contiguous(z);
         dy = contiguous(dy);
         INDArray dz = z.ulike();
+        Acceleration.direct(FloatGelu.class);
         ByteBuffer in = bytes(z);
         ByteBuffer grad = bytes(dy);
         ByteBuffer out = bytes(dz);

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import net.dl4jnets.common.nn.FloatMath;
-import net.dl4jnets.common.nn.VectorApi;
+import net.dl4jnets.common.nn.Acceleration;
 
 /**
  * The attention's softmax over each row of scores, with the scaling by 1/√d and the causal mask folded in, and its
@@ -23,7 +23,7 @@ final class FloatSoftmax {
     private FloatSoftmax() {}
 
     static boolean usable(INDArray a) {
-        return a.dataType() == DataType.FLOAT && VectorApi.PRESENT;
+        return Acceleration.active(a.dataType());
     }
 
     /**
@@ -38,6 +38,7 @@ final class FloatSoftmax {
         for (int r = 0; r < w.size(0); r++) {
             row(a, r * t, t, causal ? r % t + 1 : t, (float) scale);
         }
+        Acceleration.direct(FloatSoftmax.class);
         w.data().asNioFloat().put(0, a, 0, a.length);
         return w;
     }
@@ -51,6 +52,7 @@ final class FloatSoftmax {
         for (int r = 0; r < w.size(0); r++) {
             rowBackward(d, r * t, p, r * t, t, (float) scale);
         }
+        Acceleration.direct(FloatSoftmax.class);
         dW.data().asNioFloat().put(0, d, 0, d.length);
         return dW;
     }
@@ -58,6 +60,7 @@ final class FloatSoftmax {
     /** The elements of a contiguous array. */
     private static float[] floats(INDArray a) {
         float[] f = new float[(int) a.length()];
+        Acceleration.direct(FloatSoftmax.class);
         a.data().asNioFloat().get(0, f, 0, f.length);
         return f;
     }

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -20,7 +21,6 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -140,14 +140,13 @@ public final class VisionTransformer {
         int n = c.sequenceLength();
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new VectorAdam(t.lr()))
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder();
         String x;
         if (c.tokens() == Tokens.ROWS) {
             g.addInputs("rows").setInputTypes(Layout.SEQUENCE.inputType());
-            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02).ncw(true, false)
-                    .readingData(), "rows");
+            g.addLayer("embed", new Linear(FashionMnist.COLS, c.width(), n, false, true, 0.02).ncw(true, false), "rows");
         } else {
             g.addInputs("image").setInputTypes(Layout.CONV.inputType());
             g.addLayer("embed", new PatchEmbedding(c.patch(), c.overlap(), c.width()), "image");

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -22,8 +23,6 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.VectorAdam;
-import net.dl4jnets.common.nn.SoftmaxOutput;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -136,14 +135,14 @@ public final class FashionCnn {
         return c.arch().graph(c, t, input);
     }
 
-    /** The graph's input: the layer reading it is an {@code InputConvolution}. */
+    /** The graph's input, the images. */
     static final String IMAGE = "image";
 
     /** What every architecture starts from: seed, Adam, He initialisation, the input {@link #IMAGE} of the given type. */
     static ComputationGraphConfiguration.GraphBuilder start(TrainingConfig t, InputType input) {
         return new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new VectorAdam(t.lr()))
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.RELU)
                 // Without a cache DL4J's convolution computes its forward pass again in back-propagation.
                 .cacheMode(CacheMode.DEVICE)
@@ -159,7 +158,7 @@ public final class FashionCnn {
         if (dropout > 0) {
             out.dropOut(1 - dropout); // DL4J takes the probability of keeping a unit
         }
-        return SoftmaxOutput.of(out.build());
+        return out.build();
     }
 
     /** What the shared training run needs to train this model. */

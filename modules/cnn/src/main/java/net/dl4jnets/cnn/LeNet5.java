@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
-import net.dl4jnets.common.nn.InputConvolution;
-import net.dl4jnets.common.nn.SinglePassDense;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -24,17 +22,16 @@ public final class LeNet5 {
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
         return FashionCnn.start(t, input)
-                .addLayer("c1", InputConvolution.of(new ConvolutionLayer.Builder(5, 5).nOut(6)
-                        .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).weightInit(WeightInit.XAVIER)
-                        .build()), FashionCnn.IMAGE)
+                .addLayer("c1", new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).weightInit(WeightInit.XAVIER).build(), FashionCnn.IMAGE)
                 .addLayer("s2", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "c1")
                 .addLayer("c3", new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.TANH)
                         .weightInit(WeightInit.XAVIER).build(), "s2")
                 .addLayer("s4", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "c3")
-                .addLayer("c5", SinglePassDense.of(new DenseLayer.Builder().nOut(120).activation(Activation.TANH)
-                        .weightInit(WeightInit.XAVIER).build()), "s4")
-                .addLayer("f6", SinglePassDense.of(new DenseLayer.Builder().nOut(84).activation(Activation.TANH)
-                        .weightInit(WeightInit.XAVIER).build()), "c5")
+                .addLayer("c5", new DenseLayer.Builder().nOut(120).activation(Activation.TANH)
+                        .weightInit(WeightInit.XAVIER).build(), "s4")
+                .addLayer("f6", new DenseLayer.Builder().nOut(84).activation(Activation.TANH)
+                        .weightInit(WeightInit.XAVIER).build(), "c5")
                 .addLayer("classes", FashionCnn.classes(0), "f6")
                 .setOutputs("classes")
                 .build();

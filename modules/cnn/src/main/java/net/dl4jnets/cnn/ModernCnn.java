@@ -9,10 +9,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
 
-import net.dl4jnets.common.nn.InputConvolution;
-import net.dl4jnets.common.nn.SinglePassDense;
-import net.dl4jnets.common.nn.VectorBatchNorm;
-import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -37,11 +33,11 @@ public final class ModernCnn {
             }
         }
         // In DL4J a layer's dropOut acts on that layer's input: so this drops conv features and dense features.
-        var dense = new DenseLayer.Builder().nOut(8 * c.width()).activation(new VectorRelu()); // 256 at width 32
+        var dense = new DenseLayer.Builder().nOut(8 * c.width()).activation(Activation.RELU); // 256 at width 32
         if (c.dropout() > 0) {
             dense.dropOut(1 - c.dropout()); // DL4J takes the probability of keeping a unit
         }
-        return g.addLayer("dense", SinglePassDense.of(dense.build()), previous)
+        return g.addLayer("dense", dense.build(), previous)
                 .addLayer("classes", FashionCnn.classes(c.dropout()), "dense")
                 .setOutputs("classes")
                 .build();
@@ -53,15 +49,13 @@ public final class ModernCnn {
      */
     static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String name, String input, int channels,
                              int stride, boolean relu) {
-        ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels)
-                .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build();
-        // the layer that reads the images needs no gradient with respect to them
-        g.addLayer(name, FashionCnn.IMAGE.equals(input) ? InputConvolution.of(conv) : conv, input);
-        g.addLayer(name + "_bn", VectorBatchNorm.of(new BatchNormalization.Builder().build()), name);
+        g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels)
+                .convolutionMode(ConvolutionMode.Same).hasBias(false).activation(Activation.IDENTITY).build(), input);
+        g.addLayer(name + "_bn", new BatchNormalization.Builder().build(), name);
         if (!relu) {
             return name + "_bn";
         }
-        g.addLayer(name + "_relu", new ActivationLayer(new VectorRelu()), name + "_bn");
+        g.addLayer(name + "_relu", new ActivationLayer(Activation.RELU), name + "_bn");
         return name + "_relu";
     }
 }

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 
-import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -57,7 +56,7 @@ public final class SmallResNet {
         String a = ModernCnn.convBnRelu(g, name + "_conv1", input, channels, stride, true);
         String f = ModernCnn.convBnRelu(g, name + "_conv2", a, channels, 1, false);
         g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), f, shortcut);
-        g.addLayer(name + "_out", new ActivationLayer(new VectorRelu()), name + "_add");
+        g.addLayer(name + "_out", new ActivationLayer(Activation.RELU), name + "_add");
         return name + "_out";
     }
 }

@@ -135,7 +135,7 @@ public final class Compare implements NetsCommand {
     }
 
     public Report compare() {
-        common.applyLogging();
+        common.apply();
         common.validate();
         List<Architecture> chosen = select(Architecture.registered(), archs);
         if (chosen.isEmpty()) {

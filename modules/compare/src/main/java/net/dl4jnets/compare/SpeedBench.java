@@ -33,6 +33,7 @@ import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.Acceleration;
 import net.dl4jnets.common.train.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,6 +104,7 @@ public final class SpeedBench implements NetsCommand {
     /** Trains the model for the warm-up and the timed batches; returns the measurement as written in JSON. */
     public Map<String, Object> measure() {
         Benchmark model = find(this.model);
+        common.apply();
         common.validate();
         if (warmup < 0 || batches < 0 || warmupSeconds < 0) {
             throw new UserError("--warmup, --warmup-seconds and --batches must be 0 or positive.");
@@ -117,7 +119,7 @@ public final class SpeedBench implements NetsCommand {
             conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
             conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
         }
-        ComputationGraph graph = new ComputationGraph(conf);
+        ComputationGraph graph = new ComputationGraph(Acceleration.apply(conf));
         graph.init();
         DataSetIterator data;
         int perEpoch;

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -19,10 +20,6 @@ import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.SinglePassDense;
-import net.dl4jnets.common.nn.SoftmaxOutput;
-import net.dl4jnets.common.nn.VectorAdam;
-import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -89,7 +86,7 @@ public final class FashionMlp {
     static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var builder = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new VectorAdam(t.lr()))
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.RELU)
                 .l2(c.l2())
                 .graphBuilder()
@@ -98,13 +95,11 @@ public final class FashionMlp {
         for (int i = 0; i < c.hidden().size(); i++) {
             String name = "hidden" + (i + 1);
             // DL4J's dropOut(p) takes the probability of KEEPING a unit.
-            var dense = new DenseLayer.Builder().nOut(c.hidden().get(i)).activation(new VectorRelu());
+            var dense = new DenseLayer.Builder().nOut(c.hidden().get(i)).activation(Activation.RELU);
             if (c.dropout() > 0) {
                 dense.dropOut(1 - c.dropout());
             }
-            // One forward pass per step; the first layer reads the pixels and needs no gradient for them.
-            SinglePassDense layer = SinglePassDense.of(dense.build());
-            builder.addLayer(name, i == 0 ? layer.readingData() : layer, previous);
+            builder.addLayer(name, dense.build(), previous);
             previous = name;
             if (c.batchNorm()) {
                 builder.addLayer(name + "_bn", new BatchNormalization.Builder().build(), previous);
@@ -112,8 +107,8 @@ public final class FashionMlp {
             }
         }
         return builder
-                .addLayer("classes", SoftmaxOutput.of(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(10).activation(Activation.SOFTMAX).build()), previous)
+                .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(10).activation(Activation.SOFTMAX).build(), previous)
                 .setOutputs("classes")
                 .setInputTypes(input)
                 .build();

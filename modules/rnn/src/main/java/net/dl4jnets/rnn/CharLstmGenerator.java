@@ -11,13 +11,13 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.VectorAdam;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -97,7 +97,7 @@ public final class CharLstmGenerator {
     public static ComputationGraphConfiguration graph(Config c, TrainingConfig t) {
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new VectorAdam(t.lr()))
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("chars")
@@ -108,8 +108,7 @@ public final class CharLstmGenerator {
             if (i > 1 && c.dropout() > 0) {
                 lstm.dropOut(1 - c.dropout()); // on the previous layer's output; DL4J takes the keep probability
             }
-            FusedLstm layer = FusedLstm.of(lstm.build());
-            g.addLayer("lstm" + i, i == 1 ? layer.readingData() : layer, last);
+            g.addLayer("lstm" + i, lstm.build(), last);
             last = "lstm" + i;
         }
         return g.addLayer("next", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

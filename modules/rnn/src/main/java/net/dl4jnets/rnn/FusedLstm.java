@@ -10,6 +10,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import net.dl4jnets.common.nn.LayerAcceleration;
 import net.dl4jnets.common.nn.LayerConfigs;
 
 /**
@@ -22,7 +23,7 @@ import net.dl4jnets.common.nn.LayerConfigs;
  * DL4J's order: block input, forget, output, input gate), its initialisation, its JSON and the wrappers that accept an
  * LSTM ({@code Bidirectional}); a model trained with one loads into the other.
  */
-public class FusedLstm extends LSTM {
+public class FusedLstm extends LSTM implements LayerAcceleration.Kernel {
     private boolean inputGradient = true;
 
     /** For JSON. */
@@ -52,6 +53,11 @@ public class FusedLstm extends LSTM {
     public static FusedLstm of(LSTM lstm) {
         // every setting from the layer hierarchy, so nothing a builder set (dropout, constraints...) is lost
         return LayerConfigs.copy(lstm, new FusedLstm(), LSTM.class);
+    }
+
+    @Override
+    public LSTM stock() {
+        return LayerConfigs.copy(this, new LSTM(), LSTM.class);
     }
 
     @Override

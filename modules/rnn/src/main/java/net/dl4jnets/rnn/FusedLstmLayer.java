@@ -13,21 +13,18 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+
+import net.dl4jnets.common.nn.Acceleration;
 
 /**
  * The layer behind {@link FusedLstm}: DL4J's LSTM with its forward and backward passes done by {@link LstmSequence}.
- * Where that cannot apply (a GPU backend, gates other than sigmoid, a cell activation other than tanh, NWC data or
- * half precision) it is DL4J's LSTM, unchanged; {@code -Dnets.dl4jLstm=true} asks for that everywhere, to measure
- * one against the other ({@code NETS_JAVA_OPTS=-Dnets.dl4jLstm=true ./nets speed --model lstm}).
+ * Where that cannot apply (the fast engine off, gates other than sigmoid, a cell activation other than tanh, NWC data
+ * or half precision) it is DL4J's LSTM, unchanged; {@code ./nets speed --model lstm --engine stock} measures that.
  *
  * <p>DL4J's LSTM runs its forward pass twice per training step (once for the activations, again inside
  * backpropagation); this one keeps the first pass's values for the backward pass of the same input.
  */
 public class FusedLstmLayer extends LSTM {
-    private static final boolean FUSED = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")
-            && !Boolean.getBoolean("nets.dl4jLstm");
-
     private final LstmSequence<?> sequence;
     private INDArray forwardInput; // the input of the pass whose values `sequence` holds, if it was a training pass
 
@@ -39,7 +36,7 @@ public class FusedLstmLayer extends LSTM {
     /** Whether this layer computes through {@link LstmSequence}. */
     public boolean fused() {
         var c = layerConf();
-        return FUSED && c.getGateActivationFn() instanceof ActivationSigmoid
+        return Acceleration.active() && c.getGateActivationFn() instanceof ActivationSigmoid
                 && c.getActivationFn() instanceof ActivationTanH
                 && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE) && getDataFormat() == RNNFormat.NCW;
     }
@@ -110,6 +107,7 @@ public class FusedLstmLayer extends LSTM {
     }
 
     private INDArray forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr ws) {
+        Acceleration.direct(FusedLstm.class);
         assertInputSet(false);
         applyDropOutIfNecessary(training, ws);
         INDArray x = input.rank() == 2 ? input.reshape(input.size(0), input.size(1), 1) : input;
@@ -123,6 +121,7 @@ public class FusedLstmLayer extends LSTM {
 
     private Pair<Gradient, INDArray> backward(INDArray epsilon, int backwardLength,
                                               Map<String, INDArray> state, LayerWorkspaceMgr ws) {
+        Acceleration.direct(FusedLstm.class);
         assertInputSet(true);
         if (forwardInput != input) {
             forward(true, state == null ? null : state.get(STATE_KEY_PREV_ACTIVATION),

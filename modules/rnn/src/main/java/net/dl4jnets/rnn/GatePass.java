@@ -3,6 +3,7 @@ package net.dl4jnets.rnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import net.dl4jnets.common.nn.Acceleration;
 import net.dl4jnets.common.nn.VectorApi;
 
 /**
@@ -55,8 +56,9 @@ interface GatePass<A> {
     void backward(A gates, int g, A cells, A tanhCells, A epsilons, int k, A recurrent, A cellGrad, int s,
                   A gateGrads, int gr, A biasGrad, boolean last, double m, int hidden);
 
-    /** Checks what {@link #read} and {@link #write} assume. */
+    /** Checks what {@link #read} and {@link #write} assume: the fast engine on, a fresh 'c' array. */
     static void checkDense(INDArray a) {
+        Acceleration.direct(GatePass.class);
         if (a.ordering() != 'c' || a.offset() != 0 || a.data().offset() != 0 || a.isView()) {
             throw new IllegalStateException("LstmSequence reads only fresh 'c' arrays, got " + a.shapeInfoToString());
         }

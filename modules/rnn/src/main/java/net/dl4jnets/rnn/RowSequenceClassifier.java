@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -27,10 +28,6 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.SinglePassDense;
-import net.dl4jnets.common.nn.SoftmaxOutput;
-import net.dl4jnets.common.nn.VectorAdam;
-import net.dl4jnets.common.nn.VectorRelu;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -124,7 +121,7 @@ public final class RowSequenceClassifier {
     public static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new VectorAdam(t.lr()))
+                .updater(new Adam(t.lr()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("rows")
@@ -137,8 +134,7 @@ public final class RowSequenceClassifier {
                 summary = "last";
             }
             case LSTM -> {
-                g.addLayer("rnn", FusedLstm.of(new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build())
-                        .readingData(), "rows");
+                g.addLayer("rnn", new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build(), "rows");
                 g.addVertex("last", new LastTimeStepVertex("rows"), "rnn");
                 summary = "last";
             }
@@ -146,7 +142,7 @@ public final class RowSequenceClassifier {
                 // The backward direction's last step has read only the bottom row, so instead of the last step the
                 // classifier sees, per unit, the strongest response over all rows from both directions.
                 g.addLayer("rnn", new Bidirectional(Bidirectional.Mode.CONCAT,
-                        FusedLstm.of(new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build())), "rows");
+                        new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build()), "rows");
                 g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "rnn");
                 summary = "pool";
             }
@@ -156,12 +152,12 @@ public final class RowSequenceClassifier {
                 .nOut(FashionMnist.CLASSES).activation(Activation.SOFTMAX);
         if (c.head() > 0) {
             // A non-linear read-out of the final state; the state itself has to serve the next step as well.
-            g.addLayer("head", SinglePassDense.of(new DenseLayer.Builder().nOut(c.head()).activation(new VectorRelu())
-                    .weightInit(WeightInit.RELU).build()), summary);
+            g.addLayer("head", new DenseLayer.Builder().nOut(c.head()).activation(Activation.RELU)
+                    .weightInit(WeightInit.RELU).build(), summary);
             summary = "head";
             classes.dropOut(0.8); // DL4J's dropOut is the probability of keeping a unit
         }
-        return g.addLayer("classes", SoftmaxOutput.of(classes.build()), summary)
+        return g.addLayer("classes", classes.build(), summary)
                 .setOutputs("classes")
                 .build();
     }

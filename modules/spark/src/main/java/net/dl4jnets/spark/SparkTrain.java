@@ -116,7 +116,7 @@ public final class SparkTrain implements NetsCommand {
 
     @Override
     public Integer call() {
-        common.applyLogging();
+        common.apply();
         common.validate();
         if (averagingFrequency < 1) {
             throw new UserError("--averaging-frequency must be positive, got " + averagingFrequency + ".");

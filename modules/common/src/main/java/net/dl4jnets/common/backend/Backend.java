@@ -14,6 +14,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nd4j.nativeblas.Nd4jCpu;
 
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.Acceleration;
 
 /**
  * Starts ND4J once, the fast way, and says how in one line.
@@ -52,7 +53,7 @@ public final class Backend {
         /**
          * LSTM steps are small sequential matrix products, like dense layers. With DL4J's own LSTM the row LSTM ran
          * 12% faster with oneDNN off (its gate gradients fell to oneDNN's reference kernel on strided views); the
-         * suite's FusedLstm does its gates in Java, and this setting has not been re-measured with it.
+         * fast engine's LSTM does its gates in Java, and this setting has not been re-measured with it.
          */
         RECURRENT(1, false),
         /** The character LSTM, with a softmax at every step, kept oneDNN: 2,099 chars/s against 1,730 (one run each). */
@@ -72,14 +73,15 @@ public final class Backend {
      * The one-line description of the backend, printed at start and written to every run's config: with several
      * {@code workers} (replicas trained at once), {@code threads} is each one's share.
      */
-    public record BackendInfo(String backend, String build, boolean oneDnn, int threads, int workers, String machine) {
+    public record BackendInfo(String backend, String build, boolean oneDnn, int threads, int workers, String engine,
+                              String machine) {
         public String line() {
             String threading = String.format(Locale.ROOT, "%d thread%s", threads, threads == 1 ? "" : "s");
             if (workers > 1) {
                 threading = workers + " workers of " + threading;
             }
-            return String.format(Locale.ROOT, "Backend: %s | %s | oneDNN helpers %s | %s | %s",
-                    backend, build, oneDnn ? "on" : "off", threading, machine);
+            return String.format(Locale.ROOT, "Backend: %s | %s | oneDNN helpers %s | %s | %s | %s",
+                    backend, build, oneDnn ? "on" : "off", threading, engine, machine);
         }
     }
 
@@ -139,7 +141,8 @@ public final class Backend {
             useOneDnn(workload.oneDnn);
             started = describe(wanted, replicas);
             System.out.println(started.line());
-        } else if (started.threads() != wanted || started.workers() != replicas || oneDnnOps != workload.oneDnn) {
+        } else if (started.threads() != wanted || started.workers() != replicas || oneDnnOps != workload.oneDnn
+                || !started.engine().equals(Acceleration.line())) {
             setThreads(wanted);
             useOneDnn(workload.oneDnn);
             started = describe(wanted, replicas);
@@ -228,7 +231,7 @@ public final class Backend {
         boolean oneDnn = cpu && Nd4jCpu.Environment.getInstance().isUseMKLDNN()
                 && !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"))
                 && Nd4j.getEnvironment().helpersAllowed();
-        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads, workers, machine());
+        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads, workers, Acceleration.line(), machine());
     }
 
     /** The classifier of the native jar that JavaCPP loaded, read off the cached library's path. */

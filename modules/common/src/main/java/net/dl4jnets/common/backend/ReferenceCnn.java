@@ -11,14 +11,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import net.dl4jnets.common.nn.InputConvolution;
-import net.dl4jnets.common.nn.SinglePassDense;
-import net.dl4jnets.common.nn.SoftmaxOutput;
-import net.dl4jnets.common.nn.VectorAdam;
-import net.dl4jnets.common.nn.VectorBatchNorm;
-import net.dl4jnets.common.nn.VectorRelu;
 
 /**
  * The reference CNN that {@code bench-backend} and the speed benchmark time: conv5x5x32 - maxpool - conv5x5x64 -
@@ -31,29 +26,27 @@ public final class ReferenceCnn {
     /** For an image input of the given type (its data format is NCHW or NHWC). */
     public static ComputationGraphConfiguration graph(boolean batchNorm, long seed, InputType input) {
         // The cache keeps each convolution's forward pass for its back-propagation (as the suite's CNNs do).
-        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new VectorAdam(1e-3))
+        var g = new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(1e-3))
                 .cacheMode(CacheMode.DEVICE).graphBuilder()
                 .addInputs("in")
                 .setInputTypes(input);
         String prev = "in";
         int[] channels = {32, 64};
         for (int i = 1; i <= 2; i++) {
-            ConvolutionLayer conv = new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
-                    .activation(batchNorm ? Activation.IDENTITY.getActivationFunction() : new VectorRelu()).build();
-            g.addLayer("conv" + i, i == 1 ? InputConvolution.of(conv) : conv, prev);
+            g.addLayer("conv" + i, new ConvolutionLayer.Builder(5, 5).nOut(channels[i - 1])
+                    .activation(batchNorm ? Activation.IDENTITY : Activation.RELU).build(), prev);
             prev = "conv" + i;
             if (batchNorm) {
-                g.addLayer("bn" + i, VectorBatchNorm.of(new BatchNormalization.Builder().build()), prev);
-                g.addLayer("relu" + i, new ActivationLayer(new VectorRelu()), "bn" + i);
+                g.addLayer("bn" + i, new BatchNormalization.Builder().build(), prev);
+                g.addLayer("relu" + i, new ActivationLayer(Activation.RELU), "bn" + i);
                 prev = "relu" + i;
             }
             g.addLayer("pool" + i, new SubsamplingLayer.Builder(2, 2).stride(2, 2).build(), prev);
             prev = "pool" + i;
         }
-        return g.addLayer("dense",
-                        SinglePassDense.of(new DenseLayer.Builder().nOut(256).activation(new VectorRelu()).build()), prev)
-                .addLayer("out", SoftmaxOutput.of(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build()), "dense")
+        return g.addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), prev)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "dense")
                 .setOutputs("out")
                 .build();
     }

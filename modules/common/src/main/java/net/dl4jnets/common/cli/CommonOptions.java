@@ -3,6 +3,8 @@ package net.dl4jnets.common.cli;
 import java.nio.file.Path;
 
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.common.nn.Engine;
 import picocli.CommandLine.Option;
 
 /** Options every program that touches data or the backend takes. */
@@ -19,6 +21,12 @@ public class CommonOptions {
     @Option(names = "--verbose", description = "Show ND4J's and DL4J's own INFO logging.")
     public boolean verbose;
 
+    @Option(names = "--engine", paramLabel = "stock|fast",
+            description = "What runs the network: DL4J's own layers (stock), or the suite's CPU kernels under the same "
+                    + "layers (fast: the default on the CPU backend; any other backend runs stock). Model files are "
+                    + "stock DL4J either way.")
+    public String engine = Engine.FAST.toString();
+
     public CommonOptions() {
         this(0, null);
     }
@@ -28,11 +36,15 @@ public class CommonOptions {
         this.dataDir = dataDir;
     }
 
-    /** Turns on chatty logging if asked; must run before the first logger is made, so commands call it first. */
-    public void applyLogging() {
+    /**
+     * Turns on chatty logging if asked, which must happen before the first logger is made, and chooses the engine:
+     * commands call it first.
+     */
+    public void apply() {
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
+        Acceleration.use(Engine.parse(engine));
     }
 
     public void validate() {

@@ -63,7 +63,7 @@ public abstract class ModelCommand<C extends Record> implements NetsCommand {
 
     @Override
     public final Integer call() {
-        train.common.applyLogging();
+        train.common.apply();
         TrainingConfig t = train.toConfig().validate();
         C c = config();
         if (t.resume() != null) {

@@ -21,7 +21,7 @@ public final class DataSummary implements NetsCommand {
 
     @Override
     public Integer call() {
-        common.applyLogging();
+        common.apply();
         common.validate();
         Backend.start(common.threads, Backend.Workload.DENSE);
         long t0 = System.nanoTime();

@@ -79,7 +79,7 @@ public final class Generate implements NetsCommand {
 
     @Override
     public Integer call() {
-        common.applyLogging();
+        common.apply();
         common.validate();
         if (!(temperature > 0) || length < 1 || topK < 0) {
             throw new UserError("--temperature and --length must be positive and --top-k 0 or positive.");

@@ -76,7 +76,7 @@ public final class Predict implements NetsCommand {
 
     @Override
     public Integer call() {
-        common.applyLogging();
+        common.apply();
         common.validate();
         if (top < 1 || top > FashionMnist.CLASSES) {
             throw new UserError("--top must be between 1 and " + FashionMnist.CLASSES + ", got " + top + ".");

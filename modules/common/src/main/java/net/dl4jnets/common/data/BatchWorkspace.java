@@ -14,6 +14,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
+import net.dl4jnets.common.nn.Acceleration;
+
 /**
  * Reads batches into one ring of memory that later batches reuse, for loops that are done with a batch before they
  * read the next few. A batch in fresh native memory costs ND4J its page faults: 0.3 ms for the 400 KB of 128
@@ -22,6 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>A batch's arrays stay valid while fewer than {@link #KEPT} further batches have been read in the same thread.
  * The iterator must not keep arrays it makes in {@code next()} (the suite's iterators make fresh ones per batch).
+ *
+ * <p>Both the ring and the one-block copy are the fast engine's ({@link Acceleration#active()}): with the stock engine,
+ * and on any backend but the CPU's, a batch is read as a DL4J application reads it, into fresh arrays.
  */
 public final class BatchWorkspace {
     /** Batches read after this one before its memory may be reused. */
@@ -46,6 +51,10 @@ public final class BatchWorkspace {
      * ...)} copies element by element (0.25 ms for a batch of 128 images).
      */
     static INDArray floats(float[] values, long... shape) {
+        if (!Acceleration.active()) {
+            return Nd4j.create(values, shape, 'c');
+        }
+        Acceleration.direct(BatchWorkspace.class);
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values, 0, (int) a.length());
         return a;
@@ -53,6 +62,9 @@ public final class BatchWorkspace {
 
     /** {@code batches.next()}, its arrays in the ring. */
     public static DataSet next(DataSetIterator batches) {
+        if (!Acceleration.active()) {
+            return batches.next();
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(RING, ID)) {
             return batches.next();
         }

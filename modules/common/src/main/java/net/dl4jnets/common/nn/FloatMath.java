@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * Element-wise functions on float vectors of the JDK's Vector API, for the layers' fused passes (16 floats at a time
- * with AVX-512, 8 with AVX2), and direct access to ND4J's float memory for them. Only after {@link VectorApi#PRESENT}.
+ * with AVX-512, 8 with AVX2), and direct access to ND4J's float memory for them, which {@link Acceleration#direct} allows on the CPU backend only.
+ * Only after {@link VectorApi#PRESENT}: without the module this class must not even be initialised.
  */
 public final class FloatMath {
     private FloatMath() {}
@@ -66,6 +67,7 @@ public final class FloatMath {
 
     /** The elements of a float array whose elements lie one after the other in its buffer (a view at an offset too). */
     public static float[] read(INDArray a) {
+        Acceleration.direct(FloatMath.class);
         float[] f = new float[(int) a.length()];
         a.data().asNioFloat().get((int) a.offset(), f, 0, f.length);
         return f;
@@ -73,11 +75,13 @@ public final class FloatMath {
 
     /** Writes {@code values} into such an array. */
     public static void write(INDArray a, float[] values) {
+        Acceleration.direct(FloatMath.class);
         a.data().asNioFloat().put((int) a.offset(), values, 0, (int) a.length());
     }
 
     /** The memory of an array that is {@link #contiguous}, element i at byte 4·i, in {@link #ORDER}. */
     public static ByteBuffer bytes(INDArray a) {
+        Acceleration.direct(FloatMath.class);
         return a.data().asNio().order(ORDER);
     }
 }

@@ -26,13 +26,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * it is its slowest pass: 7.8 ms of the reference CNN's 35-ms step. Same configuration, parameters, forward pass and
  * JSON as the layer it is made from; NHWC input goes to DL4J's own back-propagation.
  */
-public class InputConvolution extends ConvolutionLayer {
+public class InputConvolution extends ConvolutionLayer implements LayerAcceleration.Kernel {
     /** For JSON. */
     public InputConvolution() {}
 
     /** The layer {@code built} (by DL4J's builder) describes, as the network's first layer. */
     public static InputConvolution of(ConvolutionLayer built) {
         return LayerConfigs.copy(built, new InputConvolution(), ConvolutionLayer.class);
+    }
+
+    @Override
+    public ConvolutionLayer stock() {
+        return LayerConfigs.copy(this, new ConvolutionLayer(), ConvolutionLayer.class);
     }
 
     @Override
@@ -103,7 +108,7 @@ public class InputConvolution extends ConvolutionLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr ws) {
             ConvolutionLayer c = layerConf();
-            if (!VectorApi.PRESENT || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || dataType != DataType.FLOAT) {
+            if (!Acceleration.active(dataType) || c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
                 return super.backpropGradient(epsilon, ws);
             }
             assertInputSet(true);
@@ -127,6 +132,7 @@ public class InputConvolution extends ConvolutionLayer {
                 return super.backpropGradient(epsilon, ws); // the patches index a Java array, δ bytes an int offset
             }
 
+            Acceleration.direct(InputConvolution.class);
             INDArray z = preOutput4d(true, true, ws).getFirst();
             INDArray delta = c.getActivationFn().backprop(z, epsilon.castTo(dataType)).getFirst();
             int taps = (int) (inDepth * kH * kW);

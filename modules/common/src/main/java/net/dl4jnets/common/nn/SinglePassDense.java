@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * autograd does. Optionally ({@link #readingData()}) it skips the gradient with respect to its input, which the first
  * layer computes for nothing. Same parameters, initialisation, JSON and results as the layer it is made from.
  */
-public class SinglePassDense extends DenseLayer {
+public class SinglePassDense extends DenseLayer implements LayerAcceleration.Kernel {
     private boolean inputGradient = true;
 
     /** For JSON. */
@@ -49,6 +49,11 @@ public class SinglePassDense extends DenseLayer {
     public SinglePassDense readingData() {
         inputGradient = false;
         return this;
+    }
+
+    @Override
+    public DenseLayer stock() {
+        return LayerConfigs.copy(this, new DenseLayer(), DenseLayer.class);
     }
 
     /** Whether backprop computes the gradient with respect to the input (false: it returns none). */
@@ -117,7 +122,7 @@ public class SinglePassDense extends DenseLayer {
 
         /** ReLU, float, no mask: the bias, the kept pre-activation and the activation in one pass (FloatRelu). */
         private boolean fusedRelu() {
-            return VectorApi.PRESENT && dataType == DataType.FLOAT && maskArray == null
+            return Acceleration.active(dataType) && maskArray == null
                     && layerConf().getActivationFn() instanceof VectorRelu && input != null && input.rank() == 2
                     && input.length() <= Integer.MAX_VALUE / 4;
         }
@@ -127,6 +132,7 @@ public class SinglePassDense extends DenseLayer {
             preActivation = null;
             preActivationInput = null;
             if (fusedRelu()) {
+                Acceleration.direct(SinglePassDense.class);
                 assertInputSet(false);
                 INDArray z = product(training, false, ws);
                 INDArray pre = training ? ws.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(), z.shape()) : null;
@@ -158,6 +164,7 @@ public class SinglePassDense extends DenseLayer {
             INDArray delta;
             float[] biasSums = null;
             if (fusedRelu() && FloatMath.isContiguous(z) && epsilon.equalShapes(z)) {
+                Acceleration.direct(SinglePassDense.class);
                 biasSums = FloatRelu.backwardColumnSums(z, FloatMath.contiguous(epsilon.castTo(DataType.FLOAT)));
                 // z is now δ
                 delta = z;

@@ -26,18 +26,28 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * softmax with unweighted MCXENT), parameters and JSON as the layer it is made from; masks or double precision go to
  * DL4J's code.
  */
-public class SoftmaxOutput extends OutputLayer {
+public class SoftmaxOutput extends OutputLayer implements LayerAcceleration.Kernel {
     /** For JSON. */
     public SoftmaxOutput() {}
 
     /** The layer {@code built} (by DL4J's builder) describes; it must be softmax with unweighted MCXENT. */
     public static SoftmaxOutput of(OutputLayer built) {
-        if (!(built.getActivationFn() instanceof ActivationSoftmax) || !(built.getLossFn() instanceof LossMCXENT l)
-                || l.getWeights() != null) {
+        if (!accepts(built)) {
             throw new IllegalArgumentException("SoftmaxOutput is softmax with unweighted MCXENT; got "
                     + built.getActivationFn() + " with " + built.getLossFn());
         }
         return LayerConfigs.copy(built, new SoftmaxOutput(), OutputLayer.class);
+    }
+
+    /** Whether {@code layer} is softmax with unweighted MCXENT, the layer this one computes. */
+    public static boolean accepts(OutputLayer layer) {
+        return layer.getActivationFn() instanceof ActivationSoftmax && layer.getLossFn() instanceof LossMCXENT l
+                && l.getWeights() == null;
+    }
+
+    @Override
+    public OutputLayer stock() {
+        return LayerConfigs.copy(this, new OutputLayer(), OutputLayer.class);
     }
 
     @Override
@@ -76,10 +86,11 @@ public class SoftmaxOutput extends OutputLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr ws) {
             lossInput = null;
-            if (!VectorApi.PRESENT || dataType != DataType.FLOAT || maskArray != null || labels == null
+            if (!Acceleration.active(dataType) || maskArray != null || labels == null
                     || labels.dataType() != DataType.FLOAT || labels.rank() != 2) {
                 return super.backpropGradient(epsilon, ws);
             }
+            Acceleration.direct(SoftmaxOutput.class);
             assertInputSet(true);
             INDArray z = preOutput2d(true, ws);
             INDArray y = FloatMath.contiguous(labels);

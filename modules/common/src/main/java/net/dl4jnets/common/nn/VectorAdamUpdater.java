@@ -65,7 +65,8 @@ final class VectorAdamUpdater implements GradientUpdater<Adam> {
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
         double lr = config.getLearningRate(iteration, epoch);
         INDArray g = gradient.reshape(v.shape());
-        if (VectorApi.PRESENT && FloatAdam.usable(g, m, v)) {
+        if (Acceleration.active(g.dataType()) && FloatAdam.usable(g, m, v)) {
+            Acceleration.direct(VectorAdam.class);
             FloatAdam.step(g, m, v, lr, config.getBeta1(), config.getBeta2(), config.getEpsilon(), iteration);
         } else {
             Nd4j.exec(new org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater(g, v, m, lr, config.getBeta1(),

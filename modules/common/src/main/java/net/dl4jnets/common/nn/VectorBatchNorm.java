@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * configuration, parameters, JSON and running averages as the layer it is made from; dense input, NHWC, double
  * precision, fixed γ and β, or a JVM without the Vector API go to DL4J's own code.
  */
-public class VectorBatchNorm extends BatchNormalization {
+public class VectorBatchNorm extends BatchNormalization implements LayerAcceleration.Kernel {
     /** For JSON. */
     public VectorBatchNorm() {}
 
@@ -33,6 +33,11 @@ public class VectorBatchNorm extends BatchNormalization {
         VectorBatchNorm layer = new VectorBatchNorm();
         LayerConfigs.copy(built, layer, BatchNormalization.class);
         return layer;
+    }
+
+    @Override
+    public BatchNormalization stock() {
+        return LayerConfigs.copy(this, new BatchNormalization(), BatchNormalization.class);
     }
 
     @Override
@@ -55,7 +60,7 @@ public class VectorBatchNorm extends BatchNormalization {
 
         private boolean vectorPath(INDArray x) {
             BatchNormalization c = layerConf();
-            return VectorApi.PRESENT && x.dataType() == DataType.FLOAT && x.rank() == 4
+            return Acceleration.active(x.dataType()) && x.rank() == 4
                     && c.getCnn2DFormat() == CNN2DFormat.NCHW && !c.isLockGammaBeta() && x.size(1) == c.getNOut()
                     && FloatMath.isContiguous(x) && x.length() <= Integer.MAX_VALUE / 4; // byte offsets in an int
         }
@@ -67,6 +72,7 @@ public class VectorBatchNorm extends BatchNormalization {
             if (!vectorPath(x)) {
                 return super.preOutput(x, training, ws);
             }
+            Acceleration.direct(VectorBatchNorm.class);
             BatchNormalization c = layerConf();
             float[] mean;
             float[] var;
@@ -110,6 +116,7 @@ public class VectorBatchNorm extends BatchNormalization {
             if (stats == null || statsInput != input) {
                 return super.backpropGradient(epsilon, ws);
             }
+            Acceleration.direct(VectorBatchNorm.class);
             BatchNormalization c = layerConf();
             float[] gamma = FloatMath.read(getParam(BatchNormalizationParamInitializer.GAMMA));
             INDArray dx = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');

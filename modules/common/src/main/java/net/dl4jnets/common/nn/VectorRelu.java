@@ -26,8 +26,9 @@ public class VectorRelu extends BaseActivationFunction {
     @Override
     public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
         assertShape(in, epsilon);
-        if (VectorApi.PRESENT && packed(in) && packed(epsilon) && in.ordering() == epsilon.ordering()
+        if (Acceleration.active(in.dataType()) && packed(in) && packed(epsilon) && in.ordering() == epsilon.ordering()
                 && in.length() <= Integer.MAX_VALUE / 4) {
+            Acceleration.direct(VectorRelu.class);
             FloatRelu.backward(in, epsilon);
             return new Pair<>(in, null);
         }

@@ -14,6 +14,7 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.DataPaths;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.Acceleration;
 
 /**
  * The step every training run shares before its loop: a fresh run folder with its {@link RunConfig}, or the run that
@@ -50,7 +51,7 @@ public final class TrainingRuns {
         }
         RunFolder run = RunFolder.create(t.out() != null ? t.out() : DataPaths.home().resolve("runs"),
                 what.architecture());
-        ComputationGraph graph = new ComputationGraph(GradientClipping.apply(conf, t.clipNorm()));
+        ComputationGraph graph = new ComputationGraph(Acceleration.apply(GradientClipping.apply(conf, t.clipNorm())));
         graph.init();
         String commit = git("rev-parse", "HEAD");
         RunConfig config = new RunConfig(RunConfig.VERSION, what.model(), what.architecture(), graph.numParams(),

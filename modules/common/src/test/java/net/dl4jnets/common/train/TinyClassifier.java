@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -13,6 +14,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.IdxFixtures;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.nn.Acceleration;
 
 /** A small dense classifier with dropout and synthetic data, for trainer tests. */
 final class TinyClassifier {
@@ -33,6 +35,13 @@ final class TinyClassifier {
                 .setOutputs("out")
                 .setInputTypes(Layout.DENSE.inputType())
                 .build();
+    }
+
+    /** A new graph of the classifier, initialised, as the suite's runs build theirs ({@link Acceleration#apply}). */
+    static ComputationGraph fresh(double lr) {
+        ComputationGraph g = new ComputationGraph(Acceleration.apply(graph(lr)));
+        g.init();
+        return g;
     }
 
     static Trainer.Data data() {

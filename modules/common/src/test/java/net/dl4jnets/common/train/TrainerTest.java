@@ -38,9 +38,7 @@ class TrainerTest {
     }
 
     private static ComputationGraph fresh(double lr) {
-        ComputationGraph g = new ComputationGraph(TinyClassifier.graph(lr));
-        g.init();
-        return g;
+        return TinyClassifier.fresh(lr);
     }
 
     @Test
