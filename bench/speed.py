@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""DL4J against PyTorch on this machine: for each benchmark model, alternate a DL4J run (`nets speed`) and a
-PyTorch run (bench/torch_peer.py), each a warm-up and then one timed epoch, with the same thread count, and print
-the medians, the ratio DL4J / PyTorch, and how far each epoch is from the floor set by the FLOPs it needs and the
-machine's float32 matrix-multiply rate.
+"""Stock DL4J, the suite's fast engine and PyTorch on this machine: for each benchmark model, alternate a run of
+`nets speed --engine stock`, one of `nets speed --engine fast` (the same stock DL4J model, the CPU kernels
+underneath) and a PyTorch run (bench/torch_peer.py), each a warm-up and then one timed epoch, with the same thread
+count, and print the medians, the ratios fast / stock and fast / PyTorch, and how far each epoch is from the floor
+set by the FLOPs it needs and the machine's float32 matrix-multiply rate.
 
     /usr/bin/python3 bench/speed.py                      # every model, 3 repetitions, whole epochs
     /usr/bin/python3 bench/speed.py --models mlp,lstm --reps 5
     /usr/bin/python3 bench/speed.py --batches 100        # 100 timed batches scaled to an epoch: a quicker look
+    /usr/bin/python3 bench/speed.py --engines fast       # without the stock column
 
 Run it on an otherwise idle machine: anything else running changes the times.
 """
@@ -55,8 +57,12 @@ def main():
     ap.add_argument("--warmup-seconds", type=float, default=10,
                     help="and warm up for at least this long, both frameworks (default 10: the MLP's 200 batches "
                          "last 0.4 s, and its epoch was timed while the JIT compiler still worked on the second core)")
+    ap.add_argument("--engines", default="stock,fast", help="DL4J engines to time (default stock,fast)")
     ap.add_argument("--data-dir", default=None)
     a = ap.parse_args()
+    engines = a.engines.split(",")
+    if not engines or any(e not in ("stock", "fast") for e in engines):
+        sys.exit(f"error: --engines takes stock and/or fast, got {a.engines}")
     models = a.models.split(",")
     for m in models:
         if m not in THREADS:
@@ -72,16 +78,17 @@ def main():
     results = {}
     for m in models:
         t = THREADS[m]
-        runs = {"dl4j": [], "pytorch": []}
+        runs = {e: [] for e in engines}
+        runs["pytorch"] = []
         for rep in range(a.reps):
-            d = run(["./nets", "speed", "--model", m, "--threads", str(t)] + extra(m) + data)
+            for e in engines:
+                runs[e].append(run(["./nets", "speed", "--model", m, "--threads", str(t), "--engine", e] + extra(m)
+                                   + data))
             p = run(["/usr/bin/python3", "bench/torch_peer.py", "--model", m, "--threads", str(t)] + extra(m)
                     + (["--data-dir", a.data_dir] if a.data_dir else []))
-            runs["dl4j"].append(d)
             runs["pytorch"].append(p)
-            print(f"{m} rep {rep + 1}: DL4J {d['epoch_seconds']:.1f} s, PyTorch {p['epoch_seconds']:.1f} s "
-                  f"({d['examples_per_second']:,.0f} vs {p['examples_per_second']:,.0f} per s; CPU/wall "
-                  f"{d['cpu_per_wall']:.2f} vs {p['cpu_per_wall']:.2f})", flush=True)
+            print(f"{m} rep {rep + 1}: " + ", ".join(f"{e} {runs[e][-1]['epoch_seconds']:.1f} s" for e in engines)
+                  + f", PyTorch {p['epoch_seconds']:.1f} s", flush=True)
         results[m] = runs
 
     rate_key = lambda threads: "gemm_gflops_1_thread" if threads == 1 else f"gemm_gflops_{threads}_threads"
@@ -90,27 +97,31 @@ def main():
           + ("one whole epoch" if not a.batches else f"{a.batches} batches scaled to an epoch")
           + f" (char-lstm: {a.char_batches} batches of 32x100 characters)")
     print()
-    print("| model | threads | DL4J s/epoch | PyTorch s/epoch | DL4J / PyTorch | train GFLOP/epoch | floor s | DL4J × floor | PyTorch × floor |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| model | threads | stock DL4J s/epoch | fast s/epoch | PyTorch s/epoch | fast / stock | fast / PyTorch "
+          "| train GFLOP/epoch | floor s | fast × floor | PyTorch × floor |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    median = lambda rs, key="epoch_seconds": statistics.median(r[key] for r in rs) if rs else float("nan")
     for m, runs in results.items():
-        d = statistics.median(r["epoch_seconds"] for r in runs["dl4j"])
-        p = statistics.median(r["epoch_seconds"] for r in runs["pytorch"])
-        first = runs["dl4j"][0]
+        dl4j = runs.get("fast") or runs["stock"]
+        s = median(runs.get("stock", []))
+        d = median(dl4j)
+        p = median(runs["pytorch"])
+        first = dl4j[0]
         gflop = first["train_flops_per_example"] * first["epoch_examples"] / 1e9
         rate = gemm.get(rate_key(first["threads"]))
         floor = gflop / rate if rate else float("nan")
         if m in TEXT:
-            dc = statistics.median(r["examples_per_second"] for r in runs["dl4j"])
-            pc = statistics.median(r["examples_per_second"] for r in runs["pytorch"])
+            dc = median(dl4j, "examples_per_second")
+            pc = median(runs["pytorch"], "examples_per_second")
             extra_note = f" ({dc:,.0f} vs {pc:,.0f} chars/s)"
         else:
             extra_note = ""
+        row = f"| {m}{extra_note} | {first['threads']} | {s:.1f} | {d:.1f} | {p:.1f} | {d / s:.2f} | {d / p:.2f} |"
         if first.get("custom_layers") or not floor > 0:
             # FLOPs are counted for DL4J's own layers only, not for the attention module's own layers
-            print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | – | – | – | – |")
+            print(row + " – | – | – | – |")
         else:
-            print(f"| {m}{extra_note} | {first['threads']} | {d:.1f} | {p:.1f} | {d / p:.2f} | {gflop:,.0f} | "
-                  f"{floor:.1f} | {d / floor:.1f} | {p / floor:.1f} |")
+            print(row + f" {gflop:,.0f} | {floor:.1f} | {d / floor:.1f} | {p / floor:.1f} |")
     out = os.path.join(HOME, "runs", "speed")
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, datetime.datetime.now().strftime("%Y%m%d-%H%M%S") + ".json")

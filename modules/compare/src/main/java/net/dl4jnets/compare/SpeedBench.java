@@ -184,6 +184,7 @@ public final class SpeedBench implements NetsCommand {
         m.put("model", model.id());
         m.put("machine", backend.machine());
         m.put("threads", backend.threads());
+        m.put("engine", Acceleration.engine().toString());
         m.put("batch", model.batch());
         if (model.layout() == Layout.CONV) {
             m.put("format", format.name());

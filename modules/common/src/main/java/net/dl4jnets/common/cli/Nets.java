@@ -38,6 +38,9 @@ public final class Nets implements Runnable {
         for (NetsCommand c : discover()) {
             cl.addSubcommand(name(c), c);
         }
+        if (!cl.getSubcommands().containsKey(SparkTrainElsewhere.NAME)) {
+            cl.addSubcommand(SparkTrainElsewhere.NAME, new SparkTrainElsewhere());
+        }
         Cli.configure(cl);
         cl.getSubcommands().values().forEach(Cli::configure);
         return cl.execute(args);
@@ -46,6 +49,26 @@ public final class Nets implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * The Spark command in the list when modules/spark (80 MB of Spark) is not on the classpath, as in every run but
+     * {@code ./nets spark-train}, which builds that module on first use and puts it there.
+     */
+    @Command(name = SparkTrainElsewhere.NAME, mixinStandardHelpOptions = true,
+            description = "Train any architecture on a Spark cluster (./nets builds modules/spark, about 80 MB, the "
+                    + "first time it is asked for; './nets spark-train --help' then lists its options).")
+    static final class SparkTrainElsewhere implements java.util.concurrent.Callable<Integer> {
+        static final String NAME = "spark-train";
+
+        @CommandLine.Parameters(hidden = true)
+        List<String> ignored;
+
+        @Override
+        public Integer call() {
+            throw new net.dl4jnets.common.io.UserError("spark-train needs modules/spark on the classpath: start it as "
+                    + "'./nets spark-train ...', which builds the module on first use and adds it.");
+        }
     }
 
     public static void main(String[] args) {

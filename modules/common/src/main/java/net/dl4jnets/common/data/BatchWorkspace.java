@@ -1,6 +1,7 @@
 package net.dl4jnets.common.data;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -47,12 +48,14 @@ public final class BatchWorkspace {
     private BatchWorkspace() {}
 
     /**
-     * A new 'c'-order array holding {@code values}, copied in one block: in a workspace, {@code Nd4j.create(float[],
-     * ...)} copies element by element (0.25 ms for a batch of 128 images).
+     * A new 'c'-order array of {@code shape} holding the first elements of {@code values} (a batch buffer may be
+     * longer than the last batch), copied in one block: in a workspace, {@code Nd4j.create(float[], ...)} copies
+     * element by element (0.25 ms for a batch of 128 images).
      */
     static INDArray floats(float[] values, long... shape) {
         if (!Acceleration.active()) {
-            return Nd4j.create(values, shape, 'c');
+            int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+            return Nd4j.create(values.length == n ? values : Arrays.copyOf(values, n), shape, 'c');
         }
         Acceleration.direct(BatchWorkspace.class);
         INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');

@@ -145,12 +145,20 @@ public final class Acceleration {
 
     /** {@code conf} in DL4J's own classes only (the attention layers DL4J lacks aside). A copy. */
     public static ComputationGraphConfiguration stock(ComputationGraphConfiguration conf) {
-        ComputationGraphConfiguration c = conf.clone();
+        ComputationGraphConfiguration c = copy(conf);
         for (GraphVertex vertex : c.getVertices().values()) {
             if (vertex instanceof LayerVertex v) {
                 v.getLayerConf().setLayer(stock(v.getLayerConf().getLayer()));
             }
         }
+        return c;
+    }
+
+    /** A deep copy, with the iteration and epoch counts that DL4J's {@code clone} leaves at 0 (Adam reads them). */
+    static ComputationGraphConfiguration copy(ComputationGraphConfiguration conf) {
+        ComputationGraphConfiguration c = conf.clone();
+        c.setIterationCount(conf.getIterationCount());
+        c.setEpochCount(conf.getEpochCount());
         return c;
     }
 
