@@ -44,10 +44,17 @@ class SparkTrainTest {
         cmd.add(classpath);
         cmd.add(main);
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the child JVM ended");
-        return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+        // output to a file, so that a hung child cannot block the read: the timeout is real, and kills it
+        Path log = Files.createTempFile("spark-train", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = p.waitFor(5, TimeUnit.MINUTES);
+        if (!ended) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        assertTrue(ended, "the child JVM did not end within 5 minutes:\n" + output);
+        return new Run(p.exitValue(), output);
     }
 
     static Run sparkTrain(String... args) throws IOException, InterruptedException {
