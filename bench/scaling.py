@@ -12,7 +12,7 @@ A worker is one executor core training one replica at the one-thread speed measu
 import argparse
 import math
 
-# Measured on the 2-core AVX-512 machine of BENCHMARKS.md (session 7). t_batch: seconds per batch on one thread;
+# Measured on the 2-core AVX-512 machine of BENCHMARKS.md ("Scaling"). t_batch: seconds per batch on one thread;
 # batch_mb: one batch as the driver ships it (float32 features and labels).
 MODELS = {
     "mlp": dict(t_batch=0.0086, params=535_818, batches=430, batch_mb=0.41),
@@ -48,7 +48,7 @@ def shared(m, n, bw):
 
 
 def check():
-    """The model against what local[N] measured (BENCHMARKS.md, session 7): in one JVM the network costs nothing,
+    """The model against what local[N] measured (BENCHMARKS.md, "Scaling"): in one JVM the network costs nothing,
     and a worker of two on two cores runs a batch in about 1.4 times the one-worker time (measured with
     ParallelWrapper: 12 against 8.6 ms for the MLP)."""
     rows = [("mlp", 1, 5, 17.3), ("mlp", 2, 5, 10.9), ("mlp", 2, 20, 7.6), ("cnn-modern", 1, 5, 49.3),

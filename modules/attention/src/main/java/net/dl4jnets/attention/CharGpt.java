@@ -51,7 +51,7 @@ public final class CharGpt {
      * @param blockSize  characters the model sees at once (its context), and the length of training sequences
      */
     public record Config(int vocabulary, int blockSize, int layers, int width, int heads, double dropout) {
-        // Width 96: 10,600 characters a second on one core, against 7,500 at width 128 (BENCHMARKS.md, session 6).
+        // Width 96: 10,600 characters a second on one core, against 7,500 at width 128 (BENCHMARKS.md, "Accuracy recipes").
         public static final Config DEFAULT = new Config(0, 128, 4, 96, 4, 0.1);
         /*
          * One replica per core (two at most, the number measured): one thread each runs the model's small operations

@@ -65,7 +65,7 @@ public final class VisionTransformer {
     public record Config(Tokens tokens, int patch, int overlap, int layers, int width, int heads, double mlpRatio, double dropout,
                          Augmentation augmentation) {
         // 7x7 patches (16 tokens): on one core an epoch takes 53 s against 123 s for 4x4 patches (49 tokens), and in
-        // equal time the coarser tokens learned more (BENCHMARKS.md, session 6).
+        // equal time the coarser tokens learned more (BENCHMARKS.md, "Accuracy recipes").
         public static final Config DEFAULT = new Config(Tokens.PATCHES, 7, 0, 4, 64, 4, 2, 0.1,
                 new Augmentation(true, 1));
         /*

@@ -54,6 +54,20 @@ class CompareTest {
         List<String> csv = Files.readAllLines(r.dir().resolve("results.csv"));
         assertEquals(3, csv.size());
         assertEquals(CompareReport.CSV_HEADER, csv.get(0));
+        // the report's table states the figures of the result rows: test and validation accuracy, parameters
+        List<String> columns = List.of(CompareReport.CSV_HEADER.split(","));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            String arch = f[columns.indexOf("arch")];
+            String row = report.lines().filter(l -> l.startsWith("| " + arch + " |")).findFirst().orElseThrow();
+            String[] cells = row.split("\\|");
+            assertEquals(String.format(java.util.Locale.ROOT, "%.2f%%",
+                    100 * Double.parseDouble(f[columns.indexOf("test_accuracy")])), cells[2].trim(), row);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.2f%%",
+                    100 * Double.parseDouble(f[columns.indexOf("val_accuracy")])), cells[3].trim(), row);
+            assertEquals(String.format(java.util.Locale.ROOT, "%,d",
+                    Long.parseLong(f[columns.indexOf("parameters")])), cells[4].trim(), row);
+        }
         assertTrue(Files.readString(r.dir().resolve("results.json")).contains("\"arch\": \"rnn-lstm\""));
         for (String png : List.of("accuracy-epoch.png", "accuracy-time.png", "params-accuracy.png",
                 "confusion-mlp.png", "confusion-rnn-lstm.png")) {

@@ -58,7 +58,7 @@ interface GatePass<A> {
 
     /** Checks what {@link #read} and {@link #write} assume: the fast engine on, a fresh 'c' array. */
     static void checkDense(INDArray a) {
-        Acceleration.direct(GatePass.class);
+        Acceleration.requireActive(GatePass.class);
         if (a.ordering() != 'c' || a.offset() != 0 || a.data().offset() != 0 || a.isView()) {
             throw new IllegalStateException("LstmSequence reads only fresh 'c' arrays, got " + a.shapeInfoToString());
         }

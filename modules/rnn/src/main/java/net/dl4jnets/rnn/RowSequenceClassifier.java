@@ -78,7 +78,7 @@ public final class RowSequenceClassifier {
      */
     public record Config(Arch arch, int hidden, int head, Augmentation augmentation) {
         public static final Config DEFAULT = new Config(Arch.LSTM, 128, 128, Augmentation.NONE);
-        // 13 epochs of about 130 s fill the 30 minutes the rnn issue allows on a 2-core machine (BENCHMARKS.md).
+        // 13 epochs: with the read-out, validation loss is lowest at epochs 10-12 (BENCHMARKS.md, "Accuracy recipes").
         public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(13).withBatchSize(128)
                 .withLr(2e-3).withLrSchedule(LrSchedule.COSINE).withClipNorm(1.0);
 

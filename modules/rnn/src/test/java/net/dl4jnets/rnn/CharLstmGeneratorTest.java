@@ -60,6 +60,27 @@ class CharLstmGeneratorTest {
         assertTrue(Files.readString(o.run().resolve("samples.txt")).contains("temperature 0.8"));
     }
 
+    /** The command as a user runs it: `generate --top-k 5` from a trained model writes the pattern it learnt. */
+    @Test
+    void theGenerateCommandWithTopKWritesWhatTheModelLearnt() throws Exception {
+        TextTraining.Outcome o = train(corpus(PATTERN.repeat(400)), "--epochs", "6");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = net.dl4jnets.common.cli.Nets.run("generate", "--model", o.run().toString(), "--prompt", "the cat ",
+                    "--length", "40", "--top-k", "5", "--temperature", "0.5", "--seed", "4");
+        } finally {
+            System.setOut(stdout);
+        }
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("the cat sat on the mat."), text);
+        assertEquals(2, cli(new Generate(), "--model", o.run().toString(), "--top-k", "-1").code(),
+                "a negative --top-k is refused");
+    }
+
     @Test
     void generationIsDeterministicForASeedAndTheVocabularyRoundTrips() throws Exception {
         TextTraining.Outcome o = train(corpus(PATTERN.repeat(100)), "--epochs", "1");

@@ -212,7 +212,7 @@ public final class SparkTrain implements NetsCommand {
         // the machines' own clocks serve (a cluster's are kept in step by the OS).
         System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
         // dl4j-spark-parameterserver M2 sets Aeron's client liveness timeout (30 s) above its publication unblock
-        // timeout (15 s), which Aeron refuses (deeplearning4j issue 9677); these two restore Aeron's own order.
+        // timeout (15 s), which Aeron refuses (deeplearning4j/deeplearning4j#9677); these two restore Aeron's own order.
         AERON.forEach(System::setProperty);
         // Each round's batches travel inside its tasks (the driver made them), which Spark warns of every round.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark.scheduler.TaskSetManager", "error");

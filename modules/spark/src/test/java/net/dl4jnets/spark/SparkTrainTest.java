@@ -39,6 +39,8 @@ class SparkTrainTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Files.readAllLines(Path.of("jvm.options")).stream().filter(l -> !l.isBlank()).toList());
+        cmd.add("--add-modules"); // as ./nets: the fast engine's kernels need the Vector API
+        cmd.add("jdk.incubator.vector");
         cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         cmd.add("-cp");
         cmd.add(classpath);
@@ -91,6 +93,30 @@ class SparkTrainTest {
             try (var runs = Files.list(out.resolve("mlp"))) {
                 assertTrue(Files.isRegularFile(runs.findFirst().orElseThrow().resolve("spark-stats.html")));
             }
+        }
+    }
+
+    /** An architecture whose layers the fast engine replaces (the fused LSTM, the softmax output) trains on Spark. */
+    @Test
+    void theRowLstmTrainsOnSparkWithTheFastEngine() throws Exception {
+        Run r = sparkTrain("--arch", "rnn-lstm", "--limit", "1200", "--val-size", "300", "--epochs", "1",
+                "--master", "local[2]", "--out", out.toString(), "--spark-conf", "spark.ui.enabled=false");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("engine: fast"), r.output());
+        Path run;
+        try (var dirs = Files.list(out.resolve("rnn-lstm"))) {
+            run = dirs.findFirst().orElseThrow();
+        }
+        String json = new String(readEntry(run.resolve("model.zip"), "configuration.json"), StandardCharsets.UTF_8);
+        assertTrue(json.contains("org.deeplearning4j.nn.conf.layers.LSTM") && !json.contains("net.dl4jnets"),
+                "the saved model is stock DL4J: " + json.substring(0, Math.min(400, json.length())));
+        double accuracy = Json.read(run.resolve("eval.json"), JsonObject.class).get("accuracy").getAsDouble();
+        assertTrue(accuracy > 0.3, "test accuracy " + accuracy + " (chance 0.1)");
+    }
+
+    private static byte[] readEntry(Path zip, String entry) throws IOException {
+        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.getInputStream(z.getEntry(entry)).readAllBytes();
         }
     }
 

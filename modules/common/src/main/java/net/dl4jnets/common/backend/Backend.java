@@ -45,7 +45,7 @@ public final class Backend {
         /**
          * Small dense layers: one thread avoids OpenMP overhead on tiny matrix products. The transformers too: their
          * many small operations run faster on one thread than on two (the vision transformer 59.5 against 67.9 ms
-         * per batch, BENCHMARKS.md session 10).
+         * per batch, BENCHMARKS.md, "Backend settings").
          */
         DENSE(1, true),
         /** Convolutions: oneDNN's kernels scale to every core. */

@@ -106,11 +106,19 @@ public final class Acceleration {
      * user's error), and counts the pass, so that a test can see that a kernel's own code ran.
      */
     public static void direct(Class<?> kernel) {
+        requireActive(kernel);
+        PASSES.computeIfAbsent(kernel, k -> new LongAdder()).increment();
+    }
+
+    /**
+     * {@link #direct} without the count, for the memory accesses inside a kernel's pass (a few per time step of the
+     * LSTM), which its entry has counted already.
+     */
+    public static void requireActive(Class<?> kernel) {
         if (!active()) {
             throw new IllegalStateException(kernel.getSimpleName() + " would read ND4J's memory directly with the "
                     + line() + "; only the fast engine on the CPU backend may");
         }
-        PASSES.computeIfAbsent(kernel, k -> new LongAdder()).increment();
     }
 
     /** How many times {@code kernel}'s own pass has run in this JVM. */

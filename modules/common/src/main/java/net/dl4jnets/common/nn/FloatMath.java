@@ -67,7 +67,7 @@ public final class FloatMath {
 
     /** The elements of a float array whose elements lie one after the other in its buffer (a view at an offset too). */
     public static float[] read(INDArray a) {
-        Acceleration.direct(FloatMath.class);
+        Acceleration.requireActive(FloatMath.class);
         float[] f = new float[(int) a.length()];
         a.data().asNioFloat().get((int) a.offset(), f, 0, f.length);
         return f;
@@ -75,13 +75,13 @@ public final class FloatMath {
 
     /** Writes {@code values} into such an array. */
     public static void write(INDArray a, float[] values) {
-        Acceleration.direct(FloatMath.class);
+        Acceleration.requireActive(FloatMath.class);
         a.data().asNioFloat().put((int) a.offset(), values, 0, (int) a.length());
     }
 
     /** The memory of an array that is {@link #contiguous}, element i at byte 4·i, in {@link #ORDER}. */
     public static ByteBuffer bytes(INDArray a) {
-        Acceleration.direct(FloatMath.class);
+        Acceleration.requireActive(FloatMath.class);
         return a.data().asNio().order(ORDER);
     }
 }

@@ -65,10 +65,13 @@ class InputConvolutionTest {
     }
 
     static INDArray[] data(int channels, DataType type) {
-        Nd4j.getRandom().setSeed(4);
-        INDArray x = Nd4j.rand(type, 6, channels, 9, 11).subi(0.3);
-        INDArray y = Nd4j.zeros(type, 6, 3);
-        for (int i = 0; i < 6; i++) {
+        return data(6, channels, type);
+    }
+
+    static INDArray[] data(int n, int channels, DataType type) {
+        INDArray x = KernelChecks.uniform(4 + n, type, -0.3, 0.7, n, channels, 9, 11);
+        INDArray y = Nd4j.zeros(type, n, 3);
+        for (int i = 0; i < n; i++) {
             y.putScalar(i, i % 3, 1);
         }
         return new INDArray[] {x, y};
@@ -81,18 +84,18 @@ class InputConvolutionTest {
             ComputationGraph ours = net(graph(s, InputConvolution::of, DataType.FLOAT));
             assertInstanceOf(InputConvolution.Runtime.class, ours.getLayer("conv"));
             ours.setParams(dl4j.params());
-            INDArray[] d = data(s.channels(), DataType.FLOAT);
-            for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
-                g.setInputs(d[0]);
-                g.setLabels(d[1]);
-                g.computeGradientAndScore();
+            for (int n : new int[] {6, 5}) { // and an odd batch
+                INDArray[] d = data(n, s.channels(), DataType.FLOAT);
+                var expected = KernelChecks.gradient(dl4j, d[0], d[1], 1);
+                // every layout the network's input may come in: 'c', 'f', a view at an offset
+                for (INDArray in : KernelChecks.layouts(d[0])) {
+                    var got = KernelChecks.ran(InputConvolution.class,
+                            () -> KernelChecks.gradient(ours, in, d[1], 1));
+                    KernelChecks.assertBlocksClose(expected, got, 1e-4, s + ", batch " + n + ", order "
+                            + in.ordering() + ", offset " + in.offset());
+                    assertEquals(dl4j.score(), ours.score(), 1e-6, s.toString());
+                }
             }
-            INDArray expected = dl4j.gradient().gradient();
-            INDArray got = ours.gradient().gradient();
-            double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
-            double diff = expected.sub(got).amaxNumber().doubleValue();
-            assertTrue(diff <= 1e-4 * scale, s + ": gradients differ by " + diff + " (largest " + scale + ")");
-            assertEquals(dl4j.score(), ours.score(), 1e-6, s.toString());
         }
     }
 

@@ -26,7 +26,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import net.dl4jnets.common.train.GradientChecks;
 
 class SinglePassDenseTest {
-    static final INDArray X = Nd4j.rand(DataType.DOUBLE, 8, 6).subi(0.5);
+    static final INDArray X = KernelChecks.uniform(11, DataType.DOUBLE, -0.5, 0.5, 8, 6);
     static final INDArray Y = Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1).castTo(DataType.DOUBLE);
 
     static ComputationGraphConfiguration graph(UnaryOperator<DenseLayer> as, boolean first, DataType type) {
@@ -85,12 +85,13 @@ class SinglePassDenseTest {
         ComputationGraph ours = net(graph(SinglePassDense::of, true, DataType.FLOAT, false));
         ours.setParams(dl4j.params());
         DataSet d = new DataSet(X.castTo(DataType.FLOAT), Y.castTo(DataType.FLOAT));
+        double untrained = ours.score(d);
         for (int step = 0; step < 5; step++) {
             dl4j.fit(d);
             ours.fit(d);
         }
         assertTrue(dl4j.params().equalsWithEps(ours.params(), 1e-5), "the two drifted apart");
-        assertTrue(ours.score() < 1.1, "no learning: " + ours.score());
+        assertTrue(ours.score(d) < 0.8 * untrained, "no learning: " + untrained + " -> " + ours.score(d));
     }
 
     /** input 6 → ReLU 37 → ReLU 20 (dropout on its input if asked) → softmax 3: vectors and a tail in each row. */
@@ -117,14 +118,10 @@ class SinglePassDenseTest {
         ComputationGraph dl4j = net(reluGraph(false, true));
         ComputationGraph ours = net(reluGraph(true, true));
         ours.setParams(dl4j.params());
-        for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
-            g.setInputs(x);
-            g.setLabels(y);
-            Nd4j.getRandom().setSeed(1); // the same dropout mask for both
-            g.computeGradientAndScore();
-        }
+        var expected = KernelChecks.gradient(dl4j, x, y, 1); // the same dropout mask for both
+        var got = KernelChecks.ran(SinglePassDense.class, () -> KernelChecks.gradient(ours, x, y, 1));
         assertEquals(dl4j.score(), ours.score(), 1e-5);
-        assertTrue(dl4j.gradient().gradient().equalsWithEps(ours.gradient().gradient(), 1e-5), "gradients differ");
+        KernelChecks.assertBlocksClose(expected, got, 1e-5, "fused ReLU");
         assertTrue(dl4j.outputSingle(x).equalsWithEps(ours.outputSingle(x), 1e-5), "inference differs");
         // step for step without dropout (DL4J's layers draw their masks in another order across a fit)
         dl4j = net(reluGraph(false, false));
@@ -136,6 +133,25 @@ class SinglePassDenseTest {
             ours.fit(d);
         }
         assertTrue(dl4j.params().equalsWithEps(ours.params(), 1e-4), "the two drifted apart");
+    }
+
+    /** 'f'-order and offset inputs, an odd batch: the fused pass reads them as DL4J's layer does. */
+    @Test
+    void fusedReluPassesTakeEveryLayoutAndOddBatches() {
+        ComputationGraph dl4j = net(reluGraph(false, false));
+        ComputationGraph ours = net(reluGraph(true, false));
+        ours.setParams(dl4j.params());
+        for (int batch : new int[] {8, 7, 1}) {
+            INDArray x = KernelChecks.uniform(batch, DataType.FLOAT, -1, 1, batch, 6);
+            INDArray y = Nd4j.eye(3).castTo(DataType.FLOAT).getRows(java.util.stream.IntStream.range(0, batch)
+                    .map(i -> i % 3).toArray());
+            var expected = KernelChecks.gradient(dl4j, x, y, 1);
+            for (INDArray in : KernelChecks.layouts(x)) {
+                var got = KernelChecks.ran(SinglePassDense.class, () -> KernelChecks.gradient(ours, in, y, 1));
+                KernelChecks.assertBlocksClose(expected, got, 1e-5, "batch " + batch + ", order " + in.ordering()
+                        + ", offset " + in.offset());
+            }
+        }
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class SoftmaxOutputTest {
-    static final INDArray X = Nd4j.rand(DataType.FLOAT, 8, 6).subi(0.5).muli(4);
+    static final INDArray X = KernelChecks.uniform(12, DataType.FLOAT, -2, 2, 8, 6);
     /** One-hot rows, and one soft row (the loss and gradient are written for any labels, as DL4J's). */
     static final INDArray Y = Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0},
             {0, 1, 0}, {0, 0, 1}, {0.5f, 0.5f, 0}, {1, 0, 0}});
@@ -58,16 +58,33 @@ class SoftmaxOutputTest {
         ComputationGraph ours = net(graph(SoftmaxOutput::of, true));
         assertInstanceOf(SoftmaxOutput.Runtime.class, ours.getOutputLayer(0));
         ours.setParams(dl4j.params());
-        for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
-            g.setInputs(X);
-            g.setLabels(Y);
-            Nd4j.getRandom().setSeed(1); // the same dropout mask for both
-            g.computeGradientAndScore();
-        }
+        var expected = KernelChecks.gradient(dl4j, X, Y, 1); // the same dropout mask for both
+        var got = KernelChecks.ran(SoftmaxOutput.class, () -> KernelChecks.gradient(ours, X, Y, 1));
         assertEquals(dl4j.score(), ours.score(), 1e-5);
-        INDArray expected = dl4j.gradient().gradient();
-        INDArray got = ours.gradient().gradient();
-        assertTrue(expected.equalsWithEps(got, 1e-5), "gradients differ: " + expected + " vs " + got);
+        KernelChecks.assertBlocksClose(expected, got, 1e-5, "with dropout");
+    }
+
+    /** 'f'-order and offset inputs and labels, odd batches. */
+    @Test
+    void takesEveryLayoutAndOddBatches() {
+        ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false));
+        ComputationGraph ours = net(graph(SoftmaxOutput::of, false));
+        ours.setParams(dl4j.params());
+        for (int batch : new int[] {8, 5, 1}) {
+            INDArray x = KernelChecks.uniform(batch, DataType.FLOAT, -2, 2, batch, 6);
+            INDArray y = Y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, batch),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+            var expected = KernelChecks.gradient(dl4j, x, y, 1);
+            var inputs = KernelChecks.layouts(x);
+            var labels = KernelChecks.layouts(y);
+            for (int i = 0; i < inputs.size(); i++) {
+                INDArray in = inputs.get(i);
+                INDArray lab = labels.get(i);
+                var got = KernelChecks.ran(SoftmaxOutput.class, () -> KernelChecks.gradient(ours, in, lab, 1));
+                assertEquals(dl4j.score(), ours.score(), 1e-5);
+                KernelChecks.assertBlocksClose(expected, got, 1e-5, "batch " + batch + ", layout " + i);
+            }
+        }
     }
 
     /**
@@ -84,7 +101,7 @@ class SoftmaxOutputTest {
             Nd4j.getRandom().setSeed(step);
             dl4j.fit(d);
             Nd4j.getRandom().setSeed(step);
-            ours.fit(d);
+            KernelChecks.ran(SoftmaxOutput.class, () -> ours.fit(d));
             assertEquals(dl4j.score(), ours.score(), 1e-4, "score after step " + step);
         }
         assertTrue(dl4j.params().equalsWithEps(ours.params(), 1e-4), "the two drifted apart");

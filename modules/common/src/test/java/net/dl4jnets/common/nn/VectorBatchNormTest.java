@@ -60,9 +60,8 @@ class VectorBatchNormTest {
     }
 
     static DataSet data(int n, int h, int w) {
-        Nd4j.getRandom().setSeed(11);
         // an offset far from zero: the variance must not come from a difference of large sums
-        INDArray x = Nd4j.rand(DataType.FLOAT, n, 2, h, w).muli(2).addi(30);
+        INDArray x = KernelChecks.uniform(11, DataType.FLOAT, 30, 32, n, 2, h, w);
         INDArray y = Nd4j.zeros(DataType.FLOAT, n, 3);
         for (int i = 0; i < n; i++) {
             y.putScalar(i, i % 3, 1);
@@ -84,19 +83,18 @@ class VectorBatchNormTest {
                 ComputationGraph ours = net(graph(VectorBatchNorm::of, logStd, hw[0], hw[1]));
                 assertInstanceOf(VectorBatchNorm.Runtime.class, ours.getLayer("bn"));
                 ours.setParams(dl4j.params());
-                DataSet d = data(6, hw[0], hw[1]);
+                DataSet d = data(hw[0] == 5 ? 7 : 6, hw[0], hw[1]); // an odd batch too
                 String setting = "logStd " + logStd + ", plane " + hw[0] + "x" + hw[1];
-                for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
-                    g.setInputs(d.getFeatures());
-                    g.setLabels(d.getLabels());
-                    g.computeGradientAndScore();
-                }
+                var expected = KernelChecks.gradient(dl4j, d.getFeatures(), d.getLabels(), 1);
+                var got = KernelChecks.ran(VectorBatchNorm.class,
+                        () -> KernelChecks.gradient(ours, d.getFeatures(), d.getLabels(), 1));
                 assertEquals(dl4j.score(), ours.score(), 1e-5, setting);
-                // every gradient: the convolution's (through batchnorm's input gradient), γ, β, the running averages
-                assertClose(dl4j.gradient().gradient(), ours.gradient().gradient(), 1e-4, "gradients, " + setting);
+                // every gradient, each block against its own scale: the convolution's (through batchnorm's input
+                // gradient), γ, β, the running averages
+                KernelChecks.assertBlocksClose(expected, got, 1e-4, "gradients, " + setting);
                 for (int step = 0; step < 4; step++) {
                     dl4j.fit(d);
-                    ours.fit(d);
+                    KernelChecks.ran(VectorBatchNorm.class, () -> ours.fit(d));
                 }
                 assertClose(dl4j.params(), ours.params(), 1e-4, "parameters after 4 steps, " + setting);
                 // inference reads the running averages
@@ -104,6 +102,29 @@ class VectorBatchNormTest {
                         "inference, " + setting);
             }
         }
+    }
+
+    /** A batch norm that reads the network's input directly meets 'f'-order and offset arrays: its own pass or DL4J's. */
+    @Test
+    void givesDl4jsGradientsForEveryInputLayout() {
+        ComputationGraphConfiguration stock = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
+                .updater(new Adam(0.05)).graphBuilder()
+                .addInputs("x").setInputTypes(InputType.convolutional(5, 6, 2))
+                .addLayer("bn", new BatchNormalization.Builder().build(), "x")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "bn")
+                .setOutputs("out").build();
+        ComputationGraph dl4j = net(stock);
+        ComputationGraph ours = net(Acceleration.apply(stock));
+        assertInstanceOf(VectorBatchNorm.Runtime.class, ours.getLayer("bn"));
+        DataSet d = data(5, 5, 6);
+        var expected = KernelChecks.gradient(dl4j, d.getFeatures(), d.getLabels(), 1);
+        for (INDArray in : KernelChecks.layouts(d.getFeatures())) {
+            var got = KernelChecks.gradient(ours, in, d.getLabels(), 1);
+            KernelChecks.assertBlocksClose(expected, got, 1e-4, "order " + in.ordering() + ", offset " + in.offset());
+        }
+        // the 'c'-order array from the start of its buffer is the kernel's own case
+        KernelChecks.ran(VectorBatchNorm.class, () -> KernelChecks.gradient(ours, d.getFeatures(), d.getLabels(), 1));
     }
 
     @Test

@@ -18,8 +18,7 @@ class DashboardTest {
     void dashboardAnswersOnLoopbackWhileTraining(@TempDir Path dir) throws Exception {
         try (Dashboard ui = Dashboard.start(0)) {
             assertTrue(ui.port() > 0);
-            ComputationGraph graph = new ComputationGraph(TinyClassifier.graph(0.01));
-            graph.init();
+            ComputationGraph graph = TinyClassifier.fresh(0.01);
             TinyClassifier.trainer(TinyClassifier.settings(1).withLimits(3, 0))
                     .listen(new LoopListener() {
                         @Override
@@ -32,6 +31,11 @@ class DashboardTest {
                     HttpRequest.newBuilder(URI.create(ui.url())).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().toLowerCase().contains("<html"), page.body());
+            // the statistics of the run arrived: the overview's data holds a score per reported iteration
+            HttpResponse<String> data = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(ui.url() + "/overview/data")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, data.statusCode());
+            assertTrue(data.body().matches("(?s).*\"scores\":\\[[0-9.eE+-]+.*"), data.body());
         }
     }
 }

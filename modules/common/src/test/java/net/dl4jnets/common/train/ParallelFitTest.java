@@ -26,9 +26,7 @@ class ParallelFitTest {
     }
 
     private static ComputationGraph fresh() {
-        ComputationGraph g = new ComputationGraph(TinyClassifier.graph(1e-2));
-        g.init();
-        return g;
+        return TinyClassifier.fresh(1e-2);
     }
 
     private static TrainingConfig twoWorkers(int epochs, Parallelism.Mode mode) {
@@ -93,5 +91,24 @@ class ParallelFitTest {
         assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
         assertEquals(2, reopened.state().epochsDone());
         assertEquals(240 - 64, examples(done.history().get(0)), "the resumed epoch skips the round done before");
+    }
+
+    /** A run stopped mid-epoch on two workers resumes on one (--workers may change on --resume) where it stopped. */
+    @Test
+    void aRunStoppedMidEpochOnTwoWorkersResumesOnOne() {
+        RunFolder run = RunFolder.create(dir, "two-then-one");
+        StopSignal stop = new StopSignal();
+        stop.request();
+        new Trainer(twoWorkers(2, Parallelism.Mode.AVERAGING), Trainer.Task.classifier(10), stop)
+                .fit(fresh(), TinyClassifier.data(), run);
+        assertEquals(2, run.state().batchesDone());
+        RunFolder reopened = RunFolder.open(run.dir());
+        Trainer.Result done = TinyClassifier.trainer(TinyClassifier.settings(2))
+                .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
+        assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
+        assertEquals(2, reopened.state().epochsDone());
+        assertEquals(240 - 64, examples(done.history().get(0)), "one worker goes on after the two workers' round");
+        assertEquals(240, examples(done.history().get(1)));
+        assertTrue(done.history().get(1).trainLoss() < done.history().get(0).trainLoss(), "it goes on learning");
     }
 }
