@@ -43,6 +43,11 @@ public final class Dashboard implements AutoCloseable {
         return server.getPort();
     }
 
+    /** Where the statistics go, for the test that they arrive. */
+    StatsStorage storage() {
+        return storage;
+    }
+
     /** A loop listener that starts the dashboard with the run, attaches it to the graph and stops it at the end. */
     static LoopListener duringTraining(int port) {
         return new LoopListener() {

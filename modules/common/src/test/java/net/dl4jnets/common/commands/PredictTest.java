@@ -186,7 +186,7 @@ class PredictTest {
                 "backend", "abc", false, "now").write(run);
 
         Path png = dir.resolve("my-trousers.png");
-        ImageIO.write(trousers(Color.WHITE, Color.BLACK), "png", png.toFile()); // dark ink on white, 300x200
+        ImageIO.write(drawing(1, new java.util.Random(99)), "png", png.toFile()); // a new drawing, dark ink on white
         Run result = predict("--model", run.toString(), png.toString());
         assertEquals(0, result.code(), result.err());
         String first = result.out().lines().filter(l -> l.matches("\\s+1\\. .+%")).findFirst().orElseThrow();
