@@ -181,6 +181,15 @@ class AttentionLayersTest {
                 INDArray weights = FloatSoftmax.forward(scores.dup(), scale, causal);
                 assertClose(expected, weights);
                 assertClose(expectedGrad, FloatSoftmax.backward(dW.dup(), weights, scale));
+                // 'f'-order arrays and views at an offset are read as what they show
+                for (INDArray in : net.dl4jnets.common.nn.KernelChecks.layouts(scores)) {
+                    INDArray w = net.dl4jnets.common.nn.KernelChecks.ran(FloatSoftmax.class,
+                            () -> FloatSoftmax.forward(in, scale, causal));
+                    assertClose(expected, w);
+                }
+                for (INDArray d : net.dl4jnets.common.nn.KernelChecks.layouts(dW)) {
+                    assertClose(expectedGrad, FloatSoftmax.backward(d, weights.dup('f'), scale));
+                }
                 if (causal) {
                     for (int r = 0; r < 3 * t; r++) {
                         for (int j = r % t + 1; j < t; j++) {
