@@ -7,7 +7,6 @@ import static net.dl4jnets.common.nn.FloatMath.contiguous;
 import java.nio.ByteBuffer;
 
 import jdk.incubator.vector.FloatVector;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import net.dl4jnets.common.nn.Acceleration;

@@ -5,7 +5,6 @@ import static net.dl4jnets.common.nn.FloatMath.contiguous;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import net.dl4jnets.common.nn.FloatMath;

@@ -3,6 +3,7 @@ package net.dl4jnets.compare;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -42,6 +43,7 @@ import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.nn.Acceleration;
 import net.dl4jnets.common.nn.Engine;
+import net.dl4jnets.common.nn.KernelChecks;
 import net.dl4jnets.common.nn.LayerAcceleration;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.Benchmark;
@@ -87,26 +89,19 @@ class EngineTest {
                 continue;
             }
             var spec = a.spec().apply(a.training().withSeed(7));
-            all.add(new Model(a.id(), spec.graph(), shape(spec.layout()), new long[] {BATCH, FashionMnist.CLASSES}));
+            all.add(new Model(a.id(), spec.graph(), spec.layout().shape(BATCH),
+                    new long[] {BATCH, FashionMnist.CLASSES}));
         }
         for (Benchmark b : Benchmark.registered()) {
             ComputationGraphConfiguration conf = b.graph(7);
             // one segment of truncated BPTT: from the second on the two differ by design (see the class comment)
             int steps = b.text() == null ? 0 : conf.getBackpropType() == BackpropType.TruncatedBPTT
                     ? Math.min(conf.getTbpttFwdLength(), b.text().steps()) : b.text().steps();
-            long[] in = b.text() != null ? new long[] {BATCH, b.text().vocabulary(), steps} : shape(b.layout());
+            long[] in = b.text() != null ? new long[] {BATCH, b.text().vocabulary(), steps} : b.layout().shape(BATCH);
             all.add(new Model("speed " + b.id(), conf, in,
                     b.text() != null ? in : new long[] {BATCH, FashionMnist.CLASSES}));
         }
         return all;
-    }
-
-    static long[] shape(Layout layout) {
-        return switch (layout) {
-            case DENSE -> new long[] {BATCH, FashionMnist.PIXELS};
-            case CONV -> new long[] {BATCH, 1, FashionMnist.ROWS, FashionMnist.COLS};
-            case SEQUENCE -> new long[] {BATCH, FashionMnist.COLS, FashionMnist.ROWS};
-        };
     }
 
     @TestFactory
@@ -159,15 +154,16 @@ class EngineTest {
         ComputationGraph stock = new ComputationGraph(Acceleration.apply(conf));
         stock.init();
         assertStock(stock, m.name());
-        Map<String, INDArray> stockGrad = gradient(stock, data);
+        Map<String, INDArray> stockGrad = KernelChecks.gradient(stock, data.getFeatures(), data.getLabels(), 1);
 
         Acceleration.use(Engine.FAST);
         ComputationGraph fast = new ComputationGraph(Acceleration.apply(conf));
         fast.init();
-        assertTrue(hasKernel(fast), m.name() + ": the fast engine changed nothing");
+        assertNotEquals(stock.getConfiguration().toJson(), fast.getConfiguration().toJson(),
+                m.name() + ": the fast engine changed nothing");
         assertEquals(stock.params(), fast.params(), m.name() + ": the same seed, the same initial weights");
         long before = Acceleration.passes();
-        Map<String, INDArray> fastGrad = gradient(fast, data);
+        Map<String, INDArray> fastGrad = KernelChecks.gradient(fast, data.getFeatures(), data.getLabels(), 1);
         assertTrue(Acceleration.passes() > before, m.name() + ": no kernel of the fast engine ran");
         assertEquals(stock.score(), fast.score(), 1e-4 * Math.max(1, Math.abs(stock.score())), m.name() + " loss");
         assertEquals(stockGrad.keySet(), fastGrad.keySet(), m.name());
@@ -226,15 +222,6 @@ class EngineTest {
                 what + ": differs by " + diff + " at scale " + scale + " (+" + absolute + ")");
     }
 
-    private static Map<String, INDArray> gradient(ComputationGraph g, DataSet d) {
-        g.setInputs(d.getFeatures());
-        g.setLabels(d.getLabels());
-        g.computeGradientAndScore();
-        Map<String, INDArray> copy = new java.util.TreeMap<>();
-        g.gradient().gradientForVariable().forEach((k, v) -> copy.put(k, v.dup()));
-        return copy;
-    }
-
     static DataSet data(Model m) {
         Random r = new Random(11);
         INDArray x;
@@ -243,12 +230,7 @@ class EngineTest {
             x = oneHot(r, m.input());
             y = oneHot(r, m.labels());
         } else {
-            float[] pixels = new float[(int) Math.multiplyExact(BATCH, m.input()[1] * (m.input().length > 2
-                    ? m.input()[2] * (m.input().length > 3 ? m.input()[3] : 1) : 1))];
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = r.nextFloat();
-            }
-            x = Nd4j.create(pixels, m.input(), 'c');
+            x = KernelChecks.uniform(11, DataType.FLOAT, 0, 1, m.input());
             y = oneHot(r, m.labels());
         }
         return new DataSet(x, y);
@@ -282,22 +264,6 @@ class EngineTest {
             }
         }
         return c;
-    }
-
-    private static boolean hasKernel(ComputationGraph g) {
-        for (var v : g.getConfiguration().getVertices().values()) {
-            if (v instanceof LayerVertex lv) {
-                var layer = lv.getLayerConf().getLayer();
-                if (layer instanceof Bidirectional b) {
-                    layer = b.getFwd();
-                }
-                if (layer instanceof LayerAcceleration.Kernel || !layer.getClass().getName().startsWith("org.")
-                        || layer instanceof BaseLayer base && !base.getIUpdater().getClass().getName().startsWith("org.")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Every layer, activation and updater of the graph is DL4J's, but for the attention layers DL4J lacks. */

@@ -97,9 +97,7 @@ class PortableModelTest {
             Architecture a = Architecture.registered().stream().filter(r -> r.id().equals(id)).findFirst()
                     .orElseThrow();
             var spec = a.spec().apply(a.training().withSeed(3));
-            long[] shape = EngineTest.shape(spec.layout()).clone();
-            shape[0] = 3;
-            models.add(new Saved(id, graph(spec.graph()), shape));
+            models.add(new Saved(id, graph(spec.graph()), spec.layout().shape(3)));
         }
         List<String> args = new ArrayList<>();
         for (Saved s : models) {

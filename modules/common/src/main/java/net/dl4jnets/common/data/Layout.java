@@ -19,7 +19,8 @@ public enum Layout {
         };
     }
 
-    long[] shape(int batch) {
+    /** The shape of a batch of {@code batch} images in this layout. */
+    public long[] shape(int batch) {
         return switch (this) {
             case DENSE -> new long[] {batch, FashionMnist.PIXELS};
             case CONV -> new long[] {batch, 1, FashionMnist.ROWS, FashionMnist.COLS};

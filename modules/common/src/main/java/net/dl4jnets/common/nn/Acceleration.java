@@ -54,10 +54,6 @@ public final class Acceleration {
         asked = engine;
     }
 
-    public static Engine asked() {
-        return asked;
-    }
-
     /**
      * Makes the predicate see another backend (a class name such as {@code org.nd4j.linalg.jcublas.JCublasBackend}),
      * or ND4J's own again with null: for tests of what runs on a GPU, on a machine without one.
@@ -175,16 +171,16 @@ public final class Acceleration {
      * updater state, under {@link #apply}'s configuration.
      */
     public static ComputationGraph running(ComputationGraph saved) {
-        return rebuild(saved, apply(saved.getConfiguration()), false);
+        return rebuild(saved, apply(saved.getConfiguration()));
     }
 
     /**
-     * A graph of configuration {@code conf} (the same layers, in other classes) holding {@code net}'s parameters,
-     * shared unless {@code copy}, and a copy of its updater state.
+     * A graph of configuration {@code conf} (the same layers, in other classes) sharing {@code net}'s parameters, with
+     * a copy of its updater state.
      */
-    public static ComputationGraph rebuild(ComputationGraph net, ComputationGraphConfiguration conf, boolean copy) {
+    public static ComputationGraph rebuild(ComputationGraph net, ComputationGraphConfiguration conf) {
         ComputationGraph g = new ComputationGraph(conf);
-        g.init(net.params(), copy);
+        g.init(net.params(), false);
         if (net.getUpdater(false) != null && net.getUpdater().getStateViewArray() != null) {
             g.getUpdater().getStateViewArray().assign(net.getUpdater().getStateViewArray());
         }

@@ -21,7 +21,7 @@ public final class Checkpoints {
 
     /** Saves the graph in stock DL4J classes, with its updater state, atomically. */
     public static void saveModel(ComputationGraph graph, Path target) {
-        ComputationGraph stock = Acceleration.rebuild(graph, Acceleration.stock(graph.getConfiguration()), false);
+        ComputationGraph stock = Acceleration.rebuild(graph, Acceleration.stock(graph.getConfiguration()));
         AtomicFiles.write(target, tmp -> ModelSerializer.writeModel(stock, tmp.toFile(), true));
     }
 
@@ -31,7 +31,7 @@ public final class Checkpoints {
     }
 
     /** Loads a saved graph with its updater state, as the file has it. */
-    public static ComputationGraph loadStock(Path file) {
+    private static ComputationGraph loadStock(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": no such model file.");
         }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +77,14 @@ class ParallelFitTest {
         assertEquals(96, examples(r.history().get(0)), "three batches of 32");
     }
 
-    @Test
-    void aStopEndsAfterTheRoundInFlightAndTheRunResumes() {
-        RunFolder run = RunFolder.create(dir, "stop");
+    /**
+     * A stop ends after the round in flight, and the run resumes where it stopped, on two workers or on one
+     * (--workers may change on --resume).
+     */
+    @ParameterizedTest(name = "resumed on {0} worker(s)")
+    @ValueSource(ints = {2, 1})
+    void aStopEndsAfterTheRoundInFlightAndTheRunResumes(int resumedWorkers) {
+        RunFolder run = RunFolder.create(dir, "stop-" + resumedWorkers);
         StopSignal stop = new StopSignal();
         stop.request();
         Trainer.Result r = new Trainer(twoWorkers(2, Parallelism.Mode.AVERAGING), Trainer.Task.classifier(10), stop)
@@ -86,28 +92,13 @@ class ParallelFitTest {
         assertEquals(Trainer.Outcome.INTERRUPTED, r.outcome());
         assertEquals(2, run.state().batchesDone(), "both batches of the first round were trained and are counted");
         RunFolder reopened = RunFolder.open(run.dir());
-        Trainer.Result done = TinyClassifier.trainer(twoWorkers(2, Parallelism.Mode.AVERAGING))
+        TrainingConfig resumed = resumedWorkers == 2 ? twoWorkers(2, Parallelism.Mode.AVERAGING)
+                : TinyClassifier.settings(2);
+        Trainer.Result done = TinyClassifier.trainer(resumed)
                 .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
         assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
         assertEquals(2, reopened.state().epochsDone());
         assertEquals(240 - 64, examples(done.history().get(0)), "the resumed epoch skips the round done before");
-    }
-
-    /** A run stopped mid-epoch on two workers resumes on one (--workers may change on --resume) where it stopped. */
-    @Test
-    void aRunStoppedMidEpochOnTwoWorkersResumesOnOne() {
-        RunFolder run = RunFolder.create(dir, "two-then-one");
-        StopSignal stop = new StopSignal();
-        stop.request();
-        new Trainer(twoWorkers(2, Parallelism.Mode.AVERAGING), Trainer.Task.classifier(10), stop)
-                .fit(fresh(), TinyClassifier.data(), run);
-        assertEquals(2, run.state().batchesDone());
-        RunFolder reopened = RunFolder.open(run.dir());
-        Trainer.Result done = TinyClassifier.trainer(TinyClassifier.settings(2))
-                .fit(Checkpoints.loadModel(reopened.checkpoint()), TinyClassifier.data(), reopened);
-        assertEquals(Trainer.Outcome.COMPLETED, done.outcome());
-        assertEquals(2, reopened.state().epochsDone());
-        assertEquals(240 - 64, examples(done.history().get(0)), "one worker goes on after the two workers' round");
         assertEquals(240, examples(done.history().get(1)));
         assertTrue(done.history().get(1).trainLoss() < done.history().get(0).trainLoss(), "it goes on learning");
     }
