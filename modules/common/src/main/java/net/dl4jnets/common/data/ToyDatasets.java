@@ -100,11 +100,22 @@ public final class ToyDatasets {
 
     /** {@code n} points of the given kind, shuffled, with Gaussian jitter of standard deviation {@code noise}. */
     public static Points make(Kind kind, int n, double noise, long seed) {
+        return make(kind, n, noise, seed, 2);
+    }
+
+    /**
+     * As {@link #make(Kind, int, double, long)} with {@code classes} classes: the Gaussian clusters sit on a circle and
+     * the spiral has one arm per class; the circle and XOR have two classes only.
+     */
+    public static Points make(Kind kind, int n, double noise, long seed, int classes) {
+        if (classes < 2 || (classes > 2 && (kind == Kind.CIRCLE || kind == Kind.XOR))) {
+            throw new IllegalArgumentException(kind.id() + " cannot have " + classes + " classes");
+        }
         Random rng = new Random(seed);
         double[][] xy = new double[n][];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            int label = i % 2;
+            int label = i % classes;
             double[] p = switch (kind) {
                 case CIRCLE -> {
                     double r = label == 0 ? 0.5 * rng.nextDouble() : 0.7 + 0.3 * rng.nextDouble();
@@ -121,13 +132,16 @@ public final class ToyDatasets {
                     yield new double[] {x / 1.05, y / 1.05};
                 }
                 case GAUSS -> {
-                    double c = label == 0 ? -0.45 : 0.45;
-                    yield new double[] {c + 0.2 * rng.nextGaussian(), c + 0.2 * rng.nextGaussian()};
+                    // two classes: centres (-0.45, -0.45) and (0.45, 0.45); more go round the same circle
+                    double a = 1.25 * Math.PI + 2 * Math.PI * label / classes;
+                    double cx = 0.45 * Math.sqrt(2) * Math.cos(a);
+                    double cy = 0.45 * Math.sqrt(2) * Math.sin(a);
+                    yield new double[] {cx + 0.2 * rng.nextGaussian(), cy + 0.2 * rng.nextGaussian()};
                 }
                 case SPIRAL -> {
                     double s = rng.nextDouble();
                     double r = 0.9 * s;
-                    double t = 1.75 * s * 2 * Math.PI + label * Math.PI;
+                    double t = 1.75 * s * 2 * Math.PI + label * 2 * Math.PI / classes;
                     yield new double[] {r * Math.sin(t), r * Math.cos(t)};
                 }
             };

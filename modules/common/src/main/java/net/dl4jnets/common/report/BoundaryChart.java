@@ -29,11 +29,35 @@ public final class BoundaryChart {
     /** A point to draw: its coordinates, class (0 or 1), and whether it is a test point. */
     public record Point(double x, double y, int label, boolean test) {}
 
+    /** One colour per class: blue and orange for two, as the playground has them, then green, red, purple. */
+    private static final Color[] CLASS_COLOURS = {BLUE, ORANGE, new Color(0x2CA02C), new Color(0xD62728), new Color(0x9467BD)};
+
     /**
      * @param probability P(class 1) at a point of the plane, for (x, y) in [min, max]²
      */
     public static void draw(Path png, String title, double min, double max,
                             BiFunction<double[], double[], double[]> probability, Iterable<Point> points) {
+        drawClasses(png, title, min, max, 2, (xs, ys) -> {
+            double[] p = probability.apply(xs, ys);
+            double[][] both = new double[p.length][];
+            for (int i = 0; i < p.length; i++) {
+                both[i] = new double[] {1 - p[i], p[i]};
+            }
+            return both;
+        }, points);
+    }
+
+    /**
+     * As {@link #draw} for up to five classes: each cell takes the colour of its most probable class, stronger the
+     * surer the network is.
+     *
+     * @param probabilities the class probabilities [n][classes] at points of the plane
+     */
+    public static void drawClasses(Path png, String title, double min, double max, int classes,
+                                   BiFunction<double[], double[], double[][]> probabilities, Iterable<Point> points) {
+        if (classes < 2 || classes > CLASS_COLOURS.length) {
+            throw new IllegalArgumentException("2 to " + CLASS_COLOURS.length + " classes, not " + classes);
+        }
         int plot = 480;
         int left = 60;
         int top = 50;
@@ -48,7 +72,7 @@ public final class BoundaryChart {
                 ys[r * cells + c] = max - (r + 0.5) * (max - min) / cells;
             }
         }
-        double[] p = probability.apply(xs, ys);
+        double[][] p = probabilities.apply(xs, ys);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -70,7 +94,7 @@ public final class BoundaryChart {
             if (px < left || px > left + plot || py < top || py > top + plot) {
                 continue;
             }
-            Color c = pt.label() == 1 ? ORANGE : BLUE;
+            Color c = CLASS_COLOURS[Math.max(0, Math.min(classes - 1, pt.label()))];
             g.setColor(pt.test() ? Color.WHITE : c);
             g.fillOval(px - 5, py - 5, 10, 10);
             g.setColor(pt.test() ? c : Color.DARK_GRAY);
@@ -89,7 +113,8 @@ public final class BoundaryChart {
         }
         g.drawString("x", left + plot / 2, top + plot + 32);
         g.drawString("y", 14, top + plot / 2);
-        String legend = "shading: P(orange), blue 0 – white 0.5 – orange 1;  filled points: train, hollow: test";
+        String legend = classes == 2 ? "shading: P(orange), blue 0 – white 0.5 – orange 1;  filled points: train, hollow: test"
+                : "shading: the most probable class, paler where the network is unsure;  filled points: train, hollow: test";
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.drawString(legend, (w - g.getFontMetrics().stringWidth(legend)) / 2, h - 10);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -98,11 +123,18 @@ public final class BoundaryChart {
         Charts.writeImage(png, img);
     }
 
-    /** Blue below 0.5, orange above, pale near the boundary. */
-    static Color shade(double p) {
-        double t = Math.max(0, Math.min(1, p));
-        Color target = t >= 0.5 ? ORANGE : BLUE;
-        double s = Math.abs(t - 0.5) * 2 * 0.6; // at most 60% of the full colour, so the points stay visible
+    /** The most probable class's colour, pale where its probability is near chance (1/classes). */
+    static Color shade(double[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        double chance = 1.0 / p.length;
+        double sure = Math.max(0, Math.min(1, (p[best] - chance) / (1 - chance)));
+        Color target = CLASS_COLOURS[best];
+        double s = sure * 0.6; // at most 60% of the full colour, so the points stay visible
         return new Color(mix(255, target.getRed(), s), mix(255, target.getGreen(), s), mix(255, target.getBlue(), s));
     }
 

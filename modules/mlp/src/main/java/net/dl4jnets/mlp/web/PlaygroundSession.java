@@ -1,0 +1,498 @@
+package net.dl4jnets.mlp.web;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executor;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+
+import net.dl4jnets.common.data.Shuffle;
+import net.dl4jnets.common.data.ToyDatasets.Feature;
+import net.dl4jnets.common.io.AtomicFiles;
+import net.dl4jnets.common.io.Json;
+import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.common.report.BoundaryChart;
+import net.dl4jnets.common.train.Checkpoints;
+import net.dl4jnets.common.train.RunFolder;
+import net.dl4jnets.mlp.web.PlaygroundSpec.BadRequest;
+import net.dl4jnets.mlp.web.PlaygroundSpec.Dataset;
+
+/**
+ * One browser tab's playground: its points, its DL4J network and the training of it. Training runs in slices of
+ * {@link #SLICE_MILLIS} on the server's shared pool, so many tabs share the cores fairly; after each slice the
+ * session publishes an immutable snapshot (losses, heatmaps, weights) that state requests return without waiting
+ * for training. Every change to the network happens under the session's lock.
+ */
+final class PlaygroundSession {
+    /** A slice of training between two published snapshots: 50 ms gives the page up to 20 new frames a second. */
+    static final long SLICE_MILLIS = 50;
+    /** The output heatmap's cells per side, over [-{@link #EXTENT}, {@link #EXTENT}]². */
+    static final int GRID = 50;
+    /** Neuron heatmaps take every second cell of the output grid: 25 × 25 is plenty for a thumbnail. */
+    static final int NEURON_STEP = 2;
+    static final double EXTENT = 1.2;
+    private static final int HISTORY = 600;
+    private static final TypeAdapter<Double> FINITE_OR_NULL = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Double v) throws java.io.IOException {
+            if (v == null || !Double.isFinite(v)) {
+                out.nullValue();
+            } else {
+                out.value(v);
+            }
+        }
+
+        @Override
+        public Double read(JsonReader in) {
+            throw new UnsupportedOperationException("written only");
+        }
+    };
+
+    /** JSON for the page: a number that is not finite (a diverged network) is written as null, which JSON allows. */
+    private static final Gson GSON = new GsonBuilder().serializeNulls()
+            .registerTypeAdapter(Double.class, FINITE_OR_NULL).registerTypeAdapter(double.class, FINITE_OR_NULL).create();
+
+    final String id;
+    private final Executor pool;
+    private final Object lock = new Object();
+    private PlaygroundSpec spec;
+    private PlaygroundData uploaded;
+    private PlaygroundData data;
+    private float[] trainX;
+    private float[] trainY;
+    private INDArray allFeatures;
+    private INDArray grid;
+    private ComputationGraph net;
+    private int epoch;
+    private Scores scores;
+    private String message;
+    private int dataVersion;
+    private boolean queued;
+    private volatile boolean playing;
+    private volatile boolean closed;
+    private volatile String snapshot;
+    private volatile long lastSeen = System.nanoTime();
+    private final History history = new History();
+
+    PlaygroundSession(String id, PlaygroundSpec spec, Executor pool) {
+        this.id = id;
+        this.pool = pool;
+        synchronized (lock) {
+            reset(spec, true);
+        }
+    }
+
+    /** Marks the session as used now; idle ones are closed by the server. */
+    void touch() {
+        lastSeen = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastSeen;
+    }
+
+    void close() {
+        closed = true;
+        playing = false;
+    }
+
+    String snapshot() {
+        return snapshot;
+    }
+
+    PlaygroundSpec spec() {
+        synchronized (lock) {
+            return spec;
+        }
+    }
+
+    /** New settings: a learning-rate change keeps training, as in TensorFlow Playground; any other change resets. */
+    void update(PlaygroundSpec next) {
+        synchronized (lock) {
+            if (spec.sameButLearningRate(next)) {
+                spec = next;
+                net.setLearningRate(next.learningRate());
+                publish();
+            } else {
+                reset(next, !spec.sameData(next) || next.dataset() == Dataset.UPLOAD);
+            }
+        }
+    }
+
+    /** Points from a CSV file: the session switches to them and resets. */
+    void upload(PlaygroundData points) {
+        synchronized (lock) {
+            uploaded = points;
+            PlaygroundSpec.Problem p = points.regression() ? PlaygroundSpec.Problem.REGRESSION : PlaygroundSpec.Problem.CLASSIFICATION;
+            reset(spec.withDataset(p, Dataset.UPLOAD, Math.max(2, points.classes())), true);
+        }
+    }
+
+    void play() {
+        synchronized (lock) {
+            message = null;
+            playing = true;
+            schedule();
+            publish();
+        }
+    }
+
+    void pause() {
+        synchronized (lock) {
+            playing = false;
+            publish();
+        }
+    }
+
+    /** One epoch, as the playground's step button does. */
+    void step() {
+        synchronized (lock) {
+            playing = false;
+            trainEpoch();
+            publish();
+        }
+    }
+
+    /** The same network from its first weights (the seed decides them), the same points. */
+    void restart() {
+        synchronized (lock) {
+            reset(spec, false);
+        }
+    }
+
+    /** Everything is built before anything is replaced: a refused setting leaves the session as it was. */
+    private void reset(PlaygroundSpec next, boolean newData) {
+        PlaygroundData points = newData || data == null ? PlaygroundData.of(next, uploaded) : data;
+        if (points.regression() != (next.problem() == PlaygroundSpec.Problem.REGRESSION)
+                || (!points.regression() && points.classes() != next.classes())) {
+            throw new BadRequest("The uploaded points have " + (points.regression() ? "targets, not classes"
+                    : points.classes() + " classes") + ": choose the matching problem type, or upload again.");
+        }
+        ComputationGraph fresh = new ComputationGraph(Acceleration.apply(PlaygroundNetwork.graph(next)));
+        fresh.init();
+        if (points != data) {
+            dataVersion++;
+        }
+        playing = false;
+        message = null;
+        data = points;
+        spec = next;
+        DataSet train = data.train(next.features());
+        trainX = flat(train.getFeatures());
+        trainY = flat(train.getLabels());
+        allFeatures = data.allFeatures(next.features());
+        grid = gridFeatures(next.features());
+        net = fresh;
+        epoch = 0;
+        history.clear();
+        scores = score();
+        history.add(0, scores);
+        publish();
+    }
+
+    private void schedule() {
+        if (playing && !queued && !closed) {
+            queued = true;
+            pool.execute(this::slice);
+        }
+    }
+
+    /** Trains while playing for one slice, publishes, and queues the next slice behind other sessions' slices. */
+    private void slice() {
+        synchronized (lock) {
+            queued = false;
+            if (!playing || closed) {
+                return;
+            }
+            long end = System.nanoTime() + SLICE_MILLIS * 1_000_000;
+            do {
+                trainEpoch();
+            } while (playing && System.nanoTime() < end);
+            publish();
+            schedule();
+        }
+    }
+
+    /**
+     * One pass over the training points in a fresh random order, in mini-batches built straight from Java arrays:
+     * DataSet's own shuffle-and-split made three ND4J copies per batch, a third of an epoch here.
+     */
+    private void trainEpoch() {
+        int n = data.trainCount();
+        int f = spec.features().size();
+        int k = spec.outputs();
+        int[] order = Shuffle.permutation(n, new Random(spec.seed() * 1_000_003 + epoch));
+        for (int start = 0; start < n; start += spec.batchSize()) {
+            int b = Math.min(spec.batchSize(), n - start);
+            float[] x = new float[b * f];
+            float[] y = new float[b * k];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(trainX, order[start + i] * f, x, i * f, f);
+                System.arraycopy(trainY, order[start + i] * k, y, i * k, k);
+            }
+            net.fit(new DataSet(Nd4j.create(x, new long[] {b, f}), Nd4j.create(y, new long[] {b, k})));
+        }
+        epoch++;
+        scores = score();
+        history.add(epoch, scores);
+        if (spec.stopEpochs() > 0 && epoch >= spec.stopEpochs()) {
+            playing = false;
+            message = "Stopped after " + epoch + " epochs, as asked.";
+        } else if (spec.stopTestLoss() > 0 && scores.testLoss <= spec.stopTestLoss()) {
+            playing = false;
+            message = String.format(Locale.ROOT, "Stopped at epoch %d: test loss %.4f reached the target %s.", epoch,
+                    scores.testLoss, PlaygroundNetwork.number(spec.stopTestLoss()));
+        } else if (!Double.isFinite(scores.trainLoss)) {
+            playing = false;
+            message = "The loss is no longer a number (the learning rate is too high for this network): reset, or lower the rate.";
+        }
+    }
+
+    /** Loss (cross-entropy or squared error, without the regularisation term) and accuracy of both parts. */
+    record Scores(double trainLoss, double testLoss, double trainAccuracy, double testAccuracy) {}
+
+    private Scores score() {
+        INDArray o = net.outputSingle(false, allFeatures);
+        int width = (int) o.columns();
+        float[] out = flat(o);
+        double[] loss = new double[2];
+        double[] right = new double[2];
+        int n = data.size();
+        for (int i = 0; i < n; i++) {
+            int part = i < data.trainCount() ? 0 : 1;
+            double y = data.y()[i];
+            if (data.regression()) {
+                double e = out[i] - y;
+                loss[part] += e * e;
+            } else {
+                int label = (int) y;
+                loss[part] -= Math.log(Math.max(out[i * width + label], 1e-7));
+                int best = 0;
+                for (int k = 1; k < width; k++) {
+                    if (out[i * width + k] > out[i * width + best]) {
+                        best = k;
+                    }
+                }
+                right[part] += best == label ? 1 : 0;
+            }
+        }
+        int nTrain = data.trainCount();
+        int nTest = n - nTrain;
+        double na = data.regression() ? Double.NaN : 1;
+        return new Scores(loss[0] / nTrain, loss[1] / nTest, na * right[0] / nTrain, na * right[1] / nTest);
+    }
+
+    private static INDArray gridFeatures(List<Feature> features) {
+        float[][] f = new float[GRID * GRID][features.size()];
+        for (int r = 0; r < GRID; r++) {
+            for (int c = 0; c < GRID; c++) {
+                double x = -EXTENT + (c + 0.5) * 2 * EXTENT / GRID;
+                double y = EXTENT - (r + 0.5) * 2 * EXTENT / GRID;
+                for (int k = 0; k < features.size(); k++) {
+                    f[r * GRID + c][k] = (float) features.get(k).of(x, y);
+                }
+            }
+        }
+        return Nd4j.create(f).castTo(DataType.FLOAT);
+    }
+
+    /** What the page draws, as JSON; built under the lock, read by any thread. */
+    private void publish() {
+        Map<String, INDArray> acts = net.feedForward(grid, false);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("id", id);
+        s.put("epoch", epoch);
+        s.put("playing", playing);
+        s.put("message", message);
+        s.put("dataVersion", dataVersion);
+        s.put("scaleNote", data.scaleNote());
+        s.put("classes", data.regression() ? 0 : data.classes());
+        s.put("trainLoss", scores.trainLoss);
+        s.put("testLoss", scores.testLoss);
+        s.put("trainAccuracy", Double.isNaN(scores.trainAccuracy) ? null : scores.trainAccuracy);
+        s.put("testAccuracy", Double.isNaN(scores.testAccuracy) ? null : scores.testAccuracy);
+        s.put("history", history.toMap());
+        s.put("grid", GRID);
+        INDArray out = acts.get(PlaygroundNetwork.OUTPUT);
+        s.put("output", bytes(out, data.regression()));
+        s.put("neuronGrid", GRID / NEURON_STEP);
+        List<List<String>> neurons = new ArrayList<>();
+        List<Map<String, Object>> weights = new ArrayList<>();
+        for (int l = 0; l < spec.layers().size(); l++) {
+            INDArray a = acts.get(PlaygroundNetwork.layerName(l));
+            float[] values = flat(a);
+            List<String> maps = new ArrayList<>();
+            for (int j = 0; j < a.columns(); j++) {
+                maps.add(neuronBytes(values, (int) a.columns(), j));
+            }
+            neurons.add(maps);
+            weights.add(weights(PlaygroundNetwork.layerName(l)));
+        }
+        weights.add(weights(PlaygroundNetwork.OUTPUT));
+        s.put("neurons", neurons);
+        s.put("weights", weights);
+        s.put("spec", spec);
+        snapshot = GSON.toJson(s);
+    }
+
+    private Map<String, Object> weights(String layer) {
+        return Map.of("w", net.getLayer(layer).getParam("W").toDoubleMatrix(),
+                "b", net.getLayer(layer).getParam("b").toDoubleVector());
+    }
+
+    /**
+     * The output on the grid, a byte per cell and output, base64: a class's probability times 255, or a regression
+     * value from [-1, 1] mapped onto 0–255 (clipped).
+     */
+    private static String bytes(INDArray out, boolean regression) {
+        float[] v = flat(out);
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            double x = regression ? (v[i] + 1) / 2 : v[i];
+            b[i] = (byte) Math.round(255 * Math.max(0, Math.min(1, x)));
+        }
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** The values of a matrix in row order, in one copy (INDArray.toFloatMatrix makes a view per row). */
+    private static float[] flat(INDArray a) {
+        return a.dup('c').data().asFloat();
+    }
+
+    /** One neuron's activation on every second cell of the grid, from [-1, 1] onto 0–255 (clipped). */
+    private static String neuronBytes(float[] acts, int width, int neuron) {
+        int n = GRID / NEURON_STEP;
+        byte[] b = new byte[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                double x = (acts[((r * NEURON_STEP) * GRID + c * NEURON_STEP) * width + neuron] + 1) / 2;
+                b[r * n + c] = (byte) Math.round(255 * Math.max(0, Math.min(1, x)));
+            }
+        }
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** The points as the page draws them: train and test, each point x, y and its class or target. */
+    String points() {
+        synchronized (lock) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            double[][] rows = new double[data.size()][];
+            for (int i = 0; i < data.size(); i++) {
+                rows[i] = new double[] {round(data.xy()[i][0]), round(data.xy()[i][1]), data.y()[i]};
+            }
+            p.put("dataVersion", dataVersion);
+            p.put("train", java.util.Arrays.copyOfRange(rows, 0, data.trainCount()));
+            p.put("test", java.util.Arrays.copyOfRange(rows, data.trainCount(), rows.length));
+            return GSON.toJson(p);
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+
+    String javaCode() {
+        synchronized (lock) {
+            return PlaygroundNetwork.javaCode(spec);
+        }
+    }
+
+    /** A run folder like every other command's: config.json, model.zip (stock DL4J), boundary.png, points, source. */
+    Path save(RunFolder folder) {
+        synchronized (lock) {
+            Json.write(new SavedRun(spec, epoch, scores.trainLoss, scores.testLoss, nanToNull(scores.trainAccuracy),
+                    nanToNull(scores.testAccuracy), Acceleration.line()), folder.file("config.json"));
+            Checkpoints.saveModel(net, folder.file("model.zip"));
+            AtomicFiles.writeText(PlaygroundNetwork.javaCode(spec), folder.file("PlaygroundNet.java"));
+            StringBuilder csv = new StringBuilder(data.regression() ? "x,y,target,split\n" : "x,y,label,split\n");
+            List<BoundaryChart.Point> drawn = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                boolean test = i >= data.trainCount();
+                double[] p = data.xy()[i];
+                csv.append(String.format(Locale.ROOT, "%.6f,%.6f,%s,%s%n", p[0], p[1],
+                        data.regression() ? Double.toString(data.y()[i]) : Integer.toString((int) data.y()[i]),
+                        test ? "test" : "train"));
+                drawn.add(new BoundaryChart.Point(p[0], p[1], data.regression() ? (data.y()[i] > 0 ? 1 : 0) : (int) data.y()[i], test));
+            }
+            AtomicFiles.writeText(csv.toString(), folder.file("points.csv"));
+            List<Feature> f = spec.features();
+            String title = String.format(Locale.ROOT, "%s, %s: epoch %d, test loss %.4f",
+                    spec.dataset().name().toLowerCase(Locale.ROOT), PlaygroundNetwork.describe(spec), epoch, scores.testLoss);
+            BoundaryChart.drawClasses(folder.file("boundary.png"), title, -EXTENT, EXTENT,
+                    data.regression() ? 2 : data.classes(), (xs, ys) -> {
+                        float[][] g = new float[xs.length][f.size()];
+                        for (int i = 0; i < xs.length; i++) {
+                            for (int k = 0; k < f.size(); k++) {
+                                g[i][k] = (float) f.get(k).of(xs[i], ys[i]);
+                            }
+                        }
+                        double[][] o = net.outputSingle(false, Nd4j.create(g)).toDoubleMatrix();
+                        if (data.regression()) {
+                            for (int i = 0; i < o.length; i++) {
+                                double v = Math.max(0, Math.min(1, (o[i][0] + 1) / 2));
+                                o[i] = new double[] {1 - v, v};
+                            }
+                        }
+                        return o;
+                    }, drawn);
+            return folder.dir();
+        }
+    }
+
+    private static Double nanToNull(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    /** config.json of a saved playground run. */
+    record SavedRun(PlaygroundSpec settings, int epochs, double trainLoss, double testLoss, Double trainAccuracy,
+                    Double testAccuracy, String engine) {}
+
+    /** Losses per epoch for the chart, thinned to at most {@link #HISTORY} points by doubling the stride. */
+    private static final class History {
+        private final List<double[]> rows = new ArrayList<>();
+        private int stride = 1;
+
+        void clear() {
+            rows.clear();
+            stride = 1;
+        }
+
+        void add(int epoch, Scores s) {
+            if (epoch % stride != 0) {
+                return;
+            }
+            rows.add(new double[] {epoch, s.trainLoss, s.testLoss});
+            if (rows.size() > HISTORY) {
+                stride *= 2;
+                rows.removeIf(r -> ((int) r[0]) % stride != 0);
+            }
+        }
+
+        Map<String, Object> toMap() {
+            // columns of epoch, train loss and test loss
+            double[][] cols = new double[3][rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                for (int k = 0; k < 3; k++) {
+                    cols[k][i] = rows.get(i)[k];
+                }
+            }
+            return Map.of("epoch", cols[0], "train", cols[1], "test", cols[2]);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package net.dl4jnets.mlp.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import net.dl4jnets.common.data.ToyDatasets.Feature;
+
+/**
+ * The web playground in a real browser: Debian's chromium, headless, driven by Selenium through Debian's
+ * chromedriver (nothing is downloaded). Screenshots go to target/playground-screenshots/.
+ */
+class PlaygroundBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "playground-screenshots");
+    static final String SPIRAL = "#problem=CLASSIFICATION&dataset=SPIRAL&features=X,Y,X2,Y2,XY,SINX,SINY&layers=8,8&dropout=0,0";
+
+    @TempDir
+    static Path runs;
+    static PlaygroundServer server;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver (.ci/run does)");
+        server = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 8, 600, 2, runs));
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,950");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        o.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, o);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void screenshot(TestInfo test) throws IOException {
+        Path png = SHOTS.resolve(test.getTestMethod().orElseThrow().getName() + ".png");
+        Files.write(png, browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    static void open(String hash) {
+        browser.get(server.address() + "#" + hash.replaceFirst("^#", ""));
+        browser.navigate().refresh(); // a hash change alone would not reload the page
+        waitUntil(30, () -> !text("testLoss").isEmpty() && !text("testLoss").equals("–"));
+    }
+
+    static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    static void waitUntil(int seconds, java.util.function.BooleanSupplier done) {
+        new WebDriverWait(browser, Duration.ofSeconds(seconds)).pollingEvery(Duration.ofMillis(100)).until(d -> done.getAsBoolean());
+    }
+
+    static double testLoss() {
+        return Double.parseDouble(text("testLoss"));
+    }
+
+    static void play() {
+        browser.findElement(By.id("play")).click();
+        waitUntil(10, () -> Boolean.TRUE.equals(js("return state && state.playing")));
+    }
+
+    static void pause() {
+        browser.findElement(By.id("play")).click();
+        waitUntil(10, () -> Boolean.FALSE.equals(js("return state && state.playing")));
+    }
+
+    static String heatmap() {
+        return (String) js("return document.getElementById('output').toDataURL()");
+    }
+
+    @Test
+    void pageLoadsWithoutConsoleErrors() {
+        open("");
+        assertEquals("000,000", text("epoch"));
+        assertEquals(7, browser.findElements(By.cssSelector(".node.feature")).size());
+        assertEquals(6, browser.findElements(By.cssSelector(".node.neuron")).size(), "hidden layers of 4 and 2");
+        assertEquals(2 * 4 + 4 * 2 + 2 * 2, browser.findElements(By.cssSelector("#edges line")).size());
+        List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertTrue(severe.isEmpty(), "console errors: " + severe);
+    }
+
+    @Test
+    void theSpiralReachesALowTestLossWithinAMinute() {
+        open(SPIRAL);
+        play();
+        waitUntil(60, () -> testLoss() < 0.1);
+        Object stats = js("return JSON.stringify(window.playgroundStats)");
+        System.out.println("spiral: epoch " + text("epoch") + ", test loss " + text("testLoss") + ", page " + stats);
+        pause();
+    }
+
+    @Test
+    void theHeatmapChangesWhilePlayingAndStopsWhenPaused() throws InterruptedException {
+        open("dataset=XOR&features=X,Y&layers=4,2&dropout=0,0&learningRate=0.01");
+        String before = heatmap();
+        play();
+        waitUntil(20, () -> !heatmap().equals(before));
+        String a = heatmap();
+        waitUntil(20, () -> !heatmap().equals(a));
+        pause();
+        String paused = heatmap();
+        String epoch = text("epoch");
+        Thread.sleep(1500);
+        assertEquals(paused, heatmap(), "no change while paused");
+        assertEquals(epoch, text("epoch"));
+    }
+
+    @Test
+    void aLinkRestoresTheSameControls() {
+        open("problem=CLASSIFICATION&dataset=XOR&classes=2&noise=20&trainPercent=70&batchSize=5&seed=9&features=X,XY"
+                + "&layers=3,5&dropout=0.2,0&activation=RELU&regularization=L2&regularizationRate=0.01&learningRate=0.1"
+                + "&optimizer=MOMENTUM&stopEpochs=500&stopTestLoss=0&showTestData=true&discretize=true");
+        assertEquals("RELU", new Select(browser.findElement(By.id("activation"))).getFirstSelectedOption().getAttribute("value"));
+        assertEquals("0.1", browser.findElement(By.id("learningRate")).getAttribute("value"));
+        assertEquals("L2", browser.findElement(By.id("regularization")).getAttribute("value"));
+        assertEquals("0.01", browser.findElement(By.id("regularizationRate")).getAttribute("value"));
+        assertEquals("MOMENTUM", browser.findElement(By.id("optimizer")).getAttribute("value"));
+        assertEquals("20", browser.findElement(By.id("noise")).getAttribute("value"));
+        assertEquals("70", browser.findElement(By.id("trainPercent")).getAttribute("value"));
+        assertEquals("5", browser.findElement(By.id("batchSize")).getAttribute("value"));
+        assertEquals("500", browser.findElement(By.id("stopEpochs")).getAttribute("value"));
+        assertTrue(browser.findElement(By.cssSelector("[data-dataset=XOR]")).getAttribute("class").contains("selected"));
+        assertEquals(3, browser.findElements(By.cssSelector(".node.neuron[data-layer='0']")).size());
+        assertEquals(5, browser.findElements(By.cssSelector(".node.neuron[data-layer='1']")).size());
+        assertEquals("0.2", browser.findElement(By.cssSelector(".layer[data-layer='0'] select.dropout")).getAttribute("value"));
+        assertEquals(5, browser.findElements(By.cssSelector(".node.feature.off")).size(), "only X1 and X1X2 on");
+        assertTrue(browser.findElement(By.id("showTestData")).isSelected());
+        assertTrue(browser.findElement(By.id("discretize")).isSelected());
+        // a control changed in the page goes into the link
+        new Select(browser.findElement(By.id("activation"))).selectByValue("SIGMOID");
+        waitUntil(10, () -> browser.getCurrentUrl().contains("activation=SIGMOID"));
+    }
+
+    @Test
+    void aCsvUploadTrainsAndABrokenOneShowsItsMessage(@TempDir Path dir) throws IOException {
+        open("");
+        Path broken = dir.resolve("broken.csv");
+        Files.writeString(broken, "x,y,label\n0.1,0.2,0\n0.5,abc,1\n");
+        browser.findElement(By.id("csv")).sendKeys(broken.toAbsolutePath().toString());
+        waitUntil(10, () -> text("dataMessage").contains("line 3"));
+        assertTrue(text("dataMessage").contains("broken.csv"), text("dataMessage"));
+
+        Path good = dir.resolve("rings.csv");
+        StringBuilder csv = new StringBuilder("x,y,label\n");
+        java.util.Random rng = new java.util.Random(3);
+        for (int i = 0; i < 300; i++) {
+            double r = i % 2 == 0 ? 0.3 * rng.nextDouble() : 0.6 + 0.3 * rng.nextDouble();
+            double t = 2 * Math.PI * rng.nextDouble();
+            csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%d%n", r * Math.cos(t), r * Math.sin(t), i % 2));
+        }
+        Files.writeString(good, csv);
+        browser.findElement(By.id("csv")).sendKeys(good.toAbsolutePath().toString());
+        waitUntil(10, () -> browser.findElement(By.cssSelector("[data-dataset=UPLOAD]")).getAttribute("class").contains("selected"));
+        assertEquals("", text("dataMessage"));
+        browser.findElement(By.cssSelector("[data-feature=X2]")).click();
+        waitUntil(10, () -> browser.getCurrentUrl().contains("features=X%2CY%2CX2") || browser.getCurrentUrl().contains("features=X,Y,X2"));
+        browser.findElement(By.cssSelector("[data-feature=Y2]")).click();
+        waitUntil(10, () -> browser.getCurrentUrl().contains("Y2"));
+        play();
+        waitUntil(60, () -> text("testAccuracy").endsWith("%") && Double.parseDouble(text("testAccuracy").replace("%", "")) > 90);
+        pause();
+    }
+
+    @Test
+    void threeClassesTrainAndColourThreeRegions() {
+        open("dataset=GAUSS&classes=3&features=X,Y&layers=4,2&dropout=0,0&discretize=true");
+        assertEquals(3, browser.findElements(By.cssSelector(".node.out")).size());
+        play();
+        waitUntil(60, () -> text("testAccuracy").endsWith("%") && Double.parseDouble(text("testAccuracy").replace("%", "")) > 90);
+        pause();
+        // the share of the heatmap in each class's colour (discretized: each cell is one class colour at 80%)
+        @SuppressWarnings("unchecked")
+        List<Long> shares = (List<Long>) js("""
+                const c = document.getElementById('output'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                const counts = [0, 0, 0];
+                for (let i = 0; i < d.length; i += 4) {
+                  let best = 0, dist = 1e9;
+                  CLASS_COLOURS.slice(0, 3).forEach((k, j) => {
+                    const m = k.map(v => 255 + (v - 255) * 0.8);
+                    const e = Math.abs(d[i] - m[0]) + Math.abs(d[i + 1] - m[1]) + Math.abs(d[i + 2] - m[2]);
+                    if (e < dist) { dist = e; best = j; }
+                  });
+                  counts[best]++;
+                }
+                return counts;""");
+        long total = shares.stream().mapToLong(Long::longValue).sum();
+        for (long s : shares) {
+            assertTrue(s > total / 10, "each of three classes colours a region: " + shares);
+        }
+    }
+
+    @Test
+    void theShownCodeCompilesToTheSameNetwork(@TempDir Path dir) throws Exception {
+        open("dataset=SPIRAL&classes=3&features=X,Y,XY,SINX&layers=5,3&dropout=0.2,0.1&activation=RELU"
+                + "&regularization=L2&regularizationRate=0.003&learningRate=0.01&optimizer=MOMENTUM&seed=77");
+        browser.findElement(By.id("showCode")).click();
+        waitUntil(10, () -> browser.findElement(By.id("code")).getText().contains("class PlaygroundNet"));
+        String code = (String) js("return document.getElementById('code').textContent");
+        Path src = dir.resolve("PlaygroundNet.java");
+        Files.writeString(src, code);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "-d", dir.toString(), "-cp", System.getProperty("java.class.path"), src.toString());
+        assertEquals(0, rc, "the shown code compiles with DL4J alone:\n" + code);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            ComputationGraphConfiguration shown = (ComputationGraphConfiguration) loader.loadClass("PlaygroundNet")
+                    .getMethod("configuration").invoke(null);
+            PlaygroundSpec spec = new PlaygroundSpec(PlaygroundSpec.Problem.CLASSIFICATION, PlaygroundSpec.Dataset.SPIRAL, 3, 0, 50,
+                    10, 77, List.of(Feature.X, Feature.Y, Feature.XY, Feature.SINX), List.of(5, 3), List.of(0.2, 0.1),
+                    PlaygroundSpec.Act.RELU, PlaygroundSpec.Regularization.L2, 0.003, 0.01, PlaygroundSpec.Optimizer.MOMENTUM, 0, 0);
+            assertEquals(PlaygroundNetwork.graph(spec).toJson(), shown.toJson());
+            assertNotEquals(PlaygroundNetwork.graph(spec.withLearningRate(0.1)).toJson(), shown.toJson(), "the comparison can fail");
+        }
+        browser.findElement(By.id("closeCode")).click();
+        assertFalse(browser.findElement(By.id("codeDialog")).isDisplayed());
+    }
+
+    static WebElement byId(String id) {
+        return browser.findElement(By.id(id));
+    }
+}

@@ -1,0 +1,236 @@
+package net.dl4jnets.mlp.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+
+/** The server without a browser: every limit it enforces, malformed and oversize requests, the session cap and expiry. */
+class PlaygroundServerTest {
+    @TempDir
+    static Path runs;
+    static PlaygroundServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 6, 600, 2, runs));
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String spec(Function<JsonObject, JsonObject> change) {
+        JsonObject o = JsonParser.parseString(PlaygroundSpec.defaults().toJson()).getAsJsonObject();
+        return change.apply(o).toString();
+    }
+
+    static void refused(String body, String mentions) {
+        Http.Reply r = http.post("/api/sessions", body);
+        assertEquals(400, r.status(), body + " → " + r);
+        assertTrue(r.error().contains(mentions), "message '" + r.error() + "' should mention " + mentions);
+    }
+
+    @Test
+    void refusesEverySettingOutsideItsLimits() {
+        int sessions = server.sessions();
+        refused(spec(o -> { o.add("layers", JsonParser.parseString("[1,1,1,1,1,1,1]")); o.add("dropout", JsonParser.parseString("[0,0,0,0,0,0,0]")); return o; }), "hidden layers");
+        refused(spec(o -> { o.add("layers", JsonParser.parseString("[9,2]")); return o; }), "neurons");
+        refused(spec(o -> { o.add("layers", JsonParser.parseString("[0,2]")); return o; }), "neurons");
+        refused(spec(o -> { o.addProperty("batchSize", 31); return o; }), "batchSize");
+        refused(spec(o -> { o.addProperty("batchSize", 0); return o; }), "batchSize");
+        refused(spec(o -> { o.addProperty("noise", 51); return o; }), "noise");
+        refused(spec(o -> { o.addProperty("trainPercent", 5); return o; }), "trainPercent");
+        refused(spec(o -> { o.addProperty("learningRate", 0.05); return o; }), "learningRate");
+        refused(spec(o -> { o.addProperty("regularizationRate", 0.5); return o; }), "regularizationRate");
+        refused(spec(o -> { o.add("features", JsonParser.parseString("[]")); return o; }), "feature");
+        refused(spec(o -> { o.add("features", JsonParser.parseString("[\"X\",\"X\"]")); return o; }), "twice");
+        refused(spec(o -> { o.addProperty("classes", 3); return o; }), "2 classes");
+        refused(spec(o -> { o.addProperty("classes", 6); o.addProperty("dataset", "GAUSS"); return o; }), "classes");
+        refused(spec(o -> { o.add("dropout", JsonParser.parseString("[0.5]")); return o; }), "dropout");
+        refused(spec(o -> { o.add("dropout", JsonParser.parseString("[0.95, 0]")); return o; }), "dropout");
+        refused(spec(o -> { o.addProperty("activation", "SWISH"); return o; }), "activation");
+        refused(spec(o -> { o.addProperty("dataset", "PLANE"); return o; }), "regression");
+        refused(spec(o -> { o.addProperty("stopEpochs", -1); return o; }), "stopEpochs");
+        refused(spec(o -> { o.addProperty("stopTestLoss", -0.5); return o; }), "stopTestLoss");
+        assertEquals(sessions, server.sessions(), "no refused request left a session behind");
+    }
+
+    @Test
+    void malformedJsonAndUnknownSessionsGetMessages() {
+        refused("{\"layers\": [4, 2", "not valid JSON");
+        refused("[1, 2, 3]", "not valid JSON");
+        refused("{\"problem\": 12}", "problem");
+        Http.Reply big = http.post("/api/sessions", "{\"x\": \"" + "a".repeat(20_000) + "\"}");
+        assertEquals(413, big.status());
+        assertTrue(big.error().contains("KB"), big.error());
+        Http.Reply gone = http.get("/api/sessions/nope/state");
+        assertEquals(404, gone.status());
+        assertTrue(gone.error().contains("reload"), gone.error());
+        String id = http.session(null);
+        Http.Reply action = http.post("/api/sessions/" + id + "/explode", "");
+        assertEquals(404, action.status());
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+    @Test
+    void uploadsAreCheckedAndAFailedRequestLeavesTrainingRunning() throws Exception {
+        String id = http.session(null);
+        assertEquals(200, http.post("/api/sessions/" + id + "/play", "").status());
+        Http.Reply broken = http.post("/api/sessions/" + id + "/data", "x,y,label\n0.1,0.2,0\n0.3,oops,1\n");
+        assertEquals(400, broken.status());
+        assertTrue(broken.error().contains("line 3"), broken.error());
+        Http.Reply badLabel = http.post("/api/sessions/" + id + "/data", "x,y,label\n0.1,0.2,0\n0.3,0.1,7\n0,0,1\n1,1,0\n");
+        assertTrue(badLabel.error().contains("label"), badLabel.error());
+        Http.Reply few = http.post("/api/sessions/" + id + "/data", "x,y,label\n0.1,0.2,0\n");
+        assertTrue(few.error().contains("at least 4"), few.error());
+        Http.Reply oversize = http.post("/api/sessions/" + id + "/data", "x,y,label\n" + "0.1,0.2,0\n".repeat(110_000));
+        assertEquals(413, oversize.status());
+        assertTrue(oversize.error().contains("1 MB"), oversize.error());
+        Http.Reply bad = http.send("PUT", "/api/sessions/" + id + "/spec", spec(o -> { o.addProperty("batchSize", 99); return o; }));
+        assertEquals(400, bad.status());
+        int before = http.state(id).get("epoch").getAsInt();
+        Thread.sleep(1500);
+        JsonObject st = http.state(id);
+        assertTrue(st.get("epoch").getAsInt() > before, "still training after refused requests: " + before + " → " + st.get("epoch"));
+        assertEquals(10, st.getAsJsonObject("spec").get("batchSize").getAsInt(), "the refused setting was not applied");
+
+        StringBuilder csv = new StringBuilder("x,y,label\n");
+        for (int i = 0; i < 200; i++) {
+            double x = Math.cos(i) * 3;
+            double y = Math.sin(i * 1.7) * 3;
+            csv.append(x).append(',').append(y).append(',').append(x > 0 ? 1 : 0).append('\n');
+        }
+        JsonObject up = http.post("/api/sessions/" + id + "/data", csv.toString()).json();
+        assertEquals("UPLOAD", up.getAsJsonObject("spec").get("dataset").getAsString());
+        assertTrue(up.get("scaleNote").getAsString().contains("scaled"), "points outside the square are scaled, and it says so");
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+    @Test
+    void aLearningRateChangeKeepsTrainingAndOtherChangesReset() throws Exception {
+        String id = http.session(null);
+        JsonObject first = http.post("/api/sessions/" + id + "/step", "").json();
+        http.post("/api/sessions/" + id + "/step", "");
+        JsonObject faster = http.send("PUT", "/api/sessions/" + id + "/spec", spec(o -> { o.addProperty("learningRate", 0.1); return o; })).json();
+        assertEquals(2, faster.get("epoch").getAsInt(), "the learning rate changes without a reset");
+        JsonObject relu = http.send("PUT", "/api/sessions/" + id + "/spec", spec(o -> { o.addProperty("learningRate", 0.1); o.addProperty("activation", "RELU"); return o; })).json();
+        assertEquals(0, relu.get("epoch").getAsInt(), "another change resets");
+        JsonObject tanh = http.send("PUT", "/api/sessions/" + id + "/spec", spec(o -> o)).json();
+        http.post("/api/sessions/" + id + "/step", "");
+        JsonObject again = http.post("/api/sessions/" + id + "/reset", "").json();
+        assertEquals(tanh.get("weights").toString(), again.get("weights").toString(), "reset gives the same first weights");
+        assertNotEquals(first.get("weights").toString(), tanh.get("weights").toString(), "a step changes the weights");
+        JsonObject reseeded = http.send("PUT", "/api/sessions/" + id + "/spec", spec(o -> { o.addProperty("seed", 2); return o; })).json();
+        assertNotEquals(tanh.get("weights").toString(), reseeded.get("weights").toString(), "a new seed, new weights");
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+    @Test
+    void stopConditionsPauseTraining() throws Exception {
+        String id = http.session(spec(o -> { o.addProperty("stopEpochs", 7); return o; }));
+        http.post("/api/sessions/" + id + "/play", "");
+        JsonObject st = waitFor(id, s -> !s.get("playing").getAsBoolean());
+        assertEquals(7, st.get("epoch").getAsInt());
+        assertTrue(st.get("message").getAsString().contains("7 epochs"));
+        String gauss = http.session(spec(o -> { o.addProperty("dataset", "GAUSS"); o.addProperty("stopTestLoss", 0.3); return o; }));
+        http.post("/api/sessions/" + gauss + "/play", "");
+        JsonObject g = waitFor(gauss, s -> !s.get("playing").getAsBoolean());
+        assertTrue(g.get("testLoss").getAsDouble() <= 0.3, g.toString());
+        assertTrue(g.get("testAccuracy").getAsDouble() > 0.9, "the two Gaussians are learnt: " + g.get("testAccuracy"));
+        http.send("DELETE", "/api/sessions/" + id, null);
+        http.send("DELETE", "/api/sessions/" + gauss, null);
+    }
+
+    static JsonObject waitFor(String id, java.util.function.Predicate<JsonObject> done) throws InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < end) {
+            JsonObject s = http.state(id);
+            if (done.test(s)) {
+                return s;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not done within a minute: " + http.state(id).get("epoch"));
+    }
+
+    @Test
+    void savesARunFolderWithAStockModel() throws Exception {
+        String id = http.session(spec(o -> { o.addProperty("dataset", "SPIRAL"); o.addProperty("classes", 3); return o; }));
+        for (int i = 0; i < 3; i++) {
+            http.post("/api/sessions/" + id + "/step", "");
+        }
+        Path dir = Path.of(http.post("/api/sessions/" + id + "/save", "").json().get("folder").getAsString());
+        for (String f : List.of("config.json", "model.zip", "boundary.png", "points.csv", "PlaygroundNet.java")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        ComputationGraph saved = ModelSerializer.restoreComputationGraph(dir.resolve("model.zip").toFile(), false);
+        assertEquals(3, saved.getLayer(PlaygroundNetwork.OUTPUT).getParam("b").length(), "three classes");
+        assertTrue(!new String(Files.readAllBytes(dir.resolve("model.zip")), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("net.dl4jnets"), "the model file names only DL4J's classes");
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"epochs\": 3"));
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+    @Test
+    void capsSessionsAndFreesIdleOnes(@TempDir Path out) throws Exception {
+        try (PlaygroundServer small = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 2, 1, 1, out))) {
+            Http h = new Http(small);
+            String a = h.session(null);
+            h.session(null);
+            Http.Reply third = h.post("/api/sessions", "");
+            assertEquals(503, third.status());
+            assertTrue(third.error().contains("2 sessions"), third.error());
+            h.send("DELETE", "/api/sessions/" + a, null);
+            String c = h.session(null);
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (small.sessions() > 0 && System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
+            assertEquals(0, small.sessions(), "idle sessions are freed after the timeout");
+            assertEquals(404, h.get("/api/sessions/" + c + "/state").status());
+        }
+    }
+
+    @Test
+    void listensOnLoopbackByDefaultAndSaysWhenThePortIsTaken() {
+        assertEquals("127.0.0.1", new picocli.CommandLine(new net.dl4jnets.mlp.WebPlayground()).getCommandSpec()
+                .findOption("--host").defaultValue());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(net.dl4jnets.common.io.UserError.class,
+                () -> PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", server.port(), 1, 60, 1, runs)));
+        assertTrue(e.getMessage().contains("--port"), e.getMessage());
+    }
+
+    @Test
+    void regressionSetsTrainAndReportNoAccuracy() {
+        String id = http.session(spec(o -> { o.addProperty("problem", "REGRESSION"); o.addProperty("dataset", "PLANE"); return o; }));
+        JsonObject start = http.state(id);
+        JsonObject after = null;
+        for (int i = 0; i < 5; i++) {
+            after = http.post("/api/sessions/" + id + "/step", "").json();
+        }
+        assertTrue(after.get("testLoss").getAsDouble() < start.get("testLoss").getAsDouble() / 2, start.get("testLoss") + " → " + after.get("testLoss"));
+        assertTrue(after.get("testAccuracy").isJsonNull());
+        assertEquals(1, after.getAsJsonArray("weights").get(2).getAsJsonObject().getAsJsonArray("b").size());
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+}
