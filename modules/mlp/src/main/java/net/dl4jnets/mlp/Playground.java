@@ -13,17 +13,10 @@ import org.datavec.api.split.FileSplit;
 import org.datavec.api.writable.Writable;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.cli.Cli;
@@ -37,6 +30,8 @@ import net.dl4jnets.common.io.AtomicFiles;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.BoundaryChart;
 import net.dl4jnets.common.report.Charts;
+import net.dl4jnets.mlp.web.PlaygroundNetwork;
+import net.dl4jnets.mlp.web.PlaygroundSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,15 +49,7 @@ public final class Playground implements NetsCommand {
     public enum Regularization { NONE, L1, L2 }
 
     /** Activations offered, as in the playground. */
-    public enum Act {
-        TANH(Activation.TANH), RELU(Activation.RELU), SIGMOID(Activation.SIGMOID), LINEAR(Activation.IDENTITY);
-
-        final Activation dl4j;
-
-        Act(Activation a) {
-            this.dl4j = a;
-        }
-    }
+    public enum Act { TANH, RELU, SIGMOID, LINEAR }
 
     /** Everything that defines a playground run. */
     public record Config(Kind dataset, int points, double noise, double trainRatio, List<Feature> features,
@@ -142,29 +129,15 @@ public final class Playground implements NetsCommand {
                 regularization, regularizationRate, epochs, batchSize, demo.seed);
     }
 
+    /** The network is the web playground's ({@link PlaygroundNetwork}): Adam, softmax over the two classes. */
     static ComputationGraphConfiguration graph(Config c) {
-        var b = new NeuralNetConfiguration.Builder()
-                .seed(c.seed())
-                .updater(new Adam(c.lr()))
-                .weightInit(WeightInit.XAVIER);
-        if (c.regularization() == Regularization.L1) {
-            b.l1(c.regularizationRate());
-        } else if (c.regularization() == Regularization.L2) {
-            b.l2(c.regularizationRate());
-        }
-        var g = b.graphBuilder().addInputs("features");
-        String last = "features";
-        int in = c.features().size();
-        for (int i = 0; i < c.hidden().size(); i++) {
-            g.addLayer("hidden" + (i + 1), new DenseLayer.Builder().nIn(in).nOut(c.hidden().get(i))
-                    .activation(c.activation().dl4j).build(), last);
-            last = "hidden" + (i + 1);
-            in = c.hidden().get(i);
-        }
-        return g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), last)
-                .setOutputs("out")
-                .build();
+        List<Double> noDropout = c.hidden().stream().map(h -> 0.0).toList();
+        return PlaygroundNetwork.graph(new PlaygroundSpec(PlaygroundSpec.Problem.CLASSIFICATION,
+                PlaygroundSpec.Dataset.valueOf(c.dataset().name()), 2, (int) Math.round(100 * c.noise()),
+                (int) Math.round(100 * c.trainRatio()), c.batchSize(), c.seed(), c.features(), c.hidden(), noDropout,
+                PlaygroundSpec.Act.valueOf(c.activation().name()),
+                PlaygroundSpec.Regularization.valueOf(c.regularization().name()), c.regularizationRate(), c.lr(),
+                PlaygroundSpec.Optimizer.ADAM, 0, 0));
     }
 
     public Result run() {

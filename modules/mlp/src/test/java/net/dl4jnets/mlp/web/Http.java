@@ -26,7 +26,11 @@ final class Http {
     private final String base;
 
     Http(PlaygroundServer server) {
-        this.base = "http://127.0.0.1:" + server.port();
+        this("http://127.0.0.1:" + server.port());
+    }
+
+    Http(String base) {
+        this.base = base.replaceFirst("/$", "");
     }
 
     Reply send(String method, String path, String body) {

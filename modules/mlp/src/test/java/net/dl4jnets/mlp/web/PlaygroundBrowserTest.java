@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -272,7 +271,30 @@ class PlaygroundBrowserTest {
         assertFalse(browser.findElement(By.id("codeDialog")).isDisplayed());
     }
 
-    static WebElement byId(String id) {
-        return browser.findElement(By.id(id));
+    /**
+     * The figures of BENCHMARKS.md's "Playground" section: the default network playing while the page draws. Against
+     * this test's server by default; {@code -Dplayground.url=http://127.0.0.1:8080/} measures a running ./nets web,
+     * {@code -Dplayground.seconds=20} for longer. Asserts only that it trained and drew.
+     */
+    @Test
+    void measuresTheDefaultNetworkWhilePlaying() throws InterruptedException {
+        String url = System.getProperty("playground.url", server.address());
+        int seconds = Integer.getInteger("playground.seconds", 4);
+        browser.get(url + "#");
+        browser.navigate().refresh();
+        waitUntil(30, () -> !text("testLoss").isEmpty() && !text("testLoss").equals("–"));
+        play();
+        Thread.sleep(1000);
+        long e0 = ((Number) js("return state.epoch")).longValue();
+        long f0 = ((Number) js("return window.playgroundStats.frames")).longValue();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long e1 = ((Number) js("return state.epoch")).longValue();
+        long f1 = ((Number) js("return window.playgroundStats.frames")).longValue();
+        double s = (System.nanoTime() - t0) / 1e9;
+        pause();
+        System.out.printf(Locale.ROOT, "playground at %s, default network: %.1f epochs/s, %.1f frames/s drawn over %.0f s%n",
+                url, (e1 - e0) / s, (f1 - f0) / s, s);
+        assertTrue(e1 > e0 && f1 > f0, "trained and drew: epochs " + e0 + " → " + e1 + ", frames " + f0 + " → " + f1);
     }
 }
