@@ -15,6 +15,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
+import net.dl4jnets.common.cli.AugmentOptions;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
@@ -27,6 +28,7 @@ import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.LrSchedule;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,14 +43,17 @@ public final class FashionMlp {
      * @param dropout   probability of dropping a hidden unit during training (0 = off)
      * @param l2        L2 weight decay (0 = off)
      * @param batchNorm batch normalization after each hidden layer
+     * @param augmentation of training images: random horizontal flips, random shifts (zero padding)
      */
-    public record Config(List<Integer> hidden, double dropout, double l2, boolean batchNorm) {
-        public static final Config DEFAULT = new Config(List.of(512, 256), 0.2, 1e-5, false);
+    public record Config(List<Integer> hidden, double dropout, double l2, boolean batchNorm, Augmentation augmentation) {
+        public static final Config DEFAULT = new Config(List.of(512, 256), 0.2, 1e-5, false, Augmentation.NONE);
         public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(20).withBatchSize(128)
                 .withLr(1e-3).withLrSchedule(LrSchedule.COSINE);
 
         public Config {
             hidden = List.copyOf(hidden);
+            // a run folder written before augmentation was an MLP setting has none in its config.json
+            augmentation = augmentation == null ? Augmentation.NONE : augmentation;
             if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h <= 0)) {
                 throw new UserError("--hidden must list positive layer sizes, got " + hidden + ".");
             }
@@ -71,7 +76,7 @@ public final class FashionMlp {
 
         @Override
         public List<Benchmark> benchmarks() {
-            Config c = new Config(List.of(256, 128), 0, 0, false);
+            Config c = new Config(List.of(256, 128), 0, 0, false, Augmentation.NONE);
             return List.of(new Benchmark("mlp", 2, "784-256-128-10 perceptron", Backend.Workload.DENSE, 128,
                     Layout.DENSE, null, (seed, input) -> graph(c, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }
@@ -117,7 +122,7 @@ public final class FashionMlp {
     /** What the shared run trains. */
     public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
         return new FashionTraining.Spec("mlp", "mlp", Layout.DENSE, Backend.Workload.DENSE, c,
-                graph(c, t), true, Augmentation.NONE);
+                graph(c, t), true, c.augmentation());
     }
 
     @CommandLine.Command(name = "mlp", mixinStandardHelpOptions = true,
@@ -135,13 +140,16 @@ public final class FashionMlp {
         @Option(names = "--batch-norm", description = "Batch normalization after each hidden layer.")
         boolean batchNorm = Config.DEFAULT.batchNorm();
 
+        @Mixin
+        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
+
         public Command() {
             super(Config.TRAINING, FashionMlp::spec);
         }
 
         @Override
         protected Config config() {
-            return new Config(hidden, dropout, l2, batchNorm);
+            return new Config(hidden, dropout, l2, batchNorm, augment.augmentation());
         }
 
         @Override
@@ -150,6 +158,7 @@ public final class FashionMlp {
             dropout = c.dropout();
             l2 = c.l2();
             batchNorm = c.batchNorm();
+            augment = new AugmentOptions(c.augmentation());
         }
 
 

@@ -15,7 +15,7 @@ class FashionMlpGradientTest {
     @Test
     void backpropMatchesFiniteDifferencesOnASmallMlp() {
         // The Fashion-MNIST MLP's own builder, on 12 inputs instead of 784: GradientCheckUtil checks every parameter.
-        var conf = FashionMlp.graph(new FashionMlp.Config(List.of(6, 5), 0.2, 1e-5, true), TrainingConfig.DEFAULTS.withSeed(1),
+        var conf = FashionMlp.graph(new FashionMlp.Config(List.of(6, 5), 0.2, 1e-5, true, net.dl4jnets.common.data.Augmentation.NONE), TrainingConfig.DEFAULTS.withSeed(1),
                 InputType.feedForward(12));
         var labels = Nd4j.zeros(4, 10);
         for (int i = 0; i < 4; i++) {

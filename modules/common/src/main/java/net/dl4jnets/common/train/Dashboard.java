@@ -69,7 +69,7 @@ public final class Dashboard implements AutoCloseable {
         };
     }
 
-    /** The listener to attach to the graph being trained; it reports every iteration. */
+    /** The listener to attach to the graph being trained; DL4J's StatsListener reports every 10th iteration. */
     public TrainingListener listener() {
         return new StatsListener(storage);
     }

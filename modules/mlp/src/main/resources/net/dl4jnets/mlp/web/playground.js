@@ -104,8 +104,9 @@ async function changeSpec(change) {
 function accept(st) {
   session = st.id;
   state = st;
+  const changed = JSON.stringify(st.spec) !== JSON.stringify(spec);
   spec = st.spec;
-  writeHash();
+  if (changed) writeHash(); // not on every frame: browsers throttle pages that rewrite their URL many times a second
   render(st);
   if (st.dataVersion !== points.dataVersion) loadPoints();
 }
@@ -524,7 +525,8 @@ async function start() {
     try { accept(await api('POST', '', JSON.stringify(DEFAULTS))); } catch (e2) { showMessage(e2.message); return; }
   }
   addEventListener('resize', () => { structure = ''; if (state) render(state); });
-  addEventListener('pagehide', () => { if (session) navigator.sendBeacon && fetch('/api/sessions/' + session, {method: 'DELETE', keepalive: true}); });
+  // a closed tab frees its network at once instead of after the idle timeout
+  addEventListener('pagehide', () => { if (session) fetch('/api/sessions/' + session, {method: 'DELETE', keepalive: true}); });
   frames();
 }
 
