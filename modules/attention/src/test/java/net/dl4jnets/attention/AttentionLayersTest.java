@@ -18,6 +18,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -201,11 +203,16 @@ class AttentionLayersTest {
         }
     }
 
-    @Test
-    void theFusedFloatAttentionMatchesNd4jsProductsInDouble() {
-        int t = 16; // a multiple of every vector length, as the vision transformer's 16 patches are
-        int c = 32;
-        assertTrue(FloatAttention.usable(DataType.FLOAT, t, c / 2));
+    /**
+     * 16 tokens and heads 16 wide fill whole vectors (8 or 16 floats), as the vision transformer's 16 patches do, so
+     * the fused pass runs; heads 12 wide, or 12 tokens, do not, and the layer keeps ND4J's products, which must give
+     * the same answer.
+     */
+    @ParameterizedTest(name = "{0} tokens, width {1} in 2 heads")
+    @CsvSource({"16, 32", "16, 24", "12, 32"})
+    void theFloatAttentionMatchesNd4jsProductsInDouble(int t, int c) {
+        boolean fused = t == 16 && c == 32;
+        assertEquals(fused, FloatAttention.usable(DataType.FLOAT, t, c / 2));
         assertTrue(!FloatAttention.usable(DataType.DOUBLE, t, c / 2), "double precision keeps ND4J's products");
         for (boolean causal : new boolean[] {false, true}) {
             ComputationGraph[] graphs = new ComputationGraph[2];
@@ -234,9 +241,14 @@ class AttentionLayersTest {
                 ComputationGraph g = graphs[n];
                 INDArray in = x.castTo(types[n]);
                 INDArray labels = y.castTo(types[n]);
-                gradients.add(n == 0 ? net.dl4jnets.common.nn.KernelChecks.gradient(g, in, labels, 1)
+                long before = net.dl4jnets.common.nn.Acceleration.passes(FloatAttention.class);
+                gradients.add(n == 0 || !fused ? net.dl4jnets.common.nn.KernelChecks.gradient(g, in, labels, 1)
                         : net.dl4jnets.common.nn.KernelChecks.ran(FloatAttention.class,
                                 () -> net.dl4jnets.common.nn.KernelChecks.gradient(g, in, labels, 1)));
+                if (!fused) {
+                    assertEquals(before, net.dl4jnets.common.nn.Acceleration.passes(FloatAttention.class),
+                            "no fused pass for " + t + " tokens and heads " + c / 2 + " wide");
+                }
             }
             assertClose(graphs[0].outputSingle(x), graphs[1].outputSingle(x.castTo(DataType.FLOAT)));
             // each parameter block (Wq, Wk, Wv, Wo and their biases) against its own scale

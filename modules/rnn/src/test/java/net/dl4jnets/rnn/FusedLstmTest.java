@@ -299,6 +299,66 @@ class FusedLstmTest {
         assertEquals(net.outputSingle(x), back.outputSingle(x));
     }
 
+    /**
+     * The float pass (32 units fill whole vectors) from a stored state, as the char-LSTM's segments and generation
+     * run it, with dropout on the layer's input: the same masks (one random seed), the same outputs, gradients and
+     * final state as DL4J's LSTM, to float rounding; and the fused pass did run.
+     */
+    @Test
+    void aFloatSegmentFromAStoredStateWithDropoutGivesDl4jsGradients() {
+        int hidden = 32;
+        ComputationGraph[] nets = new ComputationGraph[2];
+        for (int n = 0; n < 2; n++) {
+            LSTM plain = new LSTM.Builder().nOut(hidden).activation(Activation.TANH).dropOut(0.7).build();
+            nets[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                    .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).graphBuilder()
+                    .addInputs("in").setInputTypes(InputType.recurrent(IN))
+                    .addLayer("l1", n == 0 ? plain : FusedLstm.of(plain), "in")
+                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                            .activation(Activation.SOFTMAX).build(), "l1")
+                    .setOutputs("out").build());
+            nets[n].init();
+        }
+        nets[1].setParams(nets[0].params());
+        INDArray x = input(DataType.FLOAT), y = stepLabels(DataType.FLOAT);
+        gradient(nets[0], x, y, null); // sets up the gradient views
+        gradient(nets[1], x, y, null);
+        Nd4j.getRandom().setSeed(5);
+        Map<String, INDArray> state = Map.of(
+                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_ACTIVATION,
+                Nd4j.rand(DataType.FLOAT, BATCH, hidden).subi(0.5),
+                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL,
+                Nd4j.rand(DataType.FLOAT, BATCH, hidden).subi(0.5).muli(3));
+        INDArray epsilon = Nd4j.rand(DataType.FLOAT, BATCH, hidden, STEPS).subi(0.5);
+        var ws = LayerWorkspaceMgr.noWorkspaces();
+        List<List<INDArray>> results = new java.util.ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) nets[n].getLayer("l1");
+            java.util.function.Supplier<List<INDArray>> pass = () -> {
+                layer.rnnSetPreviousState(state);
+                layer.rnnSetTBPTTState(state);
+                Nd4j.getRandom().setSeed(21); // the same dropout masks for both layers
+                INDArray out = layer.rnnActivateUsingStoredState(x, true, true, ws).dup();
+                var p = layer.tbpttBackpropGradient(epsilon.dup(), STEPS, ws);
+                return List.of(out, p.getFirst().gradientForVariable().get("W").dup(),
+                        p.getFirst().gradientForVariable().get("RW").dup(),
+                        p.getFirst().gradientForVariable().get("b").dup(), p.getSecond().dup(),
+                        layer.rnnGetTBPTTState().get(org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL).dup());
+            };
+            results.add(n == 0 ? pass.get() : net.dl4jnets.common.nn.KernelChecks.ran(FusedLstm.class, pass));
+        }
+        String[] what = {"output", "dW", "dRW", "db", "dx", "final cell"};
+        for (int i = 0; i < what.length; i++) {
+            INDArray a = results.get(0).get(i), b = results.get(1).get(i);
+            double scale = Math.max(1e-3, a.amaxNumber().doubleValue());
+            assertTrue(maxDiff(a, b) < 1e-4 * scale, what[i] + " differs by " + maxDiff(a, b) + " at scale " + scale);
+        }
+        var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) nets[0].getLayer("l1");
+        layer.rnnSetPreviousState(state);
+        INDArray noDropout = layer.rnnActivateUsingStoredState(x, false, false, ws);
+        assertTrue(maxDiff(noDropout, results.get(0).get(0)) > 1e-3, "dropout was applied in training");
+    }
+
     @Test
     void floatAndDoublePassesAgree() {
         int hidden = 32;
