@@ -209,34 +209,15 @@ class FusedLstmTest {
         INDArray x = input(DataType.DOUBLE), y = stepLabels(DataType.DOUBLE);
         gradient(dl4j, x, y, null); // sets up the gradient views
         gradient(fused, x, y, null);
-        Nd4j.getRandom().setSeed(5);
-        Map<String, INDArray> state = Map.of(
-                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_ACTIVATION,
-                Nd4j.rand(DataType.DOUBLE, BATCH, HIDDEN).subi(0.5),
-                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL,
-                Nd4j.rand(DataType.DOUBLE, BATCH, HIDDEN).subi(0.5).muli(3));
+        Map<String, INDArray> state = storedState(DataType.DOUBLE, HIDDEN);
         INDArray epsilon = Nd4j.rand(DataType.DOUBLE, BATCH, HIDDEN, STEPS).subi(0.5);
-        var ws = LayerWorkspaceMgr.noWorkspaces();
-        var results = new java.util.ArrayList<INDArray>();
-        for (ComputationGraph net : List.of(dl4j, fused)) {
-            var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) net.getLayer("l1");
-            layer.rnnSetPreviousState(state);
-            layer.rnnSetTBPTTState(state);
-            results.add(layer.rnnActivateUsingStoredState(x, true, true, ws).dup());
-            var p = layer.tbpttBackpropGradient(epsilon.dup(), backwardLength, ws);
-            results.add(p.getFirst().gradientForVariable().get("W").dup());
-            results.add(p.getFirst().gradientForVariable().get("RW").dup());
-            results.add(p.getFirst().gradientForVariable().get("b").dup());
-            results.add(p.getSecond().dup());
-            results.add(layer.rnnGetTBPTTState().get(
-                    org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL));
+        List<INDArray> a = segmentFromState(dl4j, state, x, epsilon, backwardLength);
+        List<INDArray> b = segmentFromState(fused, state, x, epsilon, backwardLength);
+        for (int i = 0; i < SEGMENT.length; i++) {
+            double d = maxDiff(a.get(i), b.get(i));
+            assertTrue(d < 1e-10, SEGMENT[i] + " differs by " + d);
         }
-        String[] what = {"output", "dW", "dRW", "db", "dx", "final cell"};
-        for (int i = 0; i < what.length; i++) {
-            double d = maxDiff(results.get(i), results.get(i + what.length));
-            assertTrue(d < 1e-10, what[i] + " differs by " + d);
-        }
-        assertTrue(results.get(2).amaxNumber().doubleValue() > 1e-3);
+        assertTrue(a.get(2).amaxNumber().doubleValue() > 1e-3, "the recurrent gradient is not trivially zero");
     }
 
     @Test
@@ -299,6 +280,37 @@ class FusedLstmTest {
         assertEquals(net.outputSingle(x), back.outputSingle(x));
     }
 
+    /** A random stored state (activation and cell) of an LSTM layer of {@code hidden} units, from a fixed seed. */
+    private static Map<String, INDArray> storedState(DataType dt, int hidden) {
+        Nd4j.getRandom().setSeed(5);
+        return Map.of(
+                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_ACTIVATION,
+                Nd4j.rand(dt, BATCH, hidden).subi(0.5),
+                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL,
+                Nd4j.rand(dt, BATCH, hidden).subi(0.5).muli(3));
+    }
+
+    private static final String[] SEGMENT = {"output", "dW", "dRW", "db", "dx", "final cell"};
+
+    /**
+     * Layer l1 of {@code net} run from {@code state} in training mode (dropout masks drawn after seed 21), then
+     * truncated backprop of {@code epsilon} over {@code backward} steps: {@link #SEGMENT}'s arrays.
+     */
+    private static List<INDArray> segmentFromState(ComputationGraph net, Map<String, INDArray> state, INDArray x,
+                                                   INDArray epsilon, int backward) {
+        var ws = LayerWorkspaceMgr.noWorkspaces();
+        var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) net.getLayer("l1");
+        layer.rnnSetPreviousState(state);
+        layer.rnnSetTBPTTState(state);
+        Nd4j.getRandom().setSeed(21);
+        INDArray out = layer.rnnActivateUsingStoredState(x, true, true, ws).dup();
+        var p = layer.tbpttBackpropGradient(epsilon.dup(), backward, ws);
+        return List.of(out, p.getFirst().gradientForVariable().get("W").dup(),
+                p.getFirst().gradientForVariable().get("RW").dup(), p.getFirst().gradientForVariable().get("b").dup(),
+                p.getSecond().dup(),
+                layer.rnnGetTBPTTState().get(org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL).dup());
+    }
+
     /**
      * The float pass (32 units fill whole vectors) from a stored state, as the char-LSTM's segments and generation
      * run it, with dropout on the layer's input: the same masks (one random seed), the same outputs, gradients and
@@ -323,39 +335,19 @@ class FusedLstmTest {
         INDArray x = input(DataType.FLOAT), y = stepLabels(DataType.FLOAT);
         gradient(nets[0], x, y, null); // sets up the gradient views
         gradient(nets[1], x, y, null);
-        Nd4j.getRandom().setSeed(5);
-        Map<String, INDArray> state = Map.of(
-                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_ACTIVATION,
-                Nd4j.rand(DataType.FLOAT, BATCH, hidden).subi(0.5),
-                org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL,
-                Nd4j.rand(DataType.FLOAT, BATCH, hidden).subi(0.5).muli(3));
+        Map<String, INDArray> state = storedState(DataType.FLOAT, hidden);
         INDArray epsilon = Nd4j.rand(DataType.FLOAT, BATCH, hidden, STEPS).subi(0.5);
-        var ws = LayerWorkspaceMgr.noWorkspaces();
-        List<List<INDArray>> results = new java.util.ArrayList<>();
-        for (int n = 0; n < 2; n++) {
-            var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) nets[n].getLayer("l1");
-            java.util.function.Supplier<List<INDArray>> pass = () -> {
-                layer.rnnSetPreviousState(state);
-                layer.rnnSetTBPTTState(state);
-                Nd4j.getRandom().setSeed(21); // the same dropout masks for both layers
-                INDArray out = layer.rnnActivateUsingStoredState(x, true, true, ws).dup();
-                var p = layer.tbpttBackpropGradient(epsilon.dup(), STEPS, ws);
-                return List.of(out, p.getFirst().gradientForVariable().get("W").dup(),
-                        p.getFirst().gradientForVariable().get("RW").dup(),
-                        p.getFirst().gradientForVariable().get("b").dup(), p.getSecond().dup(),
-                        layer.rnnGetTBPTTState().get(org.deeplearning4j.nn.layers.recurrent.LSTM.STATE_KEY_PREV_MEMCELL).dup());
-            };
-            results.add(n == 0 ? pass.get() : net.dl4jnets.common.nn.KernelChecks.ran(FusedLstm.class, pass));
-        }
-        String[] what = {"output", "dW", "dRW", "db", "dx", "final cell"};
-        for (int i = 0; i < what.length; i++) {
+        List<List<INDArray>> results = List.of(segmentFromState(nets[0], state, x, epsilon, STEPS),
+                net.dl4jnets.common.nn.KernelChecks.ran(FusedLstm.class,
+                        () -> segmentFromState(nets[1], state, x, epsilon, STEPS)));
+        for (int i = 0; i < SEGMENT.length; i++) {
             INDArray a = results.get(0).get(i), b = results.get(1).get(i);
             double scale = Math.max(1e-3, a.amaxNumber().doubleValue());
-            assertTrue(maxDiff(a, b) < 1e-4 * scale, what[i] + " differs by " + maxDiff(a, b) + " at scale " + scale);
+            assertTrue(maxDiff(a, b) < 1e-4 * scale, SEGMENT[i] + " differs by " + maxDiff(a, b) + " at scale " + scale);
         }
         var layer = (org.deeplearning4j.nn.layers.recurrent.LSTM) nets[0].getLayer("l1");
         layer.rnnSetPreviousState(state);
-        INDArray noDropout = layer.rnnActivateUsingStoredState(x, false, false, ws);
+        INDArray noDropout = layer.rnnActivateUsingStoredState(x, false, false, LayerWorkspaceMgr.noWorkspaces());
         assertTrue(maxDiff(noDropout, results.get(0).get(0)) > 1e-3, "dropout was applied in training");
     }
 
