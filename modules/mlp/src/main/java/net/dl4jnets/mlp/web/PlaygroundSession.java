@@ -221,9 +221,16 @@ final class PlaygroundSession {
                 return;
             }
             long end = System.nanoTime() + SLICE_MILLIS * 1_000_000;
-            do {
-                trainEpoch();
-            } while (playing && System.nanoTime() < end);
+            try {
+                do {
+                    trainEpoch();
+                } while (playing && System.nanoTime() < end);
+            } catch (RuntimeException e) {
+                // a failure here must not leave the page waiting on a session that silently stopped
+                e.printStackTrace();
+                playing = false;
+                message = "Training stopped: " + e + ". Reset, or change a setting.";
+            }
             publish();
             schedule();
         }
