@@ -32,6 +32,8 @@ import net.dl4jnets.common.report.BoundaryChart;
 import net.dl4jnets.common.report.Charts;
 import net.dl4jnets.mlp.web.PlaygroundNetwork;
 import net.dl4jnets.mlp.web.PlaygroundSpec;
+import net.dl4jnets.mlp.web.PlaygroundSpec.Act;
+import net.dl4jnets.mlp.web.PlaygroundSpec.Regularization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,11 +48,6 @@ import picocli.CommandLine.Option;
 @Command(name = "playground", mixinStandardHelpOptions = true,
         description = "A command-line TensorFlow Playground: 2-D datasets, features, layers, decision boundary.")
 public final class Playground implements NetsCommand {
-    public enum Regularization { NONE, L1, L2 }
-
-    /** Activations offered, as in the playground. */
-    public enum Act { TANH, RELU, SIGMOID, LINEAR }
-
     /** Everything that defines a playground run. */
     public record Config(Kind dataset, int points, double noise, double trainRatio, List<Feature> features,
                          List<Integer> hidden, Act activation, double lr, Regularization regularization,
@@ -135,8 +132,7 @@ public final class Playground implements NetsCommand {
         return PlaygroundNetwork.graph(new PlaygroundSpec(PlaygroundSpec.Problem.CLASSIFICATION,
                 PlaygroundSpec.Dataset.valueOf(c.dataset().name()), 2, (int) Math.round(100 * c.noise()),
                 (int) Math.round(100 * c.trainRatio()), c.batchSize(), c.seed(), c.features(), c.hidden(), noDropout,
-                PlaygroundSpec.Act.valueOf(c.activation().name()),
-                PlaygroundSpec.Regularization.valueOf(c.regularization().name()), c.regularizationRate(), c.lr(),
+                c.activation(), c.regularization(), c.regularizationRate(), c.lr(),
                 PlaygroundSpec.Optimizer.ADAM, 0, 0));
     }
 

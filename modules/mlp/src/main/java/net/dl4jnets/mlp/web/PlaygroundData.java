@@ -10,10 +10,6 @@ import java.util.Random;
 import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
 import org.datavec.api.split.InputStreamInputSplit;
 import org.datavec.api.writable.Writable;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.data.Shuffle;
 import net.dl4jnets.common.data.ToyDatasets;
@@ -180,37 +176,25 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
         return new PlaygroundData(a, b, classes, 0, scaleNote);
     }
 
-    /** The input features of points {@code from..to}, one column per feature. */
-    INDArray features(List<Feature> features, int from, int to) {
-        float[][] f = new float[to - from][features.size()];
-        for (int i = from; i < to; i++) {
-            for (int k = 0; k < features.size(); k++) {
-                f[i - from][k] = (float) features.get(k).of(xy[i][0], xy[i][1]);
+    /** The input features of points (x, y), a row of one value per feature each, flattened row by row. */
+    static float[] features(List<Feature> features, double[][] xy) {
+        int f = features.size();
+        float[] rows = new float[xy.length * f];
+        for (int i = 0; i < xy.length; i++) {
+            for (int k = 0; k < f; k++) {
+                rows[i * f + k] = (float) features.get(k).of(xy[i][0], xy[i][1]);
             }
         }
-        return Nd4j.create(f);
+        return rows;
     }
 
-    /** Targets of points {@code from..to}: one-hot classes, or the value. */
-    INDArray labels(int from, int to) {
+    /** Targets of the training points, flattened row by row: one-hot classes, or the value. */
+    float[] trainTargets() {
         int width = regression() ? 1 : classes;
-        float[][] l = new float[to - from][width];
-        for (int i = from; i < to; i++) {
-            if (regression()) {
-                l[i - from][0] = (float) y[i];
-            } else {
-                l[i - from][(int) y[i]] = 1;
-            }
+        float[] t = new float[trainCount * width];
+        for (int i = 0; i < trainCount; i++) {
+            t[i * width + (regression() ? 0 : (int) y[i])] = regression() ? (float) y[i] : 1f;
         }
-        return Nd4j.create(l);
-    }
-
-    DataSet train(List<Feature> features) {
-        return new DataSet(features(features, 0, trainCount), labels(0, trainCount));
-    }
-
-    /** All points' features, train first, for one forward pass that scores both parts. */
-    INDArray allFeatures(List<Feature> features) {
-        return features(features, 0, size()).castTo(DataType.FLOAT);
+        return t;
     }
 }

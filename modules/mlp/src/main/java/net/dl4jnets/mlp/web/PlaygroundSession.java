@@ -11,7 +11,6 @@ import java.util.Random;
 import java.util.concurrent.Executor;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -116,12 +115,6 @@ final class PlaygroundSession {
         return snapshot;
     }
 
-    PlaygroundSpec spec() {
-        synchronized (lock) {
-            return spec;
-        }
-    }
-
     /** New settings: a learning-rate change keeps training, as in TensorFlow Playground; any other change resets. */
     void update(PlaygroundSpec next) {
         synchronized (lock) {
@@ -193,11 +186,10 @@ final class PlaygroundSession {
         message = null;
         data = points;
         spec = next;
-        DataSet train = data.train(next.features());
-        trainX = flat(train.getFeatures());
-        trainY = flat(train.getLabels());
-        allFeatures = data.allFeatures(next.features());
-        grid = gridFeatures(next.features());
+        trainX = PlaygroundData.features(next.features(), java.util.Arrays.copyOf(data.xy(), data.trainCount()));
+        trainY = data.trainTargets();
+        allFeatures = matrix(PlaygroundData.features(next.features(), data.xy()), next.features().size());
+        grid = matrix(PlaygroundData.features(next.features(), gridPoints()), next.features().size());
         net = fresh;
         epoch = 0;
         history.clear();
@@ -305,18 +297,19 @@ final class PlaygroundSession {
         return new Scores(loss[0] / nTrain, loss[1] / nTest, na * right[0] / nTrain, na * right[1] / nTest);
     }
 
-    private static INDArray gridFeatures(List<Feature> features) {
-        float[][] f = new float[GRID * GRID][features.size()];
+    /** The centres of the grid's cells, row by row from the top left. */
+    private static double[][] gridPoints() {
+        double[][] xy = new double[GRID * GRID][];
         for (int r = 0; r < GRID; r++) {
             for (int c = 0; c < GRID; c++) {
-                double x = -EXTENT + (c + 0.5) * 2 * EXTENT / GRID;
-                double y = EXTENT - (r + 0.5) * 2 * EXTENT / GRID;
-                for (int k = 0; k < features.size(); k++) {
-                    f[r * GRID + c][k] = (float) features.get(k).of(x, y);
-                }
+                xy[r * GRID + c] = new double[] {-EXTENT + (c + 0.5) * 2 * EXTENT / GRID, EXTENT - (r + 0.5) * 2 * EXTENT / GRID};
             }
         }
-        return Nd4j.create(f).castTo(DataType.FLOAT);
+        return xy;
+    }
+
+    private static INDArray matrix(float[] rows, int columns) {
+        return Nd4j.create(rows, new long[] {rows.length / columns, columns});
     }
 
     /** What the page draws, as JSON; built under the lock, read by any thread. */
@@ -332,8 +325,8 @@ final class PlaygroundSession {
         s.put("classes", data.regression() ? 0 : data.classes());
         s.put("trainLoss", scores.trainLoss);
         s.put("testLoss", scores.testLoss);
-        s.put("trainAccuracy", Double.isNaN(scores.trainAccuracy) ? null : scores.trainAccuracy);
-        s.put("testAccuracy", Double.isNaN(scores.testAccuracy) ? null : scores.testAccuracy);
+        s.put("trainAccuracy", scores.trainAccuracy); // NaN for regression: null in the JSON
+        s.put("testAccuracy", scores.testAccuracy);
         s.put("history", history.toMap());
         s.put("grid", GRID);
         INDArray out = acts.get(PlaygroundNetwork.OUTPUT);
@@ -371,10 +364,14 @@ final class PlaygroundSession {
         float[] v = flat(out);
         byte[] b = new byte[v.length];
         for (int i = 0; i < v.length; i++) {
-            double x = regression ? (v[i] + 1) / 2 : v[i];
-            b[i] = (byte) Math.round(255 * Math.max(0, Math.min(1, x)));
+            b[i] = unitByte(regression ? (v[i] + 1) / 2 : v[i]);
         }
         return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** A value of [0, 1] (clipped) as one unsigned byte, 0–255. */
+    private static byte unitByte(double t) {
+        return (byte) Math.round(255 * Math.max(0, Math.min(1, t)));
     }
 
     /** The values of a matrix in row order, in one copy (INDArray.toFloatMatrix makes a view per row). */
@@ -388,8 +385,7 @@ final class PlaygroundSession {
         byte[] b = new byte[n * n];
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < n; c++) {
-                double x = (acts[((r * NEURON_STEP) * GRID + c * NEURON_STEP) * width + neuron] + 1) / 2;
-                b[r * n + c] = (byte) Math.round(255 * Math.max(0, Math.min(1, x)));
+                b[r * n + c] = unitByte((acts[((r * NEURON_STEP) * GRID + c * NEURON_STEP) * width + neuron] + 1) / 2);
             }
         }
         return Base64.getEncoder().encodeToString(b);
@@ -443,13 +439,11 @@ final class PlaygroundSession {
                     spec.dataset().name().toLowerCase(Locale.ROOT), PlaygroundNetwork.describe(spec), epoch, scores.testLoss);
             BoundaryChart.drawClasses(folder.file("boundary.png"), title, -EXTENT, EXTENT,
                     data.regression() ? 2 : data.classes(), (xs, ys) -> {
-                        float[][] g = new float[xs.length][f.size()];
+                        double[][] xy = new double[xs.length][];
                         for (int i = 0; i < xs.length; i++) {
-                            for (int k = 0; k < f.size(); k++) {
-                                g[i][k] = (float) f.get(k).of(xs[i], ys[i]);
-                            }
+                            xy[i] = new double[] {xs[i], ys[i]};
                         }
-                        double[][] o = net.outputSingle(false, Nd4j.create(g)).toDoubleMatrix();
+                        double[][] o = net.outputSingle(false, matrix(PlaygroundData.features(f, xy), f.size())).toDoubleMatrix();
                         if (data.regression()) {
                             for (int i = 0; i < o.length; i++) {
                                 double v = Math.max(0, Math.min(1, (o[i][0] + 1) / 2));
