@@ -1,6 +1,9 @@
 package net.dl4jnets.mlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -33,6 +36,19 @@ class FashionMlpTest {
                 "accuracy.png", "confusion.png", "misclassified.png"}) {
             assertTrue(Files.isRegularFile(o.run().file(f)), f + " missing in " + o.run().dir());
         }
+    }
+
+    @Test
+    void noTestEndsAtTheValidationFiguresWithoutReadingTheTestSplit() {
+        FashionMlp.Command mlp = new FashionMlp.Command();
+        Cli.commandLine(mlp).parseArgs("--limit", "2000", "--epochs", "1", "--val-size", "500", "--no-test",
+                "--out", out.toString());
+        FashionTraining.Outcome o = mlp.run(new StopSignal());
+        assertNull(o.test(), "--no-test evaluated the test split");
+        assertNotNull(o.best(), "the best epoch's model is still loaded");
+        assertTrue(Files.isRegularFile(o.run().file("metrics.csv")));
+        assertFalse(Files.exists(o.run().file("eval.json")), "eval.json holds test figures");
+        assertFalse(Files.exists(o.run().file("confusion.png")), "the confusion matrix is drawn from the test split");
     }
 
     @Test

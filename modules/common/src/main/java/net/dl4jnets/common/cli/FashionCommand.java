@@ -2,6 +2,7 @@ package net.dl4jnets.common.cli;
 
 import java.util.function.BiFunction;
 
+import net.dl4jnets.common.train.BatchFit;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
@@ -38,8 +39,9 @@ public abstract class FashionCommand<C extends Record> extends ModelCommand<C> {
     }
 
     private FashionTraining.Outcome run(C config, TrainingConfig t, StopSignal stop) {
-        FashionTraining.Outcome o = FashionTraining.run(spec.apply(config, t), t, stop);
-        if (!o.interrupted()) {
+        FashionTraining.Outcome o = FashionTraining.run(spec.apply(config, t), t, stop, BatchFit.STANDARD,
+                train.readsTest());
+        if (o.test() != null) {
             afterTraining(o);
         }
         return o;

@@ -75,6 +75,11 @@ public class TrainOptions {
             description = "Where run folders go: DIR/<model>/<timestamp>/ (default: runs/ in the project).")
     Path out;
 
+    @Option(names = "--no-test",
+            description = "Stop after training without reading the test split: for choosing a recipe on the "
+                    + "validation split, so the test set is read once per final run.")
+    boolean noTest;
+
     @Option(names = "--ui", description = "Start DL4J's live training dashboard in the browser.")
     boolean ui;
 
@@ -108,6 +113,11 @@ public class TrainOptions {
     }
 
     /** The settings the command line asked for (not yet validated: {@link TrainingConfig#validate()}). */
+    /** False with {@code --no-test}: the run ends with its validation figures and never opens the test split. */
+    public boolean readsTest() {
+        return !noTest;
+    }
+
     public TrainingConfig toConfig() {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
                 maxBatches, maxMinutes, common.threads,

@@ -1,6 +1,7 @@
 package net.dl4jnets.common.train;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -36,7 +37,8 @@ public final class FashionTraining {
                        Augmentation augmentation) {}
 
     /**
-     * What a run produced. If the run was interrupted, {@code test} and {@code best} are null.
+     * What a run produced. If the run was interrupted, {@code test} and {@code best} are null; with the test split
+     * left unread, {@code test} is.
      *
      * @param best        the best model, as evaluated on the test set
      * @param testView    the test images, for pictures a model module draws from them
@@ -54,11 +56,15 @@ public final class FashionTraining {
     }
 
     public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop) {
-        return run(spec, t, stop, BatchFit.STANDARD);
+        return run(spec, t, stop, BatchFit.STANDARD, true);
     }
 
-    /** The same run with its batches put through the graph by {@code fitting} (on a cluster, for example). */
-    public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting) {
+    /**
+     * The same run with its batches put through the graph by {@code fitting} (on a cluster, for example); without
+     * {@code readTest} it ends at the best epoch's validation figures and leaves the test split unread.
+     */
+    public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting,
+                              boolean readTest) {
         t.validate();
         Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload(), t.parallel().workers());
         t = t.resolvedBy(backend);
@@ -94,6 +100,12 @@ public final class FashionTraining {
             return new Outcome(run, started.config(), result, null, null, split.test(), evalOptions);
         }
         ComputationGraph best = Checkpoints.loadModel(run.bestModel());
+        if (!readTest) {
+            EpochRecord b = result.best();
+            System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss %.4f, validation accuracy %.2f%%); "
+                    + "the test split is not read (--no-test).%n", result.bestEpoch(), b.valLoss(), 100 * b.valAccuracy());
+            return new Outcome(run, started.config(), result, null, best, split.test(), evalOptions);
+        }
         System.out.println("Best epoch: " + result.bestEpoch() + " (lowest validation loss); evaluating it on the test set.");
         Evaluator.Result test = EvalReport.write(run.dir(), spec.architecture(), best, split.test(), evalOptions,
                 spec.augmentation().flip());

@@ -58,8 +58,11 @@ public final class TextTraining {
         }
     }
 
-    /** Trains on the corpus (null: tiny Shakespeare, downloaded and verified on first use). */
-    public static Outcome run(Path corpus, Spec spec, TrainingConfig t, StopSignal stop) {
+    /**
+     * Trains on the corpus (null: tiny Shakespeare, downloaded and verified on first use); without {@code readTest}
+     * the held-out test part is never read (choosing a recipe on validation).
+     */
+    public static Outcome run(Path corpus, Spec spec, TrainingConfig t, StopSignal stop, boolean readTest) {
         t.validate();
         if (spec.sampleLength() < 1) {
             throw new UserError("--sample-length must be positive, got " + spec.sampleLength() + ".");
@@ -108,7 +111,10 @@ public final class TextTraining {
                     e.valLoss(), e.valLoss() / Math.log(2));
         }
         double test = Double.NaN;
-        if (result.outcome() != Trainer.Outcome.INTERRUPTED) {
+        if (result.outcome() != Trainer.Outcome.INTERRUPTED && !readTest) {
+            System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss); the test part is not read "
+                    + "(--no-test).%n", result.bestEpoch());
+        } else if (result.outcome() != Trainer.Outcome.INTERRUPTED) {
             test = testOnce(run, result, text.test(), v, spec.sequenceLength(), t.batchSize());
         }
         System.out.println("Samples: " + run.file("samples.txt") + System.lineSeparator()
