@@ -29,7 +29,7 @@ class RowSequenceClassifierTest {
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, 4, Augmentation.NONE), SEED_1)); // with a read-out head
+                new RowSequenceClassifier.Config(arch, 8, 1, 4, Augmentation.NONE), SEED_1)); // with a read-out head
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());
@@ -39,7 +39,7 @@ class RowSequenceClassifierTest {
     @ParameterizedTest
     @EnumSource(value = RowSequenceClassifier.Arch.class, names = {"SIMPLE", "LSTM"})
     void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch) {
-        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 0, Augmentation.NONE), SEED_1,
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 1, 0, Augmentation.NONE), SEED_1,
                 InputType.recurrent(4, 5));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 2, 1);
