@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,7 +30,7 @@ class RowSequenceClassifierTest {
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, 1, 4, Augmentation.NONE), SEED_1)); // with a read-out head
+                new RowSequenceClassifier.Config(arch, 8, 2, 4, Augmentation.NONE), SEED_1)); // stacked, with a head
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());
@@ -37,9 +38,10 @@ class RowSequenceClassifierTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RowSequenceClassifier.Arch.class, names = {"SIMPLE", "LSTM"})
-    void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch) {
-        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, 1, 0, Augmentation.NONE), SEED_1,
+    @CsvSource({"SIMPLE, 1", "LSTM, 1", "LSTM, 2"})
+    void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch, int layers) {
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, layers, 0, Augmentation.NONE),
+                SEED_1,
                 InputType.recurrent(4, 5));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 2, 1);
