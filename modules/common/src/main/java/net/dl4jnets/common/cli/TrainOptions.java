@@ -112,12 +112,12 @@ public class TrainOptions {
         resume = d.resume();
     }
 
-    /** The settings the command line asked for (not yet validated: {@link TrainingConfig#validate()}). */
     /** False with {@code --no-test}: the run ends with its validation figures and never opens the test split. */
     public boolean readsTest() {
         return !noTest;
     }
 
+    /** The settings the command line asked for (not yet validated: {@link TrainingConfig#validate()}). */
     public TrainingConfig toConfig() {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
                 maxBatches, maxMinutes, common.threads,
