@@ -180,7 +180,8 @@ public final class RowSequenceClassifier {
         @Option(names = "--hidden", paramLabel = "N", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
         int hidden = Config.DEFAULT.hidden();
 
-        @Option(names = "--layers", paramLabel = "N", description = "Recurrent layers stacked (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--layers", paramLabel = "N",
+                description = "Recurrent layers stacked (default: ${DEFAULT-VALUE}).")
         int layers = Config.DEFAULT.layers();
 
         @Option(names = "--head", paramLabel = "N",

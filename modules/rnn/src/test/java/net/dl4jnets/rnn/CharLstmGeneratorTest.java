@@ -1,6 +1,7 @@
 package net.dl4jnets.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,14 @@ class CharLstmGeneratorTest {
         assertTrue(("the cat " + text).startsWith("the cat sat on the mat.\nthe cat sat on the mat."), text);
         PngAssert.valid(o.run().resolve("loss.png"), 900, 560);
         assertTrue(Files.readString(o.run().resolve("samples.txt")).contains("temperature 0.8"));
+    }
+
+    @Test
+    void noTestLeavesTheHeldOutPartUnread() throws Exception {
+        TextTraining.Outcome o = train(corpus(PATTERN.repeat(200)), "--epochs", "1", "--no-test");
+        assertTrue(Double.isNaN(o.testLoss()), "--no-test evaluated the test part: " + o.testLoss());
+        assertTrue(Files.isRegularFile(o.run().resolve("metrics.csv")));
+        assertFalse(Files.exists(o.run().resolve("eval.json")), "eval.json holds the test loss");
     }
 
     /** The command as a user runs it: `generate --top-k 5` from a trained model writes the pattern it learnt. */

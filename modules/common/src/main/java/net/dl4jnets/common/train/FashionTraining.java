@@ -103,7 +103,8 @@ public final class FashionTraining {
         if (!readTest) {
             EpochRecord b = result.best();
             System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss %.4f, validation accuracy %.2f%%); "
-                    + "the test split is not read (--no-test).%n", result.bestEpoch(), b.valLoss(), 100 * b.valAccuracy());
+                    + "the test split is not read (--no-test).%n", result.bestEpoch(), b.valLoss(),
+                    100 * b.valAccuracy());
             return new Outcome(run, started.config(), result, null, best, split.test(), evalOptions);
         }
         System.out.println("Best epoch: " + result.bestEpoch() + " (lowest validation loss); evaluating it on the test set.");

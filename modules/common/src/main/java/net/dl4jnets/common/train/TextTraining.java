@@ -111,11 +111,13 @@ public final class TextTraining {
                     e.valLoss(), e.valLoss() / Math.log(2));
         }
         double test = Double.NaN;
-        if (result.outcome() != Trainer.Outcome.INTERRUPTED && !readTest) {
-            System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss); the test part is not read "
-                    + "(--no-test).%n", result.bestEpoch());
-        } else if (result.outcome() != Trainer.Outcome.INTERRUPTED) {
-            test = testOnce(run, result, text.test(), v, spec.sequenceLength(), t.batchSize());
+        if (result.outcome() != Trainer.Outcome.INTERRUPTED) {
+            if (readTest) {
+                test = testOnce(run, result, text.test(), v, spec.sequenceLength(), t.batchSize());
+            } else {
+                System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss); the test part is not read "
+                        + "(--no-test).%n", result.bestEpoch());
+            }
         }
         System.out.println("Samples: " + run.file("samples.txt") + System.lineSeparator()
                 + "Generate more: nets generate --model " + run.dir() + " --prompt \"ROMEO:\"");

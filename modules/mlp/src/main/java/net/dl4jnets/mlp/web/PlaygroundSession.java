@@ -2,6 +2,7 @@ package net.dl4jnets.mlp.web;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,7 +187,7 @@ final class PlaygroundSession {
         message = null;
         data = points;
         spec = next;
-        trainX = PlaygroundData.features(next.features(), java.util.Arrays.copyOf(data.xy(), data.trainCount()));
+        trainX = PlaygroundData.features(next.features(), Arrays.copyOf(data.xy(), data.trainCount()));
         trainY = data.trainTargets();
         allFeatures = matrix(PlaygroundData.features(next.features(), data.xy()), next.features().size());
         grid = matrix(PlaygroundData.features(next.features(), gridPoints()), next.features().size());
@@ -302,7 +303,8 @@ final class PlaygroundSession {
         double[][] xy = new double[GRID * GRID][];
         for (int r = 0; r < GRID; r++) {
             for (int c = 0; c < GRID; c++) {
-                xy[r * GRID + c] = new double[] {-EXTENT + (c + 0.5) * 2 * EXTENT / GRID, EXTENT - (r + 0.5) * 2 * EXTENT / GRID};
+                xy[r * GRID + c] = new double[] {-EXTENT + (c + 0.5) * 2 * EXTENT / GRID,
+                        EXTENT - (r + 0.5) * 2 * EXTENT / GRID};
             }
         }
         return xy;
@@ -443,7 +445,8 @@ final class PlaygroundSession {
                         for (int i = 0; i < xs.length; i++) {
                             xy[i] = new double[] {xs[i], ys[i]};
                         }
-                        double[][] o = net.outputSingle(false, matrix(PlaygroundData.features(f, xy), f.size())).toDoubleMatrix();
+                        double[][] o = net.outputSingle(false, matrix(PlaygroundData.features(f, xy), f.size()))
+                                .toDoubleMatrix();
                         if (data.regression()) {
                             for (int i = 0; i < o.length; i++) {
                                 double v = Math.max(0, Math.min(1, (o[i][0] + 1) / 2));
