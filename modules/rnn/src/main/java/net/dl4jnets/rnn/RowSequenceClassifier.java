@@ -71,15 +71,16 @@ public final class RowSequenceClassifier {
     /**
      * @param hidden       units of each recurrent layer (per direction for bilstm)
      * @param layers       recurrent layers stacked, each reading the sequence of the one below
+     * @param dropout      probability of dropping each unit of a recurrent layer's output on its way into the next
      * @param head         units of a ReLU layer between the recurrent summary and the classifier, with 20% dropout
      *                     into the classifier; 0 = the classifier reads the summary directly
      * @param augmentation of training images before they are read as rows (a flip reverses every row)
      */
-    public record Config(Arch arch, int hidden, int layers, int head, Augmentation augmentation) {
+    public record Config(Arch arch, int hidden, int layers, double dropout, int head, Augmentation augmentation) {
         // Two stacked LSTMs with flips and 1 px shifts, 30 epochs: lowest validation loss 0.230 (92.1%) against
         // 0.248 (90.8%) for one LSTM with or without them and 0.233 for three after 18 epochs; the bidirectional
         // LSTM reached 0.224 (91.8%) but ended one run of four inside ND4J (BENCHMARKS.md, "Accuracy recipes").
-        public static final Config DEFAULT = new Config(Arch.LSTM, 128, 2, 128, new Augmentation(true, 1));
+        public static final Config DEFAULT = new Config(Arch.LSTM, 128, 2, 0, 128, new Augmentation(true, 1));
         public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(30).withBatchSize(128)
                 .withLr(2e-3).withLrSchedule(LrSchedule.COSINE).withClipNorm(1.0);
 
@@ -90,13 +91,16 @@ public final class RowSequenceClassifier {
             if (layers < 1 || layers > 4) {
                 throw new UserError("--layers must be between 1 and 4, got " + layers + ".");
             }
+            if (dropout < 0 || dropout >= 1) {
+                throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
+            }
             if (head < 0) {
                 throw new UserError("--head must be 0 (none) or positive, got " + head + ".");
             }
         }
 
         public Config withArch(Arch a) {
-            return new Config(a, hidden, layers, head, augmentation);
+            return new Config(a, hidden, layers, dropout, head, augmentation);
         }
     }
 
@@ -110,7 +114,7 @@ public final class RowSequenceClassifier {
 
         @Override
         public List<Benchmark> benchmarks() {
-            Config plain = new Config(Arch.LSTM, 128, 1, 0, Augmentation.NONE); // no head, as the PyTorch peer
+            Config plain = new Config(Arch.LSTM, 128, 1, 0, 0, Augmentation.NONE); // no head, as the PyTorch peer
             return List.of(new Benchmark("lstm", 4, "128-unit LSTM over the 28 rows", Backend.Workload.RECURRENT, 128,
                     Layout.SEQUENCE, null, (seed, input) -> graph(plain, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }
@@ -133,12 +137,13 @@ public final class RowSequenceClassifier {
         String below = "rows";
         for (int i = 1; i <= c.layers(); i++) {
             String name = c.layers() == 1 ? "rnn" : "rnn" + i;
-            g.addLayer(name, switch (c.arch()) {
-                case SIMPLE -> new SimpleRnn.Builder().nOut(c.hidden()).activation(Activation.TANH).build();
-                case LSTM -> new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build();
-                case BILSTM -> new Bidirectional(Bidirectional.Mode.CONCAT,
-                        new LSTM.Builder().nOut(c.hidden()).activation(Activation.TANH).build());
-            }, below);
+            var cell = c.arch() == Arch.SIMPLE ? new SimpleRnn.Builder() : new LSTM.Builder();
+            cell.nOut(c.hidden()).activation(Activation.TANH);
+            if (i > 1 && c.dropout() > 0) {
+                cell.dropOut(1 - c.dropout()); // on the layer below's output; DL4J takes the keep probability
+            }
+            g.addLayer(name, c.arch() == Arch.BILSTM
+                    ? new Bidirectional(Bidirectional.Mode.CONCAT, (LSTM) cell.build()) : cell.build(), below);
             below = name;
         }
         String summary;
@@ -184,6 +189,10 @@ public final class RowSequenceClassifier {
                 description = "Recurrent layers stacked (default: ${DEFAULT-VALUE}).")
         int layers = Config.DEFAULT.layers();
 
+        @Option(names = "--dropout", paramLabel = "P",
+                description = "Dropout between stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+        double dropout = Config.DEFAULT.dropout();
+
         @Option(names = "--head", paramLabel = "N",
                 description = "Units of a ReLU layer before the classifier; 0 = none (default: ${DEFAULT-VALUE}).")
         int head = Config.DEFAULT.head();
@@ -197,7 +206,7 @@ public final class RowSequenceClassifier {
 
         @Override
         protected Config config() {
-            return new Config(arch, hidden, layers, head, augment.augmentation());
+            return new Config(arch, hidden, layers, dropout, head, augment.augmentation());
         }
 
         @Override
@@ -205,6 +214,7 @@ public final class RowSequenceClassifier {
             arch = c.arch();
             hidden = c.hidden();
             layers = c.layers();
+            dropout = c.dropout();
             head = c.head();
             augment = new AugmentOptions(c.augmentation());
         }

@@ -2,11 +2,17 @@ package net.dl4jnets.rnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +36,7 @@ class RowSequenceClassifierTest {
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, 2, 4, Augmentation.NONE), SEED_1)); // stacked, with a head
+                new RowSequenceClassifier.Config(arch, 8, 2, 0.2, 4, Augmentation.NONE), SEED_1)); // stacked, with a head
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());
@@ -38,9 +44,28 @@ class RowSequenceClassifierTest {
     }
 
     @ParameterizedTest
+    @EnumSource(RowSequenceClassifier.Arch.class)
+    void dropoutFallsBetweenStackedLayersNeverOnThePixels(RowSequenceClassifier.Arch arch) {
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 4, 3, 0.25, 0, Augmentation.NONE),
+                SEED_1);
+        for (int i = 1; i <= 3; i++) {
+            Layer layer = ((LayerVertex) conf.getVertices().get("rnn" + i)).getLayerConf().getLayer();
+            if (layer instanceof Bidirectional b) {
+                layer = b.getFwd();
+            }
+            IDropout d = layer.getIDropout();
+            if (i == 1) {
+                assertNull(d, "the first layer reads the pixels");
+            } else {
+                assertEquals(0.75, ((Dropout) d).getP(), 1e-12, "rnn" + i + " keeps 75% of the layer below");
+            }
+        }
+    }
+
+    @ParameterizedTest
     @CsvSource({"SIMPLE, 1", "LSTM, 1", "LSTM, 2"})
     void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch, int layers) {
-        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, layers, 0, Augmentation.NONE),
+        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, layers, 0, 0, Augmentation.NONE),
                 SEED_1,
                 InputType.recurrent(4, 5));
         INDArray labels = Nd4j.zeros(2, 10);
