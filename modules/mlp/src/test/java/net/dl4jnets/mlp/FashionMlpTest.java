@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.commands.Predict;
 import net.dl4jnets.common.train.FashionTraining;
+import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 
 class FashionMlpTest {
@@ -49,6 +50,7 @@ class FashionMlpTest {
         assertTrue(Files.isRegularFile(o.run().file("metrics.csv")));
         assertFalse(Files.exists(o.run().file("eval.json")), "eval.json holds test figures");
         assertFalse(Files.exists(o.run().file("confusion.png")), "the confusion matrix is drawn from the test split");
+        assertTrue(RunConfig.read(o.run().dir()).training().noTest(), "config.json does not say the test was skipped");
     }
 
     @Test

@@ -22,6 +22,7 @@ import net.dl4jnets.common.commands.Generate;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.report.PngAssert;
+import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.TextTraining;
 import picocli.CommandLine;
@@ -67,6 +68,7 @@ class CharLstmGeneratorTest {
         assertTrue(Double.isNaN(o.testLoss()), "--no-test evaluated the test part: " + o.testLoss());
         assertTrue(Files.isRegularFile(o.run().resolve("metrics.csv")));
         assertFalse(Files.exists(o.run().resolve("eval.json")), "eval.json holds the test loss");
+        assertTrue(RunConfig.read(o.run()).training().noTest(), "config.json does not say the test was skipped");
     }
 
     /** The command as a user runs it: `generate --top-k 5` from a trained model writes the pattern it learnt. */

@@ -145,7 +145,7 @@ public final class SparkTrain implements NetsCommand {
                             mode == Parallelism.Mode.SHARED_GRADIENTS ? Integer.MAX_VALUE : n * averagingFrequency);
                     fits.add(fit);
                     return fit;
-                }, true);
+                });
             }
             if (!fits.isEmpty()) {
                 writeStats(fits.get(0), o.run().dir().resolve("spark-stats.html"), sc);

@@ -39,8 +39,7 @@ public abstract class FashionCommand<C extends Record> extends ModelCommand<C> {
     }
 
     private FashionTraining.Outcome run(C config, TrainingConfig t, StopSignal stop) {
-        FashionTraining.Outcome o = FashionTraining.run(spec.apply(config, t), t, stop, BatchFit.STANDARD,
-                train.readsTest());
+        FashionTraining.Outcome o = FashionTraining.run(spec.apply(config, t), t, stop, BatchFit.STANDARD);
         if (o.test() != null) {
             afterTraining(o);
         }

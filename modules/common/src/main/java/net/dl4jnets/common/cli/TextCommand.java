@@ -51,12 +51,11 @@ public abstract class TextCommand<C extends Record> extends ModelCommand<C> {
 
     @Override
     protected Trainer.Outcome train(C config, TrainingConfig t, StopSignal stop) {
-        return TextTraining.run(corpus, spec.apply(config, sampleLength), t, stop, train.readsTest()).outcome();
+        return TextTraining.run(corpus, spec.apply(config, sampleLength), t, stop).outcome();
     }
 
     /** Trains as the parsed command line asks (a fresh run) and returns the whole outcome; tests look into it. */
     public TextTraining.Outcome run(StopSignal stop) {
-        return TextTraining.run(corpus, spec.apply(config(), sampleLength), train.toConfig(), stop,
-                train.readsTest());
+        return TextTraining.run(corpus, spec.apply(config(), sampleLength), train.toConfig(), stop);
     }
 }

@@ -110,17 +110,14 @@ public class TrainOptions {
         ui = d.ui();
         uiPort = d.uiPort();
         resume = d.resume();
-    }
-
-    /** False with {@code --no-test}: the run ends with its validation figures and never opens the test split. */
-    public boolean readsTest() {
-        return !noTest;
+        noTest = d.noTest();
     }
 
     /** The settings the command line asked for (not yet validated: {@link TrainingConfig#validate()}). */
     public TrainingConfig toConfig() {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
                 maxBatches, maxMinutes, common.threads,
-                new Parallelism(workers, parallelMode, averagingFrequency), out, common.dataDir, ui, uiPort, resume);
+                new Parallelism(workers, parallelMode, averagingFrequency), out, common.dataDir, ui, uiPort, resume,
+                noTest);
     }
 }

@@ -56,15 +56,14 @@ public final class FashionTraining {
     }
 
     public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop) {
-        return run(spec, t, stop, BatchFit.STANDARD, true);
+        return run(spec, t, stop, BatchFit.STANDARD);
     }
 
     /**
-     * The same run with its batches put through the graph by {@code fitting} (on a cluster, for example); without
-     * {@code readTest} it ends at the best epoch's validation figures and leaves the test split unread.
+     * The same run with its batches put through the graph by {@code fitting} (on a cluster, for example); with
+     * {@link TrainingConfig#noTest()} it ends at the best epoch's validation figures and leaves the test split unread.
      */
-    public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting,
-                              boolean readTest) {
+    public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting) {
         t.validate();
         Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload(), t.parallel().workers());
         t = t.resolvedBy(backend);
@@ -100,7 +99,7 @@ public final class FashionTraining {
             return new Outcome(run, started.config(), result, null, null, split.test(), evalOptions);
         }
         ComputationGraph best = Checkpoints.loadModel(run.bestModel());
-        if (!readTest) {
+        if (t.noTest()) {
             EpochRecord b = result.best();
             System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss %.4f, validation accuracy %.2f%%); "
                     + "the test split is not read (--no-test).%n", result.bestEpoch(), b.valLoss(),

@@ -59,10 +59,10 @@ public final class TextTraining {
     }
 
     /**
-     * Trains on the corpus (null: tiny Shakespeare, downloaded and verified on first use); without {@code readTest}
-     * the held-out test part is never read (choosing a recipe on validation).
+     * Trains on the corpus (null: tiny Shakespeare, downloaded and verified on first use); with
+     * {@link TrainingConfig#noTest()} the held-out test part is never read (choosing a recipe on validation).
      */
-    public static Outcome run(Path corpus, Spec spec, TrainingConfig t, StopSignal stop, boolean readTest) {
+    public static Outcome run(Path corpus, Spec spec, TrainingConfig t, StopSignal stop) {
         t.validate();
         if (spec.sampleLength() < 1) {
             throw new UserError("--sample-length must be positive, got " + spec.sampleLength() + ".");
@@ -112,7 +112,7 @@ public final class TextTraining {
         }
         double test = Double.NaN;
         if (result.outcome() != Trainer.Outcome.INTERRUPTED) {
-            if (readTest) {
+            if (!t.noTest()) {
                 test = testOnce(run, result, text.test(), v, spec.sequenceLength(), t.batchSize());
             } else {
                 System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss); the test part is not read "

@@ -22,13 +22,16 @@ import net.dl4jnets.common.io.UserError;
  * @param out        where run folders go (null = runs/ in the project)
  * @param dataDir    where the dataset is (null = the standard places)
  * @param resume     a run folder to continue (null = a fresh run)
+ * @param noTest     end at the best epoch's validation figures without reading the test split, as runs that choose
+ *                   a recipe do; false in a record written before it
  */
 public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lrSchedule, double clipNorm, long seed,
                              int limit, int valSize, int patience, int maxBatches, double maxMinutes, int threads,
-                             Parallelism parallel, Path out, Path dataDir, boolean ui, int uiPort, Path resume) {
+                             Parallelism parallel, Path out, Path dataDir, boolean ui, int uiPort, Path resume,
+                             boolean noTest) {
     /** What a model starts from before it sets its own epochs, batch size, rate and schedule. */
     public static final TrainingConfig DEFAULTS = new TrainingConfig(10, 128, 1e-3, LrSchedule.CONSTANT, 0, 42, 0,
-            5000, 0, 0, 0, 0, Parallelism.AUTOMATIC, null, null, false, 9000, null);
+            5000, 0, 0, 0, 0, Parallelism.AUTOMATIC, null, null, false, 9000, null, false);
 
     public TrainingConfig {
         parallel = parallel == null ? Parallelism.AUTOMATIC : parallel;
@@ -89,74 +92,79 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
 
     public TrainingConfig withEpochs(int v) {
         return new TrainingConfig(v, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withBatchSize(int v) {
         return new TrainingConfig(epochs, v, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withLr(double v) {
         return new TrainingConfig(epochs, batchSize, v, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withLrSchedule(LrSchedule v) {
         return new TrainingConfig(epochs, batchSize, lr, v, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withClipNorm(double v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, v, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withSeed(long v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, v, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     /** The data a run sees: at most {@code limit} training examples, {@code valSize} of them held out. */
     public TrainingConfig withData(int limit, int valSize, Path dataDir) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     /** How long a run may go: a cap of batches per epoch (0 = all) and of minutes (0 = none). */
     public TrainingConfig withLimits(int maxBatches, double maxMinutes) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withThreads(int v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, v, parallel, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, v, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withParallel(Parallelism v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, v, out, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, v, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withOut(Path v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, v, dataDir, ui, uiPort, resume);
+                maxBatches, maxMinutes, threads, parallel, v, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withPatience(int v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, v, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
     }
 
     public TrainingConfig withDashboard(boolean on, int port) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, on, port, resume);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, on, port, resume, noTest);
     }
 
     public TrainingConfig withResume(Path v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, v);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, v, noTest);
+    }
+
+    public TrainingConfig withNoTest(boolean v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, v);
     }
 
     private static void positive(String name, int v) {

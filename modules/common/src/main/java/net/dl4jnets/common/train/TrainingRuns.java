@@ -65,7 +65,7 @@ public final class TrainingRuns {
     /**
      * The settings a resumed run trains with: what the run recorded, and of what was asked only what may change
      * without changing the run (more epochs, patience, the time budget, threads, where the data and runs are, the
-     * dashboard). Any other difference is refused with one line that names the option.
+     * dashboard, whether the test split is read). Any other difference is refused with one line that names the option.
      */
     public static TrainingConfig resumable(Path dir, TrainingConfig recorded, TrainingConfig asked) {
         List<String> changed = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class TrainingRuns {
         return recorded.withEpochs(asked.epochs()).withPatience(asked.patience()).withLimits(recorded.maxBatches(),
                 asked.maxMinutes()).withThreads(asked.threads()).withParallel(asked.parallel()).withOut(asked.out())
                 .withData(recorded.limit(), recorded.valSize(), asked.dataDir())
-                .withDashboard(asked.ui(), asked.uiPort()).withResume(dir).validate();
+                .withDashboard(asked.ui(), asked.uiPort()).withResume(dir).withNoTest(asked.noTest()).validate();
     }
 
     private static void compare(List<String> changed, String option, Object recorded, Object asked) {
