@@ -22,6 +22,7 @@ import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.RunFolder;
 import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.Monitor;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
 /**
  * Trains every registered Fashion-MNIST architecture on the same split and seed, under one budget, and writes a
  * report that puts them side by side: accuracy, size, training time, inference speed, memory. Each architecture is
- * trained by its own model command's code with that command's defaults; compare only sets the budget.
+ * trained by its own model command's code with that command's defaults; compare sets only the budget and one rule for
+ * the epoch each is tested at (the lowest validation loss).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Train every Fashion-MNIST architecture under one budget and report them side by side.")
@@ -167,9 +169,12 @@ public final class Compare implements NetsCommand {
         return new Report(folder.dir(), rows);
     }
 
-    /** The architecture's own training settings with the comparison's budget, seed, split and folders. */
+    /**
+     * The architecture's own training settings with the comparison's budget, seed, split and folders, and one rule
+     * for the epoch tested: the lowest validation loss, whatever its command keeps.
+     */
     TrainingConfig settings(Architecture a, Budget budget, Path runs) {
-        return a.training().withEpochs(budget.epochs()).withSeed(seed)
+        return a.training().withEpochs(budget.epochs()).withSeed(seed).withMonitor(Monitor.VAL_LOSS)
                 .withData(budget.limit(), budget.valSize(), common.dataDir)
                 .withLimits(maxBatches, budget.minutes()).withThreads(common.threads).withOut(runs);
     }

@@ -3,6 +3,7 @@ package net.dl4jnets.common.cli;
 import java.nio.file.Path;
 
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Monitor;
 import net.dl4jnets.common.train.Parallelism;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine.Mixin;
@@ -71,6 +72,11 @@ public class TrainOptions {
             description = "With averaging, rounds (one batch per worker) between averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 
+    @Option(names = "--monitor", paramLabel = "SCORE",
+            description = "The validation score that picks the epoch kept and tested, and that --patience watches: "
+                    + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Monitor monitor;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where run folders go: DIR/<model>/<timestamp>/ (default: runs/ in the project).")
     Path out;
@@ -111,6 +117,7 @@ public class TrainOptions {
         uiPort = d.uiPort();
         resume = d.resume();
         noTest = d.noTest();
+        monitor = d.monitor();
     }
 
     /** The settings the command line asked for (not yet validated: {@link TrainingConfig#validate()}). */
@@ -118,6 +125,6 @@ public class TrainOptions {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
                 maxBatches, maxMinutes, common.threads,
                 new Parallelism(workers, parallelMode, averagingFrequency), out, common.dataDir, ui, uiPort, resume,
-                noTest);
+                noTest, monitor);
     }
 }

@@ -101,12 +101,13 @@ public final class FashionTraining {
         ComputationGraph best = Checkpoints.loadModel(run.bestModel());
         if (t.noTest()) {
             EpochRecord b = result.best();
-            System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss %.4f, validation accuracy %.2f%%); "
-                    + "the test split is not read (--no-test).%n", result.bestEpoch(), b.valLoss(),
-                    100 * b.valAccuracy());
+            System.out.printf(Locale.ROOT, "Best epoch: %d (%s: loss %.4f, accuracy %.2f%%); "
+                    + "the test split is not read (--no-test).%n", result.bestEpoch(), t.monitor().description(),
+                    b.valLoss(), 100 * b.valAccuracy());
             return new Outcome(run, started.config(), result, null, best, split.test(), evalOptions);
         }
-        System.out.println("Best epoch: " + result.bestEpoch() + " (lowest validation loss); evaluating it on the test set.");
+        System.out.println("Best epoch: " + result.bestEpoch() + " (" + t.monitor().description()
+                + "); evaluating it on the test set.");
         Evaluator.Result test = EvalReport.write(run.dir(), spec.architecture(), best, split.test(), evalOptions,
                 spec.augmentation().flip());
         System.out.println("Run folder: " + run.dir());

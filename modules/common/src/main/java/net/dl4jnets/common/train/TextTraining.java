@@ -77,6 +77,7 @@ public final class TextTraining {
         }
         TextCorpus.Vocabulary vocab = text.vocabulary();
         int v = vocab.size();
+        Trainer.Task task = Trainer.Task.languageModel(v).check(t.monitor()); // before a run folder is made
         int[] trainText = t.limit() > 0 ? Arrays.copyOf(text.train(), Math.min(t.limit(), text.train().length))
                 : text.train();
         TrainingRuns.Started started = TrainingRuns.start(t, spec.graph().apply(v, t), new TrainingRuns.Description(
@@ -100,7 +101,7 @@ public final class TextTraining {
             System.out.printf(Locale.ROOT, "Untrained: validation loss %.3f nats/char; guessing uniformly costs ln(%d) = %.3f.%n",
                     initial, v, Math.log(v));
         }
-        Trainer trainer = new Trainer(t, Trainer.Task.languageModel(v), stop)
+        Trainer trainer = new Trainer(t, task, stop)
                 .listen(LoopListener.afterEachEpoch(loop -> {
                     drawCurves(loop.run().file("loss.png"), spec.model(), loop.history());
                     writeSamples(loop.run().file("samples.txt"), spec, graph, vocab, loop.history().size());

@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.data.EpochIterator;
 import net.dl4jnets.common.eval.Evaluator;
+import net.dl4jnets.common.io.UserError;
 
 /**
  * The one training loop, for any {@link ComputationGraph}: epochs of batches, a validation pass after each, resume
@@ -21,18 +22,27 @@ import net.dl4jnets.common.eval.Evaluator;
  */
 public final class Trainer {
     /**
-     * What is being learnt: the score that picks the best epoch, the classes for accuracy (0 for models that are not
-     * classifiers), and the loss above which training counts as diverged ({@link DivergenceGuard}).
+     * What is being learnt: the classes for accuracy (0 for models that are not classifiers), and the loss above which
+     * training counts as diverged ({@link DivergenceGuard}).
      */
-    public record Task(Monitor monitor, int classes, double divergeAbove) {
+    public record Task(int classes, double divergeAbove) {
         /** A softmax over n classes; diverged at four times the loss of guessing uniformly, 4 ln(n). */
         public static Task classifier(int classes) {
-            return new Task(Monitor.VAL_LOSS, classes, 4 * Math.log(classes));
+            return new Task(classes, 4 * Math.log(classes));
         }
 
         /** Next-token prediction over a vocabulary: no accuracy, validation loss per step. */
         public static Task languageModel(int vocabulary) {
-            return new Task(Monitor.VAL_LOSS, 0, 4 * Math.log(vocabulary));
+            return new Task(0, 4 * Math.log(vocabulary));
+        }
+
+        /** Refuses a monitor the task cannot measure: accuracy without classes. */
+        public Task check(Monitor monitor) {
+            if (monitor == Monitor.VAL_ACCURACY && classes == 0) {
+                throw new UserError("--monitor " + monitor + ": this model predicts the next token and has no "
+                        + "accuracy; use --monitor " + Monitor.VAL_LOSS + ".");
+            }
+            return this;
         }
     }
 
@@ -55,14 +65,14 @@ public final class Trainer {
     /** A loop with the standard listeners for these settings, stopped early by {@code stop}. */
     public Trainer(TrainingConfig config, Task task, StopSignal stop) {
         this.config = config;
-        this.task = task;
+        this.task = task.check(config.monitor());
         TimeBudget clock = new TimeBudget(config.maxMinutes());
         listeners.add(clock);
         listeners.add(new LrScheduler(config.lrSchedule(), config.lr(), config.epochs(), clock));
         listeners.add(new DivergenceGuard(task.divergeAbove()));
         listeners.add(stop.listener());
         listeners.add(new ProgressListener(System.console() != null));
-        listeners.add(new CheckpointListener(task.monitor(), config.patience()));
+        listeners.add(new CheckpointListener(config.monitor(), config.patience()));
         if (config.ui()) {
             listeners.add(Dashboard.duringTraining(config.uiPort()));
         }

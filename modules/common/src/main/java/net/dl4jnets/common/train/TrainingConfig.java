@@ -24,17 +24,20 @@ import net.dl4jnets.common.io.UserError;
  * @param resume     a run folder to continue (null = a fresh run)
  * @param noTest     end at the best epoch's validation figures without reading the test split, as runs that choose
  *                   a recipe do; false in a record written before it
+ * @param monitor    the validation score that picks the epoch kept and tested, and that {@code patience} watches;
+ *                   null in a record written before it, read as {@link Monitor#VAL_LOSS}
  */
 public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lrSchedule, double clipNorm, long seed,
                              int limit, int valSize, int patience, int maxBatches, double maxMinutes, int threads,
                              Parallelism parallel, Path out, Path dataDir, boolean ui, int uiPort, Path resume,
-                             boolean noTest) {
+                             boolean noTest, Monitor monitor) {
     /** What a model starts from before it sets its own epochs, batch size, rate and schedule. */
     public static final TrainingConfig DEFAULTS = new TrainingConfig(10, 128, 1e-3, LrSchedule.CONSTANT, 0, 42, 0,
-            5000, 0, 0, 0, 0, Parallelism.AUTOMATIC, null, null, false, 9000, null, false);
+            5000, 0, 0, 0, 0, Parallelism.AUTOMATIC, null, null, false, 9000, null, false, Monitor.VAL_LOSS);
 
     public TrainingConfig {
         parallel = parallel == null ? Parallelism.AUTOMATIC : parallel;
+        monitor = monitor == null ? Monitor.VAL_LOSS : monitor;
     }
 
     /** The settings as the backend resolved them: automatic thread and worker counts replaced by those in use. */
@@ -92,79 +95,84 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
 
     public TrainingConfig withEpochs(int v) {
         return new TrainingConfig(v, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withBatchSize(int v) {
         return new TrainingConfig(epochs, v, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withLr(double v) {
         return new TrainingConfig(epochs, batchSize, v, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withLrSchedule(LrSchedule v) {
         return new TrainingConfig(epochs, batchSize, lr, v, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withClipNorm(double v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, v, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withSeed(long v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, v, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     /** The data a run sees: at most {@code limit} training examples, {@code valSize} of them held out. */
     public TrainingConfig withData(int limit, int valSize, Path dataDir) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     /** How long a run may go: a cap of batches per epoch (0 = all) and of minutes (0 = none). */
     public TrainingConfig withLimits(int maxBatches, double maxMinutes) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withThreads(int v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, v, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxBatches, maxMinutes, v, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withParallel(Parallelism v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, v, out, dataDir, ui, uiPort, resume, noTest);
+                maxBatches, maxMinutes, threads, v, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withOut(Path v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, v, dataDir, ui, uiPort, resume, noTest);
+                maxBatches, maxMinutes, threads, parallel, v, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withPatience(int v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, v, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest);
+                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
     }
 
     public TrainingConfig withDashboard(boolean on, int port) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, on, port, resume, noTest);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, on, port, resume, noTest, monitor);
     }
 
     public TrainingConfig withResume(Path v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, v, noTest);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, v, noTest, monitor);
     }
 
     public TrainingConfig withNoTest(boolean v) {
         return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, v);
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, v, monitor);
+    }
+
+    public TrainingConfig withMonitor(Monitor v) {
+        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
+                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, v);
     }
 
     private static void positive(String name, int v) {

@@ -77,6 +77,7 @@ public final class TrainingRuns {
         compare(changed, "--limit", recorded.limit(), asked.limit());
         compare(changed, "--val-size", recorded.valSize(), asked.valSize());
         compare(changed, "--max-batches", recorded.maxBatches(), asked.maxBatches());
+        compare(changed, "--monitor", recorded.monitor(), asked.monitor());
         if (!changed.isEmpty()) {
             throw new UserError("--resume " + dir + ": " + String.join(", ", changed) + " differ from the run's; a "
                     + "resumed run keeps its data, split and optimiser settings. With --resume you may change --epochs,"

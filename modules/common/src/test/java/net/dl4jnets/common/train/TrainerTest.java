@@ -54,6 +54,27 @@ class TrainerTest {
     }
 
     @Test
+    void theAccuracyMonitorKeepsTheEpochOfHighestValidationAccuracy() {
+        RunFolder run = RunFolder.create(dir, "by-accuracy");
+        Trainer.Result r = TinyClassifier.trainer(TinyClassifier.settings(6).withMonitor(Monitor.VAL_ACCURACY))
+                .fit(fresh(1e-2), TinyClassifier.data(), run);
+        EpochRecord best = r.history().get(0);
+        for (EpochRecord e : r.history()) {
+            best = e.valAccuracy() > best.valAccuracy() ? e : best;
+        }
+        assertEquals(best.epoch(), r.bestEpoch(), r.history().toString());
+        assertEquals(best.valAccuracy(), run.state().bestScore(), 0, "the score kept is the accuracy, not the loss");
+    }
+
+    @Test
+    void aLanguageModelRefusesTheAccuracyMonitor() {
+        Trainer.Task task = Trainer.Task.languageModel(65);
+        UserError e = assertThrows(UserError.class, () -> task.check(Monitor.VAL_ACCURACY));
+        assertTrue(e.getMessage().contains("--monitor val-loss"), e.getMessage());
+        assertEquals(task, task.check(Monitor.VAL_LOSS));
+    }
+
+    @Test
     void twoEpochsStraightEqualOneEpochResumeAndOneMore() {
         RunFolder straight = RunFolder.create(dir, "straight");
         ComputationGraph a = fresh(1e-2);
