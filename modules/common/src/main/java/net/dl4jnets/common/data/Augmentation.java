@@ -1,23 +1,34 @@
 package net.dl4jnets.common.data;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
  * Random changes to a training image that keep its class: a horizontal flip (clothes are left-right symmetric
- * enough) and a shift of up to {@code maxShift} pixels in each direction with zero padding (a random crop of the
- * padded image). Applied by {@link ImageBatches} to training batches only.
+ * enough), a shift of up to {@code maxShift} pixels in each direction with zero padding (a random crop of the
+ * padded image), and cutout: a {@code cutout}×{@code cutout} square blanked at a random place, partly off the image
+ * at times (DeVries and Taylor, 2017), so that no one part of a garment can carry the answer alone. Applied by
+ * {@link ImageBatches} to training batches only.
  */
-public record Augmentation(boolean flip, int maxShift) {
+public record Augmentation(boolean flip, int maxShift, int cutout) {
     public static final Augmentation NONE = new Augmentation(false, 0);
 
     public Augmentation {
         if (maxShift < 0 || maxShift > 8) {
             throw new IllegalArgumentException("maxShift must be in 0..8, got " + maxShift);
         }
+        if (cutout < 0 || cutout > FashionMnist.ROWS) {
+            throw new IllegalArgumentException("cutout must be in 0..28, got " + cutout);
+        }
+    }
+
+    /** Flips and shifts, no cutout. */
+    public Augmentation(boolean flip, int maxShift) {
+        this(flip, maxShift, 0);
     }
 
     public boolean isNone() {
-        return !flip && maxShift == 0;
+        return !flip && maxShift == 0 && cutout == 0;
     }
 
     /**
@@ -30,6 +41,18 @@ public record Augmentation(boolean flip, int maxShift) {
         int dx = maxShift == 0 ? 0 : rng.nextInt(2 * maxShift + 1) - maxShift;
         if (doFlip || dx != 0 || dy != 0) {
             transform(img, offset, scratch, background, doFlip, dx, dy);
+        }
+        if (cutout > 0) { // drawn after the others, so a recipe without it sees the same flips and shifts as before
+            int cy = rng.nextInt(FashionMnist.ROWS);
+            int cx = rng.nextInt(FashionMnist.COLS);
+            int top = Math.max(0, cy - cutout / 2);
+            int left = Math.max(0, cx - cutout / 2);
+            int bottom = Math.min(FashionMnist.ROWS, cy - cutout / 2 + cutout);
+            int right = Math.min(FashionMnist.COLS, cx - cutout / 2 + cutout);
+            for (int r = top; r < bottom; r++) {
+                Arrays.fill(img, offset + r * FashionMnist.COLS + left, offset + r * FashionMnist.COLS + right,
+                        background);
+            }
         }
     }
 

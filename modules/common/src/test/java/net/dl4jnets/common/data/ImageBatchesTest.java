@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +15,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -141,6 +144,31 @@ class ImageBatchesTest {
         new Augmentation(false, 2).apply(img, 0, new float[784], -0.5f, new Random(11));
         float total = sum(img);
         assertTrue(total < 784, "some pixels became background: " + total);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"14, 14, 64", "0, 0, 16", "27, 5, 40"}) // centre row, column; pixels blanked (clipped at the edges)
+    void cutoutBlanksASquareClippedToTheImage(int row, int col, int blanked) {
+        float[] img = new float[784];
+        Arrays.fill(img, 1f);
+        int[] centre = {row, col};
+        new Augmentation(false, 0, 8).apply(img, 0, new float[784], -0.5f, new Random(0) {
+            int draws;
+
+            @Override
+            public int nextInt(int bound) {
+                return centre[draws++];
+            }
+        });
+        int background = 0;
+        for (int r = 0; r < 28; r++) {
+            for (int c = 0; c < 28; c++) {
+                boolean inside = r >= row - 4 && r < row + 4 && c >= col - 4 && c < col + 4;
+                assertEquals(inside ? -0.5f : 1f, img[r * 28 + c], "row " + r + ", column " + c);
+                background += inside ? 1 : 0;
+            }
+        }
+        assertEquals(blanked, background);
     }
 
     @Test
