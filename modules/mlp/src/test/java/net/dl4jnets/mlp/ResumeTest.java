@@ -47,7 +47,7 @@ class ResumeTest {
     void optionsThatWouldChangeTheDataOrTheModelAreRefusedByName() {
         int before = RunFolder.open(run).state().epochsDone();
         String[][] cases = {{"--seed", "99"}, {"--val-size", "300"}, {"--limit", "700"}, {"--batch-size", "64"},
-                {"--hidden", "64"}, {"--dropout", "0.5"}};
+                {"--hidden", "64"}, {"--dropout", "0.5"}, {"--monitor", "val-accuracy"}};
         for (String[] c : cases) {
             Result r = nets("--resume", run.toString(), c[0], c[1], "--epochs", "2");
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
