@@ -36,7 +36,7 @@ class RowSequenceClassifierTest {
     @EnumSource(RowSequenceClassifier.Arch.class)
     void eachArchReadsTwentyEightRowsAndGivesTenProbabilities(RowSequenceClassifier.Arch arch) {
         ComputationGraph g = new ComputationGraph(RowSequenceClassifier.graph(
-                new RowSequenceClassifier.Config(arch, 8, 2, 0.2, 4, Augmentation.NONE), SEED_1)); // stacked, with a head
+                new RowSequenceClassifier.Config(arch, 8, 2, 0.2, 4, Augmentation.NONE), SEED_1)); // stacked, a head
         g.init();
         INDArray out = g.outputSingle(Nd4j.rand(3, 28, 28));
         assertArrayEquals(new long[] {3, 10}, out.shape());
@@ -65,8 +65,8 @@ class RowSequenceClassifierTest {
     @ParameterizedTest
     @CsvSource({"SIMPLE, 1", "LSTM, 1", "LSTM, 2"})
     void backpropMatchesFiniteDifferencesOnATinyLstm(RowSequenceClassifier.Arch arch, int layers) {
-        var conf = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(arch, 3, layers, 0, 0, Augmentation.NONE),
-                SEED_1,
+        var conf = RowSequenceClassifier.graph(
+                new RowSequenceClassifier.Config(arch, 3, layers, 0, 0, Augmentation.NONE), SEED_1,
                 InputType.recurrent(4, 5));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 2, 1);

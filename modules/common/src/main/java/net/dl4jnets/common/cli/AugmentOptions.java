@@ -5,8 +5,8 @@ import net.dl4jnets.common.io.UserError;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --flip/--no-flip}, {@code --shift} and {@code --cutout}: the augmentation of training images, shared by every image model,
- * starting at the model's own defaults.
+ * {@code --flip/--no-flip}, {@code --shift} and {@code --cutout}: the augmentation of training images, shared by every
+ * image model, starting at the model's own defaults.
  */
 public final class AugmentOptions {
     @Option(names = "--flip", negatable = true, fallbackValue = "true",

@@ -116,8 +116,8 @@ public final class TextTraining {
             if (!t.noTest()) {
                 test = testOnce(run, result, text.test(), v, spec.sequenceLength(), t.batchSize());
             } else {
-                System.out.printf(Locale.ROOT, "Best epoch: %d (lowest validation loss); the test part is not read "
-                        + "(--no-test).%n", result.bestEpoch());
+                System.out.printf(Locale.ROOT, "Best epoch: %d (%s); the test part is not read (--no-test).%n",
+                        result.bestEpoch(), t.monitor().description());
             }
         }
         System.out.println("Samples: " + run.file("samples.txt") + System.lineSeparator()

@@ -80,8 +80,8 @@ public final class TrainingRuns {
         compare(changed, "--monitor", recorded.monitor(), asked.monitor());
         if (!changed.isEmpty()) {
             throw new UserError("--resume " + dir + ": " + String.join(", ", changed) + " differ from the run's; a "
-                    + "resumed run keeps its data, split, optimiser settings and --monitor. With --resume you may change "
-                    + "--epochs, --patience, --max-minutes, --threads, --workers and how they agree, --data-dir, the "
+                    + "resumed run keeps its data, split, optimiser settings and --monitor. With --resume you may "
+                    + "change --epochs, --patience, --max-minutes, --threads, --workers and how they agree, --data-dir, the "
                     + "dashboard and --no-test; start a new run for more.");
         }
         return recorded.withEpochs(asked.epochs()).withPatience(asked.patience()).withLimits(recorded.maxBatches(),
