@@ -2,6 +2,7 @@ package net.dl4jnets.common.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.io.UserError;
@@ -94,85 +95,138 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
     }
 
     public TrainingConfig withEpochs(int v) {
-        return new TrainingConfig(v, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.epochs = v);
     }
 
     public TrainingConfig withBatchSize(int v) {
-        return new TrainingConfig(epochs, v, lr, lrSchedule, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.batchSize = v);
     }
 
     public TrainingConfig withLr(double v) {
-        return new TrainingConfig(epochs, batchSize, v, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.lr = v);
     }
 
     public TrainingConfig withLrSchedule(LrSchedule v) {
-        return new TrainingConfig(epochs, batchSize, lr, v, clipNorm, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.lrSchedule = v);
     }
 
     public TrainingConfig withClipNorm(double v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, v, seed, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.clipNorm = v);
     }
 
     public TrainingConfig withSeed(long v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, v, limit, valSize, patience, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.seed = v);
     }
 
     /** The data a run sees: at most {@code limit} training examples, {@code valSize} of them held out. */
     public TrainingConfig withData(int limit, int valSize, Path dataDir) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> {
+            b.limit = limit;
+            b.valSize = valSize;
+            b.dataDir = dataDir;
+        });
     }
 
     /** How long a run may go: a cap of batches per epoch (0 = all) and of minutes (0 = none). */
     public TrainingConfig withLimits(int maxBatches, double maxMinutes) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> {
+            b.maxBatches = maxBatches;
+            b.maxMinutes = maxMinutes;
+        });
     }
 
     public TrainingConfig withThreads(int v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, v, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.threads = v);
     }
 
     public TrainingConfig withParallel(Parallelism v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, v, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.parallel = v);
     }
 
     public TrainingConfig withOut(Path v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, v, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.out = v);
     }
 
     public TrainingConfig withPatience(int v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, v, maxBatches,
-                maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, monitor);
+        return copy(b -> b.patience = v);
     }
 
     public TrainingConfig withDashboard(boolean on, int port) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, on, port, resume, noTest, monitor);
+        return copy(b -> {
+            b.ui = on;
+            b.uiPort = port;
+        });
     }
 
     public TrainingConfig withResume(Path v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, v, noTest, monitor);
+        return copy(b -> b.resume = v);
     }
 
     public TrainingConfig withNoTest(boolean v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, v, monitor);
+        return copy(b -> b.noTest = v);
     }
 
     public TrainingConfig withMonitor(Monitor v) {
-        return new TrainingConfig(epochs, batchSize, lr, lrSchedule, clipNorm, seed, limit, valSize, patience,
-                maxBatches, maxMinutes, threads, parallel, out, dataDir, ui, uiPort, resume, noTest, v);
+        return copy(b -> b.monitor = v);
+    }
+
+    /**
+     * This value with some fields changed: the one place that lists every field, so a new setting is added here and
+     * in the record header, not in every {@code with} method.
+     */
+    private TrainingConfig copy(Consumer<Fields> change) {
+        Fields b = new Fields(this);
+        change.accept(b);
+        return new TrainingConfig(b.epochs, b.batchSize, b.lr, b.lrSchedule, b.clipNorm, b.seed, b.limit, b.valSize,
+                b.patience, b.maxBatches, b.maxMinutes, b.threads, b.parallel, b.out, b.dataDir, b.ui, b.uiPort,
+                b.resume, b.noTest, b.monitor);
+    }
+
+    /** The record's fields, open for {@link #copy} to change. */
+    private static final class Fields {
+        int epochs;
+        int batchSize;
+        double lr;
+        LrSchedule lrSchedule;
+        double clipNorm;
+        long seed;
+        int limit;
+        int valSize;
+        int patience;
+        int maxBatches;
+        double maxMinutes;
+        int threads;
+        Parallelism parallel;
+        Path out;
+        Path dataDir;
+        boolean ui;
+        int uiPort;
+        Path resume;
+        boolean noTest;
+        Monitor monitor;
+
+        Fields(TrainingConfig t) {
+            epochs = t.epochs;
+            batchSize = t.batchSize;
+            lr = t.lr;
+            lrSchedule = t.lrSchedule;
+            clipNorm = t.clipNorm;
+            seed = t.seed;
+            limit = t.limit;
+            valSize = t.valSize;
+            patience = t.patience;
+            maxBatches = t.maxBatches;
+            maxMinutes = t.maxMinutes;
+            threads = t.threads;
+            parallel = t.parallel;
+            out = t.out;
+            dataDir = t.dataDir;
+            ui = t.ui;
+            uiPort = t.uiPort;
+            resume = t.resume;
+            noTest = t.noTest;
+            monitor = t.monitor;
+        }
     }
 
     private static void positive(String name, int v) {
