@@ -52,7 +52,8 @@ final class SparkFit implements BatchFit {
             SparkTrainingStats latest = net.getSparkTrainingStats();
             stats = latest != null ? latest : stats;
             // The shared-gradients master reports no score; the loss of the round's last batch, now, serves both.
-            double score = graph.score(round.get(round.size() - 1), false);
+            double score = BatchFit.withoutPenalty(graph.score(round.get(round.size() - 1), false),
+                    graph.calcRegularizationScore(true));
             for (DataSet ds : round) {
                 done.batch(ds, score);
             }

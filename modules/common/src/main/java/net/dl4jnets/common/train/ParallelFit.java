@@ -3,6 +3,7 @@ package net.dl4jnets.common.train;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -64,6 +66,8 @@ final class ParallelFit implements BatchFit {
     /** Hears every replica's steps (on its thread): keeps its score and gives it the loop's learning rate. */
     private static final class Replicas extends BaseTrainingListener {
         final Queue<Double> scores = new ConcurrentLinkedQueue<>();
+        /** Each replica's penalty before its step (a replica trains on one thread). */
+        private final ThreadLocal<Double> penalty = ThreadLocal.withInitial(() -> 0.0);
         private final ComputationGraph loopGraph;
 
         Replicas(ComputationGraph loopGraph) {
@@ -71,8 +75,13 @@ final class ParallelFit implements BatchFit {
         }
 
         @Override
+        public void onForwardPass(Model model, Map<String, INDArray> activations) {
+            penalty.set(((ComputationGraph) model).calcRegularizationScore(true));
+        }
+
+        @Override
         public void iterationDone(Model model, int iteration, int epoch) {
-            scores.add(model.score());
+            scores.add(BatchFit.withoutPenalty(model.score(), penalty.get()));
             if (model != loopGraph) {
                 double wanted = Trainer.learningRate(loopGraph);
                 if (wanted != Trainer.learningRate((ComputationGraph) model)) {

@@ -27,7 +27,16 @@ final class TinyClassifier {
     }
 
     static ComputationGraphConfiguration graph(IUpdater updater) {
-        return new NeuralNetConfiguration.Builder().seed(3).updater(updater).graphBuilder()
+        return graph(updater, 0);
+    }
+
+    /** The classifier with DL4J's decoupled weight decay (0 = none). */
+    static ComputationGraphConfiguration graph(IUpdater updater, double weightDecay) {
+        var b = new NeuralNetConfiguration.Builder().seed(3).updater(updater);
+        if (weightDecay > 0) {
+            b.weightDecay(weightDecay);
+        }
+        return b.graphBuilder()
                 .addInputs("in")
                 .addLayer("h", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).dropOut(0.8).build(), "in")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)

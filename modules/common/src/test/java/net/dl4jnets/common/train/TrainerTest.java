@@ -15,13 +15,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.io.AtomicFiles;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.nn.Acceleration;
 
 class TrainerTest {
     @TempDir
@@ -51,6 +55,23 @@ class TrainerTest {
         assertTrue(Files.isRegularFile(run.checkpoint()));
         assertEquals(5, lines(run.metricsFile()));
         assertEquals(4, run.state().epochsDone());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void theTrainingLossLeavesOutTheWeightDecayPenalty(int workers) {
+        // DL4J's score adds the decay's penalty; with this much decay it alone is far above the loss of ten classes,
+        // and each step shrinks the weights by 2%, so the penalty must be the one before the step.
+        ComputationGraph g = new ComputationGraph(Acceleration.apply(TinyClassifier.graph(new Adam(1e-3), 20)));
+        g.init();
+        double penalty = g.calcRegularizationScore(true);
+        assertTrue(penalty > 10, "penalty " + penalty);
+        Trainer.Result r = TinyClassifier.trainer(TinyClassifier.settings(1)
+                        .withParallel(new Parallelism(workers, Parallelism.Mode.AVERAGING, 1)))
+                .fit(g, TinyClassifier.data(), RunFolder.create(dir, "decay"));
+        double train = r.history().get(0).trainLoss();
+        assertTrue(train < 3, "training loss " + train + " should be the cross-entropy alone, about ln 10 or less");
+        assertEquals(r.history().get(0).valLoss(), train, 1.0, "training and validation losses measure one thing");
     }
 
     @Test
