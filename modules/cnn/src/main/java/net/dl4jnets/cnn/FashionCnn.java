@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
@@ -84,15 +86,23 @@ public final class FashionCnn {
      * @param convsPerStage convolutions before each pooling step (modern only)
      * @param dropout       probability of dropping a unit before the classifier head
      * @param augmentation  of training images: random horizontal flips, random shifts (zero padding)
+     * @param optimizer     the update rule; null in a record written before it, read as Adam
+     * @param weightDecay   decoupled weight decay: each step shrinks every weight by lr × this (0 = off)
      */
-    public record Config(Arch arch, int width, int convsPerStage, double dropout, Augmentation augmentation) {
-        public static final Config DEFAULT = new Config(Arch.MODERN, 32, 2, 0.25, new Augmentation(true, 1));
+    public record Config(Arch arch, int width, int convsPerStage, double dropout, Augmentation augmentation,
+                         Optimizer optimizer, double weightDecay) {
+        public static final Config DEFAULT = new Config(Arch.MODERN, 32, 2, 0.25, new Augmentation(true, 1),
+                Optimizer.ADAM, 0);
         // 60 epochs (about 15 of the 30 minutes): validation 95.00% and loss 0.143, against 93.78% and 0.162 after 20
         // (seed 42, BENCHMARKS.md, "Accuracy recipes")
         public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(60).withBatchSize(128)
                 .withLr(2e-3).withLrSchedule(LrSchedule.COSINE);
 
         public Config {
+            optimizer = optimizer == null ? Optimizer.ADAM : optimizer;
+            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                throw new UserError("--weight-decay must be 0 (off) or a positive number, got " + weightDecay + ".");
+            }
             if (width < 1) {
                 throw new UserError("--width must be positive, got " + width + ".");
             }
@@ -105,7 +115,7 @@ public final class FashionCnn {
         }
 
         public Config withArch(Arch a) {
-            return new Config(a, width, convsPerStage, dropout, augmentation);
+            return new Config(a, width, convsPerStage, dropout, augmentation, optimizer, weightDecay);
         }
     }
 
@@ -119,7 +129,7 @@ public final class FashionCnn {
 
         @Override
         public List<Benchmark> benchmarks() {
-            Config plain = new Config(Arch.MODERN, 32, 2, 0.25, Augmentation.NONE);
+            Config plain = new Config(Arch.MODERN, 32, 2, 0.25, Augmentation.NONE, Optimizer.ADAM, 0);
             return List.of(new Benchmark("modern", 3, "the cnn default: " + Arch.MODERN.summary(), Backend.Workload.CONV,
                     128, Layout.CONV, null,
                     (seed, input) -> Arch.MODERN.graph(plain, TrainingConfig.DEFAULTS.withSeed(seed), input)));
@@ -140,12 +150,35 @@ public final class FashionCnn {
     /** The graph's input, the images. */
     static final String IMAGE = "image";
 
-    /** What every architecture starts from: seed, Adam, He initialisation, the input {@link #IMAGE} of the given type. */
-    static ComputationGraphConfiguration.GraphBuilder start(TrainingConfig t, InputType input) {
-        return new NeuralNetConfiguration.Builder()
+    /** The update rules a CNN can train with. */
+    public enum Optimizer {
+        /** Adam: a step per weight scaled by its own gradient history; forgiving of the learning rate. */
+        ADAM,
+        /** SGD with Nesterov momentum 0.9, the classic rule for convolutional networks with batchnorm. */
+        NESTEROV;
+
+        IUpdater updater(double lr) {
+            return this == ADAM ? new Adam(lr) : new Nesterovs(lr, 0.9);
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * What every architecture starts from: seed, the update rule and weight decay, He initialisation, the input
+     * {@link #IMAGE} of the given type.
+     */
+    static ComputationGraphConfiguration.GraphBuilder start(Config c, TrainingConfig t, InputType input) {
+        var b = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
-                .weightInit(WeightInit.RELU)
+                .updater(c.optimizer().updater(t.lr()));
+        if (c.weightDecay() > 0) {
+            b.weightDecay(c.weightDecay()); // DL4J's decoupled decay, scaled by the current learning rate
+        }
+        return b.weightInit(WeightInit.RELU)
                 // Without a cache DL4J's convolution computes its forward pass again in back-propagation.
                 .cacheMode(CacheMode.DEVICE)
                 .graphBuilder()
@@ -185,6 +218,12 @@ public final class FashionCnn {
         @Option(names = "--dropout", paramLabel = "P", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).")
         double dropout = Config.DEFAULT.dropout();
 
+        @Option(names = "--optimizer", paramLabel = "RULE", description = "Update rule: adam or nesterov (default: ${DEFAULT-VALUE}).")
+        Optimizer optimizer = Config.DEFAULT.optimizer();
+
+        @Option(names = "--weight-decay", paramLabel = "W", description = "Decoupled weight decay per unit of learning rate; 0 = off (default: ${DEFAULT-VALUE}).")
+        double weightDecay = Config.DEFAULT.weightDecay();
+
         @Mixin
         AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
 
@@ -198,7 +237,7 @@ public final class FashionCnn {
 
         @Override
         protected Config config() {
-            return new Config(arch, width, convsPerStage, dropout, augment.augmentation());
+            return new Config(arch, width, convsPerStage, dropout, augment.augmentation(), optimizer, weightDecay);
         }
 
         @Override
@@ -208,6 +247,8 @@ public final class FashionCnn {
             convsPerStage = c.convsPerStage();
             dropout = c.dropout();
             augment = new AugmentOptions(c.augmentation());
+            optimizer = c.optimizer();
+            weightDecay = c.weightDecay();
         }
 
 

@@ -21,7 +21,7 @@ public final class LeNet5 {
     private LeNet5() {}
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
-        return FashionCnn.start(t, input)
+        return FashionCnn.start(c, t, input)
                 .addLayer("c1", new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.TANH).weightInit(WeightInit.XAVIER).build(), FashionCnn.IMAGE)
                 .addLayer("s2", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), "c1")

@@ -22,7 +22,7 @@ public final class ModernCnn {
     private ModernCnn() {}
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
-        var g = FashionCnn.start(t, input);
+        var g = FashionCnn.start(c, t, input);
         String previous = FashionCnn.IMAGE;
         int channels = c.width();
         for (int stage = 1; stage <= 2; stage++, channels *= 2) {

@@ -29,7 +29,7 @@ public final class SmallResNet {
     private SmallResNet() {}
 
     public static ComputationGraphConfiguration graph(FashionCnn.Config c, TrainingConfig t, InputType input) {
-        var g = FashionCnn.start(t, input);
+        var g = FashionCnn.start(c, t, input);
         String x = ModernCnn.convBnRelu(g, "stem", FashionCnn.IMAGE, c.width(), 2, true);
         x = residual(g, "block1", x, c.width(), 1);
         x = residual(g, "block2", x, 2 * c.width(), 2);

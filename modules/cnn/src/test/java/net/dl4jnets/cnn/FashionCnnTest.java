@@ -2,6 +2,7 @@ package net.dl4jnets.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,9 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +26,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.data.Augmentation;
@@ -37,7 +43,8 @@ class FashionCnnTest {
     static final TrainingConfig SEED_1 = TrainingConfig.DEFAULTS.withSeed(1);
 
     static FashionCnn.Config small(FashionCnn.Arch arch) {
-        return new FashionCnn.Config(arch, 4, 1, 0.3, new Augmentation(true, 2));
+        return new FashionCnn.Config(arch, 4, 1, 0.3, new Augmentation(true, 2),
+                FashionCnn.Optimizer.ADAM, 0);
     }
 
     @ParameterizedTest
@@ -58,8 +65,8 @@ class FashionCnnTest {
     @EnumSource(value = FashionCnn.Arch.class, names = {"MODERN", "RESNET"})
     void backpropMatchesFiniteDifferencesOnTinyConvAndResidualGraphs(FashionCnn.Arch arch) {
         // The architecture's own builder on 8x8 images: GradientCheckUtil checks every parameter, so keep them few.
-        var conf = arch.graph(new FashionCnn.Config(arch, 2, 1, 0, Augmentation.NONE), SEED_1,
-                InputType.convolutional(16, 16, 1));
+        var conf = arch.graph(new FashionCnn.Config(arch, 2, 1, 0, Augmentation.NONE, FashionCnn.Optimizer.ADAM, 0),
+                SEED_1, InputType.convolutional(16, 16, 1));
         INDArray labels = Nd4j.zeros(2, 10);
         labels.putScalar(0, 3, 1);
         labels.putScalar(1, 7, 1);
@@ -69,7 +76,8 @@ class FashionCnnTest {
     @ParameterizedTest
     @EnumSource(FashionCnn.Arch.class)
     void theCachedForwardPassGivesTheGradientsOfARecomputedOne(FashionCnn.Arch arch) {
-        var cached = FashionCnn.graph(new FashionCnn.Config(arch, 4, 1, 0, Augmentation.NONE), SEED_1, Layout.CONV);
+        var cached = FashionCnn.graph(new FashionCnn.Config(arch, 4, 1, 0, Augmentation.NONE,
+                FashionCnn.Optimizer.ADAM, 0), SEED_1, Layout.CONV);
         var recomputed = cached.clone();
         recomputed.setCacheMode(CacheMode.NONE);
         assertEquals(CacheMode.DEVICE, cached.getCacheMode());
@@ -133,7 +141,34 @@ class FashionCnnTest {
     }
 
     @Test
+    void theUpdateRuleAndWeightDecayAreDl4jsOwn(@TempDir Path dir) {
+        var c = new FashionCnn.Config(FashionCnn.Arch.MODERN, 4, 1, 0.3, Augmentation.NONE,
+                FashionCnn.Optimizer.NESTEROV, 5e-3);
+        var conf = FashionCnn.graph(c, SEED_1.withLr(0.05), Layout.CONV);
+        var conv = (BaseLayer) ((LayerVertex) conf.getVertices().get("s1c1")).getLayerConf().getLayer();
+        var nesterov = assertInstanceOf(Nesterovs.class, conv.getIUpdater());
+        assertEquals(0.05, nesterov.getLearningRate(), 0);
+        assertEquals(0.9, nesterov.getMomentum(), 0);
+        var decay = assertInstanceOf(WeightDecay.class, conv.getRegularization().get(0));
+        assertEquals(5e-3, decay.getCoeff().valueAt(0, 0), 0);
+        var plain = (BaseLayer) ((LayerVertex) FashionCnn.graph(small(FashionCnn.Arch.MODERN), SEED_1, Layout.CONV)
+                .getVertices().get("s1c1")).getLayerConf().getLayer();
+        assertInstanceOf(Adam.class, plain.getIUpdater());
+        assertTrue(plain.getRegularization().isEmpty(), "no decay unless asked");
+
+        // A config.json written before the options existed reads as Adam without decay.
+        Path old = dir.resolve("old.json");
+        Json.write(Map.of("arch", "MODERN", "width", 32, "convs_per_stage", 2, "dropout", 0.25,
+                "augmentation", Augmentation.NONE), old);
+        FashionCnn.Config read = Json.read(old, FashionCnn.Config.class);
+        assertEquals(FashionCnn.Optimizer.ADAM, read.optimizer());
+        assertEquals(0, read.weightDecay(), 0);
+    }
+
+    @Test
     void rejectsBadOptions() {
+        assertEquals(2, Cli.run(new FashionCnn.Command(), "--weight-decay", "-1"));
+        assertEquals(2, Cli.run(new FashionCnn.Command(), "--optimizer", "rmsprop"));
         assertEquals(2, Cli.run(new FashionCnn.Command(), "--arch", "vgg"));
         assertEquals(2, Cli.run(new FashionCnn.Command(), "--width", "0"));
         assertEquals(2, Cli.run(new FashionCnn.Command(), "--shift", "20"));
