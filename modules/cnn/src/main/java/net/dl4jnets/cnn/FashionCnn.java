@@ -30,6 +30,7 @@ import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Monitor;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -91,12 +92,14 @@ public final class FashionCnn {
      */
     public record Config(Arch arch, int width, int convsPerStage, double dropout, Augmentation augmentation,
                          Optimizer optimizer, double weightDecay) {
-        public static final Config DEFAULT = new Config(Arch.MODERN, 32, 2, 0.25, new Augmentation(true, 1),
+        // Three convolutions per stage, 60 epochs (about 18 of the 30 minutes on 2 cores), the most accurate epoch kept:
+        // validation 95.24-95.36% over the last ten epochs against 95.00-95.20% with two per stage, and 93.78% after
+        // 20 epochs (seed 42, BENCHMARKS.md, "Accuracy recipes"). Its validation loss bottoms out at epoch 41 while
+        // its accuracy still climbs, so the epoch kept is the most accurate one.
+        public static final Config DEFAULT = new Config(Arch.MODERN, 32, 3, 0.25, new Augmentation(true, 1),
                 Optimizer.ADAM, 0);
-        // 60 epochs (about 15 of the 30 minutes): validation 95.00% and loss 0.143, against 93.78% and 0.162 after 20
-        // (seed 42, BENCHMARKS.md, "Accuracy recipes")
         public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(60).withBatchSize(128)
-                .withLr(2e-3).withLrSchedule(LrSchedule.COSINE);
+                .withLr(2e-3).withLrSchedule(LrSchedule.COSINE).withMonitor(Monitor.VAL_ACCURACY);
 
         public Config {
             optimizer = optimizer == null ? Optimizer.ADAM : optimizer;
@@ -129,8 +132,10 @@ public final class FashionCnn {
 
         @Override
         public List<Benchmark> benchmarks() {
+            // Two convolutions per stage, as when the speed table was first taken, so its figures stay comparable.
             Config plain = new Config(Arch.MODERN, 32, 2, 0.25, Augmentation.NONE, Optimizer.ADAM, 0);
-            return List.of(new Benchmark("modern", 3, "the cnn default: " + Arch.MODERN.summary(), Backend.Workload.CONV,
+            return List.of(new Benchmark("modern", 3, "the cnn's modern design, two convolutions per stage: "
+                    + Arch.MODERN.summary(), Backend.Workload.CONV,
                     128, Layout.CONV, null,
                     (seed, input) -> Arch.MODERN.graph(plain, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }
