@@ -92,7 +92,7 @@ public final class FashionCnn {
      */
     public record Config(Arch arch, int width, int convsPerStage, double dropout, Augmentation augmentation,
                          Optimizer optimizer, double weightDecay) {
-        // Three convolutions per stage, 60 epochs (about 18 of the 30 minutes on 2 cores), the most accurate epoch
+        // Three convolutions per stage, 60 epochs (about 19 of the 30 minutes on 2 cores), the most accurate epoch
         // kept: validation 95.24-95.36% over the last ten epochs against 95.00-95.20% with two per stage, and 93.78%
         // after 20 epochs (seed 42, BENCHMARKS.md, "Accuracy recipes"). Its validation loss bottoms out at epoch 41
         // while its accuracy still climbs, so the epoch kept is the most accurate one.
@@ -226,10 +226,12 @@ public final class FashionCnn {
         @Option(names = "--dropout", paramLabel = "P", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).")
         double dropout = Config.DEFAULT.dropout();
 
-        @Option(names = "--optimizer", paramLabel = "RULE", description = "Update rule: adam or nesterov (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--optimizer", paramLabel = "RULE",
+                description = "Update rule: adam or nesterov (default: ${DEFAULT-VALUE}).")
         Optimizer optimizer = Config.DEFAULT.optimizer();
 
-        @Option(names = "--weight-decay", paramLabel = "W", description = "Decoupled weight decay per unit of learning rate; 0 = off (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--weight-decay", paramLabel = "W",
+                description = "Decoupled weight decay per unit of learning rate; 0 = off (default: ${DEFAULT-VALUE}).")
         double weightDecay = Config.DEFAULT.weightDecay();
 
         @Mixin

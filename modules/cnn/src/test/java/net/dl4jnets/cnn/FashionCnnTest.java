@@ -43,8 +43,7 @@ class FashionCnnTest {
     static final TrainingConfig SEED_1 = TrainingConfig.DEFAULTS.withSeed(1);
 
     static FashionCnn.Config small(FashionCnn.Arch arch) {
-        return new FashionCnn.Config(arch, 4, 1, 0.3, new Augmentation(true, 2),
-                FashionCnn.Optimizer.ADAM, 0);
+        return new FashionCnn.Config(arch, 4, 1, 0.3, new Augmentation(true, 2), FashionCnn.Optimizer.ADAM, 0);
     }
 
     @ParameterizedTest

@@ -42,8 +42,9 @@ class FlopsTest {
         long out = 2L * 128 * 10;
         assertEquals(lstm + out, Flops.forwardPerExample(SpeedBench.find("lstm").graph(1),
                 Layout.SEQUENCE.inputType()));
-        var bi = RowSequenceClassifier.graph(new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.BILSTM, 16, 1, 0,
-                0, Augmentation.NONE), TrainingConfig.DEFAULTS);
+        var bi = RowSequenceClassifier.graph(
+                new RowSequenceClassifier.Config(RowSequenceClassifier.Arch.BILSTM, 16, 1, 0, 0, Augmentation.NONE),
+                TrainingConfig.DEFAULTS);
         assertEquals(2 * 2L * 4 * (28 + 16) * 16 * 28 + 2L * 32 * 10,
                 Flops.forwardPerExample(bi, Layout.SEQUENCE.inputType()));
     }

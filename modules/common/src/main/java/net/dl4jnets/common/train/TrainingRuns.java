@@ -81,8 +81,8 @@ public final class TrainingRuns {
         if (!changed.isEmpty()) {
             throw new UserError("--resume " + dir + ": " + String.join(", ", changed) + " differ from the run's; a "
                     + "resumed run keeps its data, split, optimiser settings and --monitor. With --resume you may "
-                    + "change --epochs, --patience, --max-minutes, --threads, --workers and how they agree, --data-dir, the "
-                    + "dashboard and --no-test; start a new run for more.");
+                    + "change --epochs, --patience, --max-minutes, --threads, --workers and how they agree, "
+                    + "--data-dir, the dashboard and --no-test; start a new run for more.");
         }
         return recorded.withEpochs(asked.epochs()).withPatience(asked.patience()).withLimits(recorded.maxBatches(),
                 asked.maxMinutes()).withThreads(asked.threads()).withParallel(asked.parallel()).withOut(asked.out())
