@@ -40,15 +40,18 @@ public final class FashionMlp {
 
     /**
      * @param hidden    sizes of the hidden ReLU layers
+     * @param inputDropout probability of dropping a pixel during training (0 = off; null in records written before
+     *                  it was a setting, when the first layer's dropout was {@code dropout})
      * @param dropout   probability of dropping a hidden unit during training (0 = off)
      * @param l2        L2 weight decay (0 = off)
      * @param batchNorm batch normalization after each hidden layer
      * @param augmentation of training images: random horizontal flips, random shifts (zero padding)
      */
-    public record Config(List<Integer> hidden, double dropout, double l2, boolean batchNorm, Augmentation augmentation) {
+    public record Config(List<Integer> hidden, Double inputDropout, double dropout, double l2, boolean batchNorm,
+                         Augmentation augmentation) {
         // Wider layers, more epochs, batch norm, stronger dropout, flips and shifts all stayed within ±0.6 points of
         // this recipe's 91.16% validation accuracy (BENCHMARKS.md, "Accuracy recipes"), so it stays.
-        public static final Config DEFAULT = new Config(List.of(512, 256), 0.2, 1e-5, false, Augmentation.NONE);
+        public static final Config DEFAULT = new Config(List.of(512, 256), 0.2, 0.2, 1e-5, false, Augmentation.NONE);
         public static final TrainingConfig TRAINING = TrainingConfig.DEFAULTS.withEpochs(20).withBatchSize(128)
                 .withLr(1e-3).withLrSchedule(LrSchedule.COSINE);
 
@@ -56,11 +59,15 @@ public final class FashionMlp {
             hidden = List.copyOf(hidden);
             // a run folder written before augmentation was an MLP setting has none in its config.json
             augmentation = augmentation == null ? Augmentation.NONE : augmentation;
+            inputDropout = inputDropout == null ? dropout : inputDropout;
             if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h <= 0)) {
                 throw new UserError("--hidden must list positive layer sizes, got " + hidden + ".");
             }
             if (dropout < 0 || dropout >= 1) {
                 throw new UserError("--dropout must be in [0, 1), got " + dropout + ".");
+            }
+            if (inputDropout < 0 || inputDropout >= 1) {
+                throw new UserError("--input-dropout must be in [0, 1), got " + inputDropout + ".");
             }
             if (l2 < 0) {
                 throw new UserError("--l2 must be 0 or positive, got " + l2 + ".");
@@ -78,7 +85,7 @@ public final class FashionMlp {
 
         @Override
         public List<Benchmark> benchmarks() {
-            Config c = new Config(List.of(256, 128), 0, 0, false, Augmentation.NONE);
+            Config c = new Config(List.of(256, 128), 0.0, 0, 0, false, Augmentation.NONE);
             return List.of(new Benchmark("mlp", 2, "784-256-128-10 perceptron", Backend.Workload.DENSE, 128,
                     Layout.DENSE, null, (seed, input) -> graph(c, TrainingConfig.DEFAULTS.withSeed(seed), input)));
         }
@@ -101,11 +108,8 @@ public final class FashionMlp {
         String previous = "pixels";
         for (int i = 0; i < c.hidden().size(); i++) {
             String name = "hidden" + (i + 1);
-            // DL4J's dropOut(p) takes the probability of KEEPING a unit.
             var dense = new DenseLayer.Builder().nOut(c.hidden().get(i)).activation(Activation.RELU);
-            if (c.dropout() > 0) {
-                dense.dropOut(1 - c.dropout());
-            }
+            dropInputs(dense, i == 0 ? c.inputDropout() : c.dropout());
             builder.addLayer(name, dense.build(), previous);
             previous = name;
             if (c.batchNorm()) {
@@ -113,12 +117,24 @@ public final class FashionMlp {
                 previous = name + "_bn";
             }
         }
+        var classes = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX);
+        dropInputs(classes, c.dropout());
         return builder
-                .addLayer("classes", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(10).activation(Activation.SOFTMAX).build(), previous)
+                .addLayer("classes", classes.build(), previous)
                 .setOutputs("classes")
                 .setInputTypes(input)
                 .build();
+    }
+
+    /**
+     * DL4J's dropout belongs to the layer that reads the dropped values: {@code dropOut} on a layer drops its INPUTS,
+     * and takes the probability of keeping one. So the pixels are dropped by the first hidden layer, and the units of
+     * each hidden layer by the layer after it.
+     */
+    private static void dropInputs(org.deeplearning4j.nn.conf.layers.BaseLayer.Builder<?> layer, double p) {
+        if (p > 0) {
+            layer.dropOut(1 - p);
+        }
     }
 
     /** What the shared run trains. */
@@ -133,7 +149,12 @@ public final class FashionMlp {
         @Option(names = "--hidden", split = ",", paramLabel = "N,N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
         List<Integer> hidden = new ArrayList<>(Config.DEFAULT.hidden());
 
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout probability on hidden units (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--input-dropout", paramLabel = "P",
+                description = "Dropout probability on the pixels (default: ${DEFAULT-VALUE}).")
+        double inputDropout = Config.DEFAULT.inputDropout();
+
+        @Option(names = "--dropout", paramLabel = "P",
+                description = "Dropout probability on hidden units (default: ${DEFAULT-VALUE}).")
         double dropout = Config.DEFAULT.dropout();
 
         @Option(names = "--l2", paramLabel = "W", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
@@ -152,12 +173,13 @@ public final class FashionMlp {
 
         @Override
         protected Config config() {
-            return new Config(hidden, dropout, l2, batchNorm, augment.augmentation());
+            return new Config(hidden, inputDropout, dropout, l2, batchNorm, augment.augmentation());
         }
 
         @Override
         protected void startFrom(Config c) {
             hidden = new ArrayList<>(c.hidden());
+            inputDropout = c.inputDropout();
             dropout = c.dropout();
             l2 = c.l2();
             batchNorm = c.batchNorm();

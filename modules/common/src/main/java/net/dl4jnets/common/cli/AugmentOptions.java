@@ -5,8 +5,8 @@ import net.dl4jnets.common.io.UserError;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --flip/--no-flip}, {@code --shift} and {@code --cutout}: the augmentation of training images, shared by every
- * image model, starting at the model's own defaults.
+ * {@code --flip/--no-flip}, {@code --shift}, {@code --cutout} and {@code --label-smoothing}: what changes in the
+ * training batches of every image model (never in the validation or test batches), starting at the model's defaults.
  */
 public final class AugmentOptions {
     @Option(names = "--flip", negatable = true, fallbackValue = "true",
@@ -21,10 +21,16 @@ public final class AugmentOptions {
             description = "Blank a random PX x PX square of every training image; 0 = off (default: ${DEFAULT-VALUE}).")
     int cutout;
 
+    @Option(names = "--label-smoothing", paramLabel = "E",
+            description = "Spread E of each training label's weight over all classes; 0 = one-hot (default: "
+                    + "${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
     public AugmentOptions(Augmentation defaults) {
         flip = defaults.flip();
         shift = defaults.maxShift();
         cutout = defaults.cutout();
+        labelSmoothing = defaults.labelSmoothing();
     }
 
     public Augmentation augmentation() {
@@ -34,6 +40,9 @@ public final class AugmentOptions {
         if (cutout < 0 || cutout > 28) {
             throw new UserError("--cutout must be between 0 and 28 pixels, got " + cutout + ".");
         }
-        return new Augmentation(flip, shift, cutout);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new UserError("--label-smoothing must be at least 0 and below 1, got " + labelSmoothing + ".");
+        }
+        return new Augmentation(flip, shift, cutout, labelSmoothing);
     }
 }

@@ -7,10 +7,12 @@ import java.util.Random;
  * Random changes to a training image that keep its class: a horizontal flip (clothes are left-right symmetric
  * enough), a shift of up to {@code maxShift} pixels in each direction with zero padding (a random crop of the
  * padded image), and cutout: a {@code cutout}×{@code cutout} square blanked at a random place, partly off the image
- * at times (DeVries and Taylor, 2017), so that no one part of a garment can carry the answer alone. Applied by
- * {@link ImageBatches} to training batches only.
+ * at times (DeVries and Taylor, 2017), so that no one part of a garment can carry the answer alone. Beside the
+ * pixels, label smoothing changes the target: {@code labelSmoothing} of the one-hot label's weight is spread evenly
+ * over all ten classes (Szegedy et al., 2016), so the network is not pushed to ever more confident outputs. DL4J's
+ * MCXENT loss takes such soft labels as they are. Applied by {@link ImageBatches} to training batches only.
  */
-public record Augmentation(boolean flip, int maxShift, int cutout) {
+public record Augmentation(boolean flip, int maxShift, int cutout, double labelSmoothing) {
     public static final Augmentation NONE = new Augmentation(false, 0);
 
     public Augmentation {
@@ -20,6 +22,14 @@ public record Augmentation(boolean flip, int maxShift, int cutout) {
         if (cutout < 0 || cutout > FashionMnist.ROWS) {
             throw new IllegalArgumentException("cutout must be in 0..28, got " + cutout);
         }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+        }
+    }
+
+    /** Flips, shifts and cutout; one-hot labels. */
+    public Augmentation(boolean flip, int maxShift, int cutout) {
+        this(flip, maxShift, cutout, 0);
     }
 
     /** Flips and shifts, no cutout. */
@@ -27,8 +37,16 @@ public record Augmentation(boolean flip, int maxShift, int cutout) {
         this(flip, maxShift, 0);
     }
 
+    /** Nothing changes the pixels (the labels may still be smoothed). */
     public boolean isNone() {
         return !flip && maxShift == 0 && cutout == 0;
+    }
+
+    /** Writes the training target of class {@code label} into {@code y[offset..offset+classes)}. */
+    public void target(float[] y, int offset, int classes, int label) {
+        float rest = (float) (labelSmoothing / classes);
+        Arrays.fill(y, offset, offset + classes, rest);
+        y[offset + label] += (float) (1 - labelSmoothing);
     }
 
     /**

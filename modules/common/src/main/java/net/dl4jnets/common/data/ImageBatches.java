@@ -136,9 +136,8 @@ public final class ImageBatches implements EpochIterator {
             pixelScratch = new float[n * pixels];
             labelScratch = new float[n * FashionMnist.CLASSES];
         }
-        float[] x = pixelScratch; // every pixel is written below; the labels are cleared first
+        float[] x = pixelScratch; // every pixel and every label is written below
         float[] y = labelScratch;
-        Arrays.fill(y, 0f);
         byte[] px = view.set().pixels();
         for (int b = 0; b < n; b++) {
             int idx = order[cursor + b];
@@ -147,7 +146,7 @@ public final class ImageBatches implements EpochIterator {
             for (int k = 0; k < pixels; k++) {
                 x[dst + k] = (px[src + k] & 0xFF) * scale + shift;
             }
-            y[b * FashionMnist.CLASSES + view.set().label(idx)] = 1f;
+            options.augmentation().target(y, b * FashionMnist.CLASSES, FashionMnist.CLASSES, view.set().label(idx));
         }
         if (!options.augmentation().isNone()) {
             float[] scratch = new float[pixels];

@@ -186,6 +186,27 @@ class ImageBatchesTest {
     }
 
     @Test
+    void labelSmoothingSpreadsTrainingTargetsAndLeavesEvaluationOneHot() {
+        ImageBatches.Options opts = new ImageBatches.Options(Layout.DENSE, 50, true, 4, null,
+                new Augmentation(false, 0, 0, 0.1));
+        DataSet oneHot = new ImageBatches(DATA.train().all(),
+                new ImageBatches.Options(Layout.DENSE, 50, true, 4, null, null)).next();
+        DataSet smoothed = new ImageBatches(DATA.train().all(), opts).next();
+        assertEquals(oneHot.getFeatures(), smoothed.getFeatures(), "smoothing moved pixels");
+        for (int b = 0; b < 50; b++) {
+            int label = oneHot.getLabels().getRow(b).argMax().getInt(0);
+            assertEquals(label, smoothed.getLabels().getRow(b).argMax().getInt(0));
+            assertEquals(1.0, smoothed.getLabels().getRow(b).sumNumber().doubleValue(), 1e-5);
+            for (int k = 0; k < FashionMnist.CLASSES; k++) {
+                assertEquals(k == label ? 0.91f : 0.01f, smoothed.getLabels().getFloat(b, k), 1e-6f);
+            }
+        }
+        DataSet eval = new ImageBatches(DATA.train().all(), opts.forEvaluation()).next();
+        assertEquals(50.0, eval.getLabels().sumNumber().doubleValue(), 0.0);
+        assertEquals(50, eval.getLabels().eq(1.0).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().intValue());
+    }
+
+    @Test
     void mirroredBatchesAreTheEvaluationBatchesReversedLeftRight() {
         // Training augmentation in the options must not leak into either view.
         ImageBatches.Options opts = new ImageBatches.Options(Layout.CONV, 50, true, 4, null, new Augmentation(true, 3));
