@@ -90,7 +90,7 @@ class ResumeTest {
 
     @Test
     void moreEpochsAreTakenAndRecordedWithEverythingElseFromTheRecord() {
-        // The command's defaults (seed 42, no limit, 512-256) differ from the run's; the run's record wins.
+        // The command's defaults (seed 42, no limit, 1024-512-256) differ from the run's; the run's record wins.
         Result r = nets("--resume", run.toString(), "--epochs", "2", "--seed", "7", "--workers", "2");
         assertEquals(0, r.code(), r.err());
         RunConfig c = RunConfig.read(run);
