@@ -10,17 +10,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.commands.Predict;
+import net.dl4jnets.common.data.Augmentation;
+import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TrainingConfig;
 
 class FashionMlpTest {
     @TempDir
@@ -84,5 +92,24 @@ class FashionMlpTest {
     void rejectsImpossibleHiddenLayers() {
         assertEquals(2, Cli.run(new FashionMlp.Command(), "--hidden", "128,0", "--out", out.toString()));
         assertEquals(2, Cli.run(new FashionMlp.Command(), "--dropout", "1.5", "--out", out.toString()));
+        assertEquals(2, Cli.run(new FashionMlp.Command(), "--input-dropout", "-0.1", "--out", out.toString()));
+        assertEquals(2, Cli.run(new FashionMlp.Command(), "--label-smoothing", "1", "--out", out.toString()));
+    }
+
+    @Test
+    void thePixelsAndTheUnitsOfEveryHiddenLayerAreDroppedAsAsked() {
+        var c = new FashionMlp.Config(List.of(8, 6), 0.1, 0.4, 0, false, Augmentation.NONE);
+        var graph = FashionMlp.graph(c, TrainingConfig.DEFAULTS);
+        // DL4J's dropout sits on the layer that reads the dropped values and holds the probability of keeping one
+        Map<String, Double> keep = Map.of("hidden1", 0.9, "hidden2", 0.6, "classes", 0.6);
+        keep.forEach((layer, p) -> {
+            var d = (Dropout) ((BaseLayer) ((LayerVertex) graph.getVertices().get(layer)).getLayerConf().getLayer())
+                    .getIDropout();
+            assertEquals(p, d.getP(), 1e-12, layer);
+        });
+        // a record written before --input-dropout dropped the pixels at the --dropout rate
+        var old = Json.GSON.fromJson("{\"hidden\": [8], \"dropout\": 0.25, \"l2\": 0, \"batch_norm\": false}",
+                FashionMlp.Config.class);
+        assertEquals(0.25, old.inputDropout(), 0.0);
     }
 }
