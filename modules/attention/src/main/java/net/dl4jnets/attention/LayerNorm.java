@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import net.dl4jnets.common.nn.RowBroadcast;
+
 /**
  * Layer normalisation (Ba et al., 2016): each token's vector is standardised over its channels, then scaled and
  * shifted by learned {@code gain} and {@code bias}. Unlike batch normalisation it does not depend on the other
@@ -46,8 +48,8 @@ public class LayerNorm extends TokenLayer {
         INDArray normalised = centred.muliColumnVector(rstd);
         saved.put("normalised", normalised);
         saved.put("rstd", rstd);
-        return normalised.mulRowVector(p.get("gain").reshape(1, nIn)).addiRowVector(p.get("bias").reshape(1, nIn))
-                .reshape(x.shape());
+        INDArray scaled = RowBroadcast.muli(normalised.dup('c'), p.get("gain").reshape(1, nIn));
+        return RowBroadcast.addi(scaled, p.get("bias").reshape(1, nIn)).reshape(x.shape());
     }
 
     @Override
@@ -58,7 +60,7 @@ public class LayerNorm extends TokenLayer {
         grads.get("gain").assign(d.mul(normalised).sum(true, 0).reshape(1, 1, nIn));
         grads.get("bias").assign(d.sum(true, 0).reshape(1, 1, nIn));
         // Through the standardisation: dx = (g - mean(g) - x̂·mean(g·x̂)) / σ, with g the gradient of x̂.
-        INDArray g = d.mulRowVector(p.get("gain").reshape(1, nIn));
+        INDArray g = RowBroadcast.muli(d.dup('c'), p.get("gain").reshape(1, nIn));
         INDArray along = g.mul(normalised).mean(true, 1);
         return g.subiColumnVector(g.mean(true, 1)).subi(normalised.mulColumnVector(along))
                 .muliColumnVector(saved.get("rstd")).reshape(x.shape());

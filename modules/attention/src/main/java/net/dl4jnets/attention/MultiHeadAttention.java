@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
+import net.dl4jnets.common.nn.RowBroadcast;
+
 /**
  * Multi-head self-attention (Vaswani et al., 2017). Every token makes a query, a key and a value; a token's output is
  * the average of all values, weighted by how well its query matches each key (softmax of q·k/√d). With several
@@ -163,8 +165,8 @@ public class MultiHeadAttention extends TokenLayer {
         }
         scores.muli(scale());
         if (causal) {
-            scores.reshape(scores.size(0) / tokens, (long) tokens * tokens)
-                    .addiRowVector(causalMask(tokens, scores.dataType()).reshape(1, (long) tokens * tokens));
+            RowBroadcast.addi(scores.reshape(scores.size(0) / tokens, (long) tokens * tokens),
+                    causalMask(tokens, scores.dataType()).reshape(1, (long) tokens * tokens));
         }
         return Nd4j.exec(new SoftMax(scores, scores, 1))[0]; // in place
     }

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import net.dl4jnets.common.nn.RowBroadcast;
+
 /**
  * A learned position embedding: one vector per token position, added to each token. Attention itself treats its
  * input as a set, so without this a transformer could not tell the first row of an image (or the first character
@@ -36,8 +38,8 @@ public class PositionalEmbedding extends TokenLayer {
     @Override
     public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
         long batch = x.size(0);
-        return x.reshape('c', batch, tokens * nIn).addRowVector(p.get("position").reshape(1, tokens * nIn))
-                .reshape(batch, tokens, nIn);
+        return RowBroadcast.addi(x.reshape('c', batch, tokens * nIn).dup('c'),
+                p.get("position").reshape(1, tokens * nIn)).reshape(batch, tokens, nIn);
     }
 
     @Override

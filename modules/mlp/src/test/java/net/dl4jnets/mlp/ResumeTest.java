@@ -1,6 +1,7 @@
 package net.dl4jnets.mlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -86,6 +87,21 @@ class ResumeTest {
         assertTrue(r.err().contains(checkpoint.getFileName().toString())
                 && r.err().contains("not a DL4J ComputationGraph model file"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void aValidationRunResumedWithTestReadsTheTestSplitAtItsEnd(@TempDir Path elsewhere) throws Exception {
+        assertEquals(0, nets("--limit", "600", "--val-size", "200", "--epochs", "1", "--hidden", "16", "--no-test",
+                "--out", elsewhere.toString()).code());
+        Path validationRun;
+        try (Stream<Path> runs = Files.list(elsewhere.resolve("mlp"))) {
+            validationRun = runs.findFirst().orElseThrow();
+        }
+        assertFalse(Files.exists(validationRun.resolve("eval.json")));
+        Result r = nets("--resume", validationRun.toString(), "--epochs", "2", "--test");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(RunConfig.read(validationRun).training().noTest(), "the record still says --no-test");
+        assertTrue(Files.isRegularFile(validationRun.resolve("eval.json")), "the test split was not read");
     }
 
     @Test

@@ -81,9 +81,10 @@ public class TrainOptions {
             description = "Where run folders go: DIR/<model>/<timestamp>/ (default: runs/ in the project).")
     Path out;
 
-    @Option(names = "--no-test",
+    @Option(names = "--no-test", negatable = true, fallbackValue = "true",
             description = "Stop after training without reading the test split: for choosing a recipe on the "
-                    + "validation split, so the test set is read once per final run.")
+                    + "validation split, so the test set is read once per final run. --test with --resume reads "
+                    + "it after all.")
     boolean noTest;
 
     @Option(names = "--ui", description = "Start DL4J's live training dashboard in the browser.")
