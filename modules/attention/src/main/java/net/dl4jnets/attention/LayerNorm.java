@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import net.dl4jnets.common.nn.RowBroadcast;
+import net.dl4jnets.common.nn.Broadcasts;
 
 /**
  * Layer normalisation (Ba et al., 2016): each token's vector is standardised over its channels, then scaled and
@@ -43,13 +43,13 @@ public class LayerNorm extends TokenLayer {
     @Override
     public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
         INDArray rows = x.reshape('c', x.size(0) * tokens, nIn); // one token's channels per row
-        INDArray centred = rows.subColumnVector(rows.mean(true, 1));
+        INDArray centred = Broadcasts.subiColumn(rows.dup('c'), rows.mean(true, 1));
         INDArray rstd = Transforms.pow(centred.mul(centred).mean(true, 1).addi(EPSILON), -0.5, false);
-        INDArray normalised = centred.muliColumnVector(rstd);
+        INDArray normalised = Broadcasts.muliColumn(centred, rstd);
         saved.put("normalised", normalised);
         saved.put("rstd", rstd);
-        INDArray scaled = RowBroadcast.muli(normalised.dup('c'), p.get("gain").reshape(1, nIn));
-        return RowBroadcast.addi(scaled, p.get("bias").reshape(1, nIn)).reshape(x.shape());
+        INDArray scaled = Broadcasts.muliRow(normalised.dup('c'), p.get("gain").reshape(1, nIn));
+        return Broadcasts.addiRow(scaled, p.get("bias").reshape(1, nIn)).reshape(x.shape());
     }
 
     @Override
@@ -60,10 +60,10 @@ public class LayerNorm extends TokenLayer {
         grads.get("gain").assign(d.mul(normalised).sum(true, 0).reshape(1, 1, nIn));
         grads.get("bias").assign(d.sum(true, 0).reshape(1, 1, nIn));
         // Through the standardisation: dx = (g - mean(g) - x̂·mean(g·x̂)) / σ, with g the gradient of x̂.
-        INDArray g = RowBroadcast.muli(d.dup('c'), p.get("gain").reshape(1, nIn));
+        INDArray g = Broadcasts.muliRow(d.dup('c'), p.get("gain").reshape(1, nIn));
         INDArray along = g.mul(normalised).mean(true, 1);
-        return g.subiColumnVector(g.mean(true, 1)).subi(normalised.mulColumnVector(along))
-                .muliColumnVector(saved.get("rstd")).reshape(x.shape());
+        Broadcasts.subiColumn(g, g.mean(true, 1)).subi(Broadcasts.muliColumn(normalised.dup('c'), along));
+        return Broadcasts.muliColumn(g, saved.get("rstd")).reshape(x.shape());
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
-import net.dl4jnets.common.nn.RowBroadcast;
+import net.dl4jnets.common.nn.Broadcasts;
 
 /**
  * Multi-head self-attention (Vaswani et al., 2017). Every token makes a query, a key and a value; a token's output is
@@ -151,7 +151,7 @@ public class MultiHeadAttention extends TokenLayer {
         INDArray dW = mmul(dMixed, saved.get("v"), false, true).reshape(batch * heads * tokens, tokens);
         INDArray w = weights.reshape(batch * heads * tokens, tokens);
         INDArray dScores = (FloatSoftmax.usable(w) ? FloatSoftmax.backward(dW, w, scale())
-                : dW.subiColumnVector(dW.mul(w).sum(true, 1)).muli(w).muli(scale()))
+                : Broadcasts.subiColumn(dW, dW.mul(w).sum(true, 1)).muli(w).muli(scale()))
                 .reshape(batch * heads, tokens, tokens);
         INDArray dQ = mmul(dScores, saved.get("k"), false, false);
         INDArray dK = mmul(dScores, saved.get("q"), true, false);
@@ -165,7 +165,7 @@ public class MultiHeadAttention extends TokenLayer {
         }
         scores.muli(scale());
         if (causal) {
-            RowBroadcast.addi(scores.reshape(scores.size(0) / tokens, (long) tokens * tokens),
+            Broadcasts.addiRow(scores.reshape(scores.size(0) / tokens, (long) tokens * tokens),
                     causalMask(tokens, scores.dataType()).reshape(1, (long) tokens * tokens));
         }
         return Nd4j.exec(new SoftMax(scores, scores, 1))[0]; // in place

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import net.dl4jnets.common.nn.RowBroadcast;
+import net.dl4jnets.common.nn.Broadcasts;
 
 /**
  * A learned position embedding: one vector per token position, added to each token. Attention itself treats its
@@ -38,7 +38,7 @@ public class PositionalEmbedding extends TokenLayer {
     @Override
     public INDArray forward(INDArray x, Map<String, INDArray> p, Map<String, INDArray> saved) {
         long batch = x.size(0);
-        return RowBroadcast.addi(x.reshape('c', batch, tokens * nIn).dup('c'),
+        return Broadcasts.addiRow(x.reshape('c', batch, tokens * nIn).dup('c'),
                 p.get("position").reshape(1, tokens * nIn)).reshape(batch, tokens, nIn);
     }
 

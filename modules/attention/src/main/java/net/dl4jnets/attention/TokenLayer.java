@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
+import net.dl4jnets.common.nn.Broadcasts;
 import net.dl4jnets.common.nn.LayerConfigs;
-import net.dl4jnets.common.nn.RowBroadcast;
 
 /**
  * A layer over a sequence of tokens, {@code [batch, tokens, channels]} (DL4J's NWC recurrent format): what every
@@ -81,7 +81,7 @@ public abstract class TokenLayer extends AbstractSameDiffLayer {
     /** rows·W + b (b may be null): one token-wise projection of {@code [batch·tokens, nIn]} rows. */
     static INDArray project(INDArray rows, INDArray w, INDArray b) {
         INDArray y = mmul(rows, w, false, false);
-        return b == null ? y : RowBroadcast.addi(y, b);
+        return b == null ? y : Broadcasts.addiRow(y, b);
     }
 
     /** The weights' and bias's gradients of {@link #project} for the output's gradient {@code d} (bGrad may be null). */

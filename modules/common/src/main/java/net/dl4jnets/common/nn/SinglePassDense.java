@@ -85,7 +85,7 @@ public class SinglePassDense extends DenseLayer implements LayerAcceleration.Ker
         INDArray z = ws.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
         Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
         if (b != null) {
-            RowBroadcast.addi(z, b);
+            Broadcasts.addiRow(z, b);
         }
         return z;
     }
