@@ -6,6 +6,7 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -39,10 +40,10 @@ public final class FashionMlp {
     private FashionMlp() {}
 
     /**
-     * @param hidden    sizes of the hidden ReLU layers
+     * @param hidden       sizes of the hidden ReLU layers
      * @param inputDropout probability of dropping a pixel during training (0 = off; null in records written before
-     *                  it was a setting, when the first layer's dropout was {@code dropout})
-     * @param dropout   probability of dropping a hidden unit during training (0 = off)
+     *                     it was a setting, when the pixels were dropped at the {@code dropout} rate)
+     * @param dropout      probability of dropping a hidden unit during training (0 = off)
      * @param l2        L2 weight decay (0 = off)
      * @param batchNorm batch normalization after each hidden layer
      * @param augmentation of training images: random horizontal flips, random shifts (zero padding)
@@ -119,7 +120,8 @@ public final class FashionMlp {
                 previous = name + "_bn";
             }
         }
-        var classes = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX);
+        var classes = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                .activation(Activation.SOFTMAX);
         dropInputs(classes, c.dropout());
         return builder
                 .addLayer("classes", classes.build(), previous)
@@ -133,7 +135,7 @@ public final class FashionMlp {
      * and takes the probability of keeping one. So the pixels are dropped by the first hidden layer, and the units of
      * each hidden layer by the layer after it.
      */
-    private static void dropInputs(org.deeplearning4j.nn.conf.layers.BaseLayer.Builder<?> layer, double p) {
+    private static void dropInputs(BaseLayer.Builder<?> layer, double p) {
         if (p > 0) {
             layer.dropOut(1 - p);
         }

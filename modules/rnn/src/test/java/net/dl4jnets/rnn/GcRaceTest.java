@@ -63,6 +63,7 @@ class GcRaceTest {
             }
         } finally {
             collector.interrupt();
+            Acceleration.use(Engine.FAST); // the default, for the tests after this one in the same JVM
         }
         System.out.println(arch + " on the " + Acceleration.engine() + " engine: " + batches + " batches in "
                 + minutes + " minutes under constant garbage collection, no crash");

@@ -1,6 +1,5 @@
 package net.dl4jnets.common.data;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;

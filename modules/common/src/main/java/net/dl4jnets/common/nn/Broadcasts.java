@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code x.addiRowVector(row)}, {@code x.muliRowVector(row)}, {@code x.subiColumnVector(column)} and
  * {@code x.muliColumnVector(column)} as ND4J computes them (its own broadcast operations, on any backend), with the
  * operation kept reachable until it has run. In ND4J 1.0.0-M2.1 {@code addiRowVector} builds the operation, and
- * with it an array of the dimension to broadcast along, as temporaries that nothing holds while the native call runs: a garbage collection at that moment lets ND4J's deallocator free the dimension array's
- * buffer under the native code, and the JVM dies in {@code sd::DataBuffer::primary()}. With a collection forced
+ * with it an array of the dimension to broadcast along, as temporaries that nothing holds while the native call runs:
+ * a garbage collection at that moment lets ND4J's deallocator free the dimension array's buffer under the native
+ * code, and the JVM dies in {@code sd::DataBuffer::primary()}. With a collection forced
  * every millisecond the MLP's training died so after 2,100 steps, and ran 4,400 without it (BENCHMARKS.md, "DL4J and
  * ND4J 1.0.0-M2.1 bugs met"; GcRaceTest reproduces the crash on stock DL4J). Plain DL4J layers still call ND4J's
  * own; this is for the suite's layers and kernels.

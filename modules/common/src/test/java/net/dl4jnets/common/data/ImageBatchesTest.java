@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -203,7 +204,7 @@ class ImageBatchesTest {
         }
         DataSet eval = new ImageBatches(DATA.train().all(), opts.forEvaluation()).next();
         assertEquals(50.0, eval.getLabels().sumNumber().doubleValue(), 0.0);
-        assertEquals(50, eval.getLabels().eq(1.0).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().intValue());
+        assertEquals(50, eval.getLabels().eq(1.0).castTo(DataType.INT).sumNumber().intValue());
     }
 
     @Test
