@@ -42,7 +42,7 @@ public final class CharLstmGenerator {
      * @param vocabulary distinct characters of the corpus (set from the corpus, not from the command line)
      * @param seqLength  characters per training sequence
      * @param tbptt      steps between weight updates (truncated backpropagation through time)
-     * @param dropout    between LSTM layers
+     * @param dropout    on every LSTM layer's output (the next layer's or the softmax's input)
      */
     public record Config(int vocabulary, int hidden, int layers, int seqLength, int tbptt, double dropout) {
         public static final Config DEFAULT = new Config(0, 256, 2, 100, 50, 0.2);
@@ -111,8 +111,12 @@ public final class CharLstmGenerator {
             g.addLayer("lstm" + i, lstm.build(), last);
             last = "lstm" + i;
         }
-        return g.addLayer("next", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(c.vocabulary()).activation(Activation.SOFTMAX).build(), last)
+        var next = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(c.vocabulary()).activation(Activation.SOFTMAX);
+        if (c.dropout() > 0) {
+            next.dropOut(1 - c.dropout());
+        }
+        return g.addLayer("next", next.build(), last)
                 .setOutputs("next")
                 .backpropType(BackpropType.TruncatedBPTT)
                 .tBPTTForwardLength(c.tbptt())
@@ -143,7 +147,7 @@ public final class CharLstmGenerator {
         @Option(names = "--tbptt", paramLabel = "N", description = "Truncated BPTT length, in steps (default: ${DEFAULT-VALUE}).")
         int tbptt = Config.DEFAULT.tbptt();
 
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout between LSTM layers (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dropout", paramLabel = "P", description = "Dropout on every LSTM layer's output (default: ${DEFAULT-VALUE}).")
         double dropout = Config.DEFAULT.dropout();
 
         public Command() {
