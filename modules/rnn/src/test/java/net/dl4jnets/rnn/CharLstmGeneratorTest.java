@@ -55,6 +55,8 @@ class CharLstmGeneratorTest {
         assertEquals(Math.log(v), o.initialLoss(), 0.15, "an untrained model is about as good as uniform guessing");
         assertTrue(o.bestValidationLoss() < 0.1, "validation loss " + o.bestValidationLoss());
         assertTrue(o.testLoss() < 0.1, "held-out test loss " + o.testLoss());
+        String eval = Files.readString(o.run().resolve("eval.json"));
+        assertTrue(eval.contains("\"test_reading\": \"streams\"") && eval.contains("test_loss_fresh_windows"), eval);
         var model = Generate.load(o.run());
         String text = TextGenerator.generate(model.graph(), model.vocabulary(), "the cat ", 60, 0.5, 0, 3, null);
         assertTrue(("the cat " + text).startsWith("the cat sat on the mat.\nthe cat sat on the mat."), text);

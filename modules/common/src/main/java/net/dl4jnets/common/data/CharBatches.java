@@ -26,6 +26,8 @@ public final class CharBatches implements EpochIterator {
     private final boolean shuffle;
     private final long seed;
     private final boolean anyStart;
+    /** Characters each stream predicts, in {@link #streams} batches; 0 in the other kinds. */
+    private final int streamLength;
     private int[] starts;
     private int cursor;
     private int epoch;
@@ -36,11 +38,28 @@ public final class CharBatches implements EpochIterator {
 
     /** Training batches whose sequences start anywhere in the text, drawn anew every epoch from (seed, epoch). */
     public static CharBatches anyStart(int[] text, int vocabulary, int steps, int batchSize, long seed) {
-        return new CharBatches(text, vocabulary, steps, batchSize, true, seed, true);
+        return new CharBatches(text, vocabulary, steps, batchSize, true, seed, true, 0);
+    }
+
+    /**
+     * The text as {@code rows} streams, each a contiguous stretch of it; batch k holds the next {@code steps}
+     * characters of every stream (the last batch may hold fewer, and up to rows - 1 characters at the end of the text
+     * are left out). A model that keeps its recurrent state from one batch to the next ({@code rnnTimeStep}) so
+     * predicts each character from all of its stream before it, as it does when it writes text, and not from a fresh
+     * state every {@code steps} characters. The evaluator reads them so ({@link #streams()}).
+     */
+    public static CharBatches streams(int[] text, int vocabulary, int steps, int rows) {
+        int streams = Math.max(1, Math.min(rows, text.length - 1));
+        return new CharBatches(text, vocabulary, steps, streams, false, 0, false, (text.length - 1) / streams);
     }
 
     private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
                         boolean anyStart) {
+        this(text, vocabulary, steps, batchSize, shuffle, seed, anyStart, 0);
+    }
+
+    private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
+                        boolean anyStart, int streamLength) {
         if (text.length < steps + 1) {
             throw new IllegalArgumentException("text of " + text.length + " characters is shorter than one sequence of "
                     + (steps + 1));
@@ -52,12 +71,21 @@ public final class CharBatches implements EpochIterator {
         this.shuffle = shuffle;
         this.seed = seed;
         this.anyStart = anyStart;
+        this.streamLength = streamLength;
         setEpoch(0);
     }
 
     @Override
     public void setEpoch(int epoch) {
         this.epoch = epoch;
+        if (streams()) {
+            starts = new int[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                starts[i] = i * streamLength;
+            }
+            cursor = 0;
+            return;
+        }
         Random rng = new Random(seed * 31 + epoch);
         if (anyStart) {
             starts = new int[(text.length - 1) / steps];
@@ -83,14 +111,19 @@ public final class CharBatches implements EpochIterator {
         cursor = 0;
     }
 
+    /** True for {@link #streams} batches: each continues the one before, row by row. */
+    public boolean streams() {
+        return streamLength > 0;
+    }
+
     @Override
     public int batchesPerEpoch() {
-        return (starts.length + batchSize - 1) / batchSize;
+        return streams() ? (streamLength + steps - 1) / steps : (starts.length + batchSize - 1) / batchSize;
     }
 
     @Override
     public boolean hasNext() {
-        return cursor < starts.length;
+        return cursor < (streams() ? streamLength : starts.length);
     }
 
     @Override
@@ -100,20 +133,32 @@ public final class CharBatches implements EpochIterator {
 
     @Override
     public DataSet next(int num) {
+        if (streams()) {
+            int length = Math.min(steps, streamLength - cursor);
+            DataSet ds = batch(starts.length, 0, cursor, length);
+            cursor += length;
+            return ds;
+        }
         int b = Math.min(num, starts.length - cursor);
+        DataSet ds = batch(b, cursor, 0, steps);
+        cursor += b;
+        return ds;
+    }
+
+    /** Rows {@code from..from+b} of {@link #starts}, each read from {@code offset} on for {@code length} steps. */
+    private DataSet batch(int b, int from, int offset, int length) {
         // One flat array each, laid out [batch][vocabulary][steps] as ND4J's 'c' order expects.
-        float[] x = new float[b * vocabulary * steps];
-        float[] y = new float[b * vocabulary * steps];
+        float[] x = new float[b * vocabulary * length];
+        float[] y = new float[b * vocabulary * length];
         for (int i = 0; i < b; i++) {
-            int s = starts[cursor + i];
-            for (int t = 0; t < steps; t++) {
-                x[(i * vocabulary + text[s + t]) * steps + t] = 1f;
-                y[(i * vocabulary + text[s + t + 1]) * steps + t] = 1f;
+            int s = starts[from + i] + offset;
+            for (int t = 0; t < length; t++) {
+                x[(i * vocabulary + text[s + t]) * length + t] = 1f;
+                y[(i * vocabulary + text[s + t + 1]) * length + t] = 1f;
             }
         }
-        cursor += b;
-        return new DataSet(BatchWorkspace.floats(x, b, vocabulary, steps),
-                BatchWorkspace.floats(y, b, vocabulary, steps));
+        return new DataSet(BatchWorkspace.floats(x, b, vocabulary, length),
+                BatchWorkspace.floats(y, b, vocabulary, length));
     }
 
     @Override

@@ -9,6 +9,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import net.dl4jnets.common.data.CharBatches;
+
 /**
  * The one evaluator: runs a graph over a data set in inference mode and returns its mean loss and, for
  * classifiers (labels [batch, classes]), the confusion matrix from which every other metric follows.
@@ -35,17 +37,34 @@ public final class Evaluator {
 
     /**
      * Evaluates over the whole iterator (from its start) and leaves it reset. The loss is per example, or per time
-     * step for sequence outputs (nats per character for a language model).
+     * step for sequence outputs (nats per character for a language model). {@linkplain CharBatches#streams Streams}
+     * of text are read with {@code rnnTimeStep}: a recurrent graph's state carries from each batch to the next, from a
+     * fresh state at the start, and the graph is left with none.
      */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
         boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
+        boolean streams = data instanceof CharBatches text && text.streams();
+        if (streams && !softmaxCrossEntropy) {
+            throw new IllegalArgumentException("streams of text are scored from a softmax output only");
+        }
         Tally tally = new Tally(classes);
         data.reset();
-        while (data.hasNext()) {
-            DataSet ds = data.next();
-            tally.add(graph, ds, graph.outputSingle(false, ds.getFeatures()), softmaxCrossEntropy);
+        if (streams) {
+            graph.rnnClearPreviousState();
         }
-        data.reset();
+        try {
+            while (data.hasNext()) {
+                DataSet ds = data.next();
+                INDArray out = streams ? graph.rnnTimeStep(ds.getFeatures())[0]
+                        : graph.outputSingle(false, ds.getFeatures());
+                tally.add(graph, ds, out, softmaxCrossEntropy);
+            }
+        } finally {
+            if (streams) {
+                graph.rnnClearPreviousState();
+            }
+            data.reset();
+        }
         return tally.result();
     }
 
