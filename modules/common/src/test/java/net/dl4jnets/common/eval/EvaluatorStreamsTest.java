@@ -55,7 +55,8 @@ class EvaluatorStreamsTest {
         ComputationGraph graph = lstm();
         // 3 streams of 80 characters, read 16 at a time: the same figure as each stream in one pass
         double streamed = Evaluator.evaluate(graph, CharBatches.streams(text, V, 16, 3), 0).loss();
-        double whole = (lossSum(graph, text, 0, 80) + lossSum(graph, text, 80, 80) + lossSum(graph, text, 160, 80)) / 240;
+        double whole = (lossSum(graph, text, 0, 80) + lossSum(graph, text, 80, 80)
+                + lossSum(graph, text, 160, 80)) / 240;
         assertEquals(whole, streamed, 1e-5);
         // windows of 16 from a fresh state: another figure, that of each window in one pass
         double windows = Evaluator.evaluate(graph, new CharBatches(text, V, 16, 3, false, 0), 0).loss();
