@@ -46,7 +46,7 @@ public final class CharBatches implements EpochIterator {
      * characters of every stream (the last batch may hold fewer, and up to rows - 1 characters at the end of the text
      * are left out). A model that keeps its recurrent state from one batch to the next ({@code rnnTimeStep}) so
      * predicts each character from all of its stream before it, as it does when it writes text, and not from a fresh
-     * state every {@code steps} characters. The evaluator reads them so ({@link #streams()}).
+     * state every {@code steps} characters. The evaluator reads them so ({@link #continuous()}).
      */
     public static CharBatches streams(int[] text, int vocabulary, int steps, int rows) {
         int streams = Math.max(1, Math.min(rows, text.length - 1));
@@ -60,9 +60,10 @@ public final class CharBatches implements EpochIterator {
 
     private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
                         boolean anyStart, int streamLength) {
-        if (text.length < steps + 1) {
+        int shortest = streamLength > 0 ? 2 : steps + 1; // a stream's last batch may be shorter than steps
+        if (text.length < shortest) {
             throw new IllegalArgumentException("text of " + text.length + " characters is shorter than one sequence of "
-                    + (steps + 1));
+                    + shortest);
         }
         this.text = text;
         this.vocabulary = vocabulary;
@@ -78,7 +79,7 @@ public final class CharBatches implements EpochIterator {
     @Override
     public void setEpoch(int epoch) {
         this.epoch = epoch;
-        if (streams()) {
+        if (continuous()) {
             starts = new int[batchSize];
             for (int i = 0; i < batchSize; i++) {
                 starts[i] = i * streamLength;
@@ -112,18 +113,18 @@ public final class CharBatches implements EpochIterator {
     }
 
     /** True for {@link #streams} batches: each continues the one before, row by row. */
-    public boolean streams() {
+    public boolean continuous() {
         return streamLength > 0;
     }
 
     @Override
     public int batchesPerEpoch() {
-        return streams() ? (streamLength + steps - 1) / steps : (starts.length + batchSize - 1) / batchSize;
+        return continuous() ? (streamLength + steps - 1) / steps : (starts.length + batchSize - 1) / batchSize;
     }
 
     @Override
     public boolean hasNext() {
-        return cursor < (streams() ? streamLength : starts.length);
+        return cursor < (continuous() ? streamLength : starts.length);
     }
 
     @Override
@@ -133,7 +134,7 @@ public final class CharBatches implements EpochIterator {
 
     @Override
     public DataSet next(int num) {
-        if (streams()) {
+        if (continuous()) {
             int length = Math.min(steps, streamLength - cursor);
             DataSet ds = batch(starts.length, 0, cursor, length);
             cursor += length;

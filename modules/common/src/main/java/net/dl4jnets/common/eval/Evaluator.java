@@ -43,7 +43,7 @@ public final class Evaluator {
      */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
         boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
-        boolean streams = data instanceof CharBatches text && text.streams();
+        boolean streams = data instanceof CharBatches text && text.continuous();
         if (streams && !softmaxCrossEntropy) {
             throw new IllegalArgumentException("streams of text are scored from a softmax output only");
         }

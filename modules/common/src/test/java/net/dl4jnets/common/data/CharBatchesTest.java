@@ -27,7 +27,7 @@ class CharBatchesTest {
     void streamsReadEachStretchOfTheTextInOrderAcrossBatches() {
         int[] text = text(103, 11);
         CharBatches streams = CharBatches.streams(text, 11, 20, 4); // 4 rows of 102 / 4 = 25 characters
-        assertTrue(streams.streams());
+        assertTrue(streams.continuous());
         assertEquals(2, streams.batchesPerEpoch());
         for (int pass = 0; pass < 2; pass++) { // reset starts again at the beginning
             DataSet first = streams.next();
@@ -55,7 +55,7 @@ class CharBatchesTest {
 
     @Test
     void aTextShorterThanTheRowsGivesOneStreamPerCharacter() {
-        CharBatches streams = CharBatches.streams(text(4, 3), 3, 2, 10);
+        CharBatches streams = CharBatches.streams(text(4, 3), 3, 20, 10); // shorter than one batch of 20 steps
         DataSet only = streams.next();
         assertEquals(3, only.numExamples(), "three characters to predict, one stream each");
         assertEquals(1, only.getFeatures().size(2));
@@ -64,7 +64,7 @@ class CharBatchesTest {
 
     @Test
     void windowsAreNotStreams() {
-        assertFalse(new CharBatches(text(500, 11), 11, 20, 4, false, 0).streams());
-        assertFalse(CharBatches.anyStart(text(500, 11), 11, 20, 4, 1).streams());
+        assertFalse(new CharBatches(text(500, 11), 11, 20, 4, false, 0).continuous());
+        assertFalse(CharBatches.anyStart(text(500, 11), 11, 20, 4, 1).continuous());
     }
 }
