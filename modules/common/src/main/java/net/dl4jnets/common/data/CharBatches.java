@@ -1,5 +1,7 @@
 package net.dl4jnets.common.data;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -14,7 +16,8 @@ import net.dl4jnets.common.data.EpochIterator;
  * {@code steps + 1} characters starting at an offset that changes every epoch, and their order is shuffled from
  * (seed, epoch); for evaluation the offset is 0 and the order fixed. {@link #anyStart} instead starts every training
  * sequence anywhere in the text (as many sequences per epoch): what a transformer needs, or it learns the absolute
- * positions of a few alignments rather than the text.
+ * positions of a few alignments rather than the text. For held-out text, {@link #streams} serves a recurrent model and
+ * {@link #sliding} a model whose context is its window.
  */
 public final class CharBatches implements EpochIterator {
     private static final long serialVersionUID = 1L;
@@ -28,6 +31,9 @@ public final class CharBatches implements EpochIterator {
     private final boolean anyStart;
     /** Characters each stream predicts, in {@link #streams} batches; 0 in the other kinds. */
     private final int streamLength;
+    /** In {@link #sliding} batches: each window's start and its first scored step; null in the other kinds. */
+    private final int[] windowStarts;
+    private final int[] scoredFrom;
     private int[] starts;
     private int cursor;
     private int epoch;
@@ -53,6 +59,22 @@ public final class CharBatches implements EpochIterator {
         return new CharBatches(text, vocabulary, steps, streams, false, 0, false, (text.length - 1) / streams);
     }
 
+    /**
+     * The text as windows of {@code steps} characters, one every {@code stride} characters, each scoring only the
+     * characters that no window before it scored: its labels mask is 0 on the steps before. So every character after
+     * the first is predicted exactly once, and all but the first window's with at least {@code steps - stride}
+     * characters before it in the window (the last window is moved back to end with the text, which leaves it more).
+     * A model whose context is its window (a transformer) so reads held-out text as it reads when it writes, rather
+     * than paying for the first characters of every window it is cut into. {@code stride == steps} gives adjacent
+     * windows, the text's end included.
+     */
+    public static CharBatches sliding(int[] text, int vocabulary, int steps, int batchSize, int stride) {
+        if (stride < 1 || stride > steps) {
+            throw new IllegalArgumentException("stride must be in [1, " + steps + "], got " + stride);
+        }
+        return new CharBatches(text, vocabulary, steps, batchSize, false, 0, false, 0, stride);
+    }
+
     private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
                         boolean anyStart) {
         this(text, vocabulary, steps, batchSize, shuffle, seed, anyStart, 0);
@@ -60,6 +82,11 @@ public final class CharBatches implements EpochIterator {
 
     private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
                         boolean anyStart, int streamLength) {
+        this(text, vocabulary, steps, batchSize, shuffle, seed, anyStart, streamLength, 0);
+    }
+
+    private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
+                        boolean anyStart, int streamLength, int stride) {
         int shortest = streamLength > 0 ? 2 : steps + 1; // a stream's last batch may be shorter than steps
         if (text.length < shortest) {
             throw new IllegalArgumentException("text of " + text.length + " characters is shorter than one sequence of "
@@ -73,6 +100,20 @@ public final class CharBatches implements EpochIterator {
         this.seed = seed;
         this.anyStart = anyStart;
         this.streamLength = streamLength;
+        if (stride > 0) {
+            int predicted = text.length - 1; // characters with one after them
+            List<int[]> windows = new ArrayList<>();
+            windows.add(new int[] {0, 0});
+            for (int scored = steps; scored < predicted; scored = windows.get(windows.size() - 1)[0] + steps) {
+                int start = Math.min(scored + stride - steps, predicted - steps);
+                windows.add(new int[] {start, scored - start});
+            }
+            windowStarts = windows.stream().mapToInt(w -> w[0]).toArray();
+            scoredFrom = windows.stream().mapToInt(w -> w[1]).toArray();
+        } else {
+            windowStarts = null;
+            scoredFrom = null;
+        }
         setEpoch(0);
     }
 
@@ -84,6 +125,11 @@ public final class CharBatches implements EpochIterator {
             for (int i = 0; i < batchSize; i++) {
                 starts[i] = i * streamLength;
             }
+            cursor = 0;
+            return;
+        }
+        if (windowStarts != null) {
+            starts = windowStarts;
             cursor = 0;
             return;
         }
@@ -158,8 +204,16 @@ public final class CharBatches implements EpochIterator {
                 y[(i * vocabulary + text[s + t + 1]) * length + t] = 1f;
             }
         }
+        if (scoredFrom == null) {
+            return new DataSet(BatchWorkspace.floats(x, b, vocabulary, length),
+                    BatchWorkspace.floats(y, b, vocabulary, length));
+        }
+        float[] scored = new float[b * length];
+        for (int i = 0; i < b; i++) {
+            Arrays.fill(scored, i * length + scoredFrom[from + i], (i + 1) * length, 1f);
+        }
         return new DataSet(BatchWorkspace.floats(x, b, vocabulary, length),
-                BatchWorkspace.floats(y, b, vocabulary, length));
+                BatchWorkspace.floats(y, b, vocabulary, length), null, BatchWorkspace.floats(scored, b, length));
     }
 
     @Override

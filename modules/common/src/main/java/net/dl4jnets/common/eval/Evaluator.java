@@ -39,7 +39,8 @@ public final class Evaluator {
      * Evaluates over the whole iterator (from its start) and leaves it reset. The loss is per example, or per time
      * step for sequence outputs (nats per character for a language model). {@linkplain CharBatches#streams Streams}
      * of text are read with {@code rnnTimeStep}: a recurrent graph's state carries from each batch to the next, from a
-     * fresh state at the start, and the graph is left with none.
+     * fresh state at the start, and the graph is left with none. A sequence batch's labels mask, where it has one,
+     * says which time steps are scored ({@linkplain CharBatches#sliding sliding windows}).
      */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int classes) {
         boolean softmaxCrossEntropy = isSoftmaxCrossEntropy(graph);
@@ -114,9 +115,15 @@ public final class Evaluator {
             INDArray labels = ds.getLabels();
             boolean classifier = labels.rank() == 2 && classes > 0;
             long steps = labels.rank() == 3 ? n * labels.size(2) : n;
-            if (softmaxCrossEntropy && ds.getLabelsMaskArray() == null) {
+            INDArray scored = ds.getLabelsMaskArray();
+            if (softmaxCrossEntropy && scored == null) {
                 // Labels are one-hot, so this sums -log p(true class) over examples (and time steps).
                 lossSum -= Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels).sumNumber().doubleValue();
+            } else if (softmaxCrossEntropy && labels.rank() == 3) {
+                // only the time steps the mask [batch, steps] scores (a sliding window's new characters)
+                INDArray logp = Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels).sum(1);
+                lossSum -= logp.muli(scored).sumNumber().doubleValue();
+                steps = Math.round(scored.sumNumber().doubleValue());
             } else {
                 lossSum += graph.score(ds, false) * n; // DL4J: summed over time steps, averaged over the batch
             }

@@ -67,4 +67,45 @@ class CharBatchesTest {
         assertFalse(new CharBatches(text(500, 11), 11, 20, 4, false, 0).continuous());
         assertFalse(CharBatches.anyStart(text(500, 11), 11, 20, 4, 1).continuous());
     }
+
+    @Test
+    void slidingWindowsScoreEveryCharacterOnceAfterHalfAWindow() {
+        // 102 characters to predict, windows of 20 every 10, the last moved back; random, so a window has one place
+        int[] text = new java.util.Random(5).ints(103, 0, 11).toArray();
+        CharBatches sliding = CharBatches.sliding(text, 11, 20, 4, 10);
+        assertFalse(sliding.continuous());
+        int[] scoredTimes = new int[102];
+        int window = 0;
+        while (sliding.hasNext()) {
+            DataSet batch = sliding.next();
+            INDArray mask = batch.getLabelsMaskArray();
+            assertArrayEquals(new long[] {batch.numExamples(), 20}, mask.shape());
+            for (int r = 0; r < batch.numExamples(); r++, window++) {
+                int[] inputs = row(batch.getFeatures(), r);
+                int[] labels = row(batch.getLabels(), r);
+                int start = -1;
+                for (int s = 0; s + 20 < text.length && start < 0; s++) { // the window's place in the text
+                    int[] slice = new int[20];
+                    System.arraycopy(text, s, slice, 0, 20);
+                    start = java.util.Arrays.equals(slice, inputs) ? s : -1;
+                }
+                assertTrue(start >= 0, "window " + window + " is a stretch of the text");
+                for (int t = 0; t < 20; t++) {
+                    assertEquals(text[start + t + 1], labels[t], "each label is the next character");
+                    if (mask.getDouble(r, t) == 1) {
+                        scoredTimes[start + t]++;
+                        assertTrue(window == 0 || t >= 10, "window " + window + " scores step " + t);
+                    } else {
+                        assertEquals(0, mask.getDouble(r, t));
+                    }
+                }
+            }
+        }
+        assertEquals(10, window, "0, 10, ..., 80 and the last moved back to 82");
+        for (int p = 0; p < 102; p++) {
+            assertEquals(1, scoredTimes[p], "character " + (p + 1) + " is scored once");
+        }
+        sliding.reset();
+        assertEquals(4, sliding.next().numExamples(), "reset starts again at the first window");
+    }
 }

@@ -69,4 +69,27 @@ class EvaluatorStreamsTest {
         // and the graph is left without state: a second reading gives the same figure
         assertEquals(streamed, Evaluator.evaluate(graph, CharBatches.streams(text, V, 16, 3), 0).loss(), 1e-6);
     }
+
+    @Test
+    void slidingWindowsScoreOnlyTheirNewCharacters() {
+        int[] text = new int[61];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (i * i + 3 * i) % V;
+        }
+        ComputationGraph graph = lstm();
+        // windows of 16 every 8 over 60 predictions: starts 0, 8, ..., 40 and 44 (moved back to end with the text)
+        double sliding = Evaluator.evaluate(graph, CharBatches.sliding(text, V, 16, 4, 8), 0).loss();
+        double sum = lossSum(graph, text, 0, 16, 0);
+        for (int start = 8; start <= 40; start += 8) {
+            sum += lossSum(graph, text, start, 16, 8);
+        }
+        sum += lossSum(graph, text, 44, 16, 12);
+        assertEquals(sum / 60, sliding, 1e-5);
+    }
+
+    /** -log p of the next characters of a window read in one pass, from its step {@code from} on. */
+    private static double lossSum(ComputationGraph graph, int[] text, int start, int length, int from) {
+        // the model reads causally, so the first steps' losses are those of a pass over them alone
+        return lossSum(graph, text, start, length) - (from == 0 ? 0 : lossSum(graph, text, start, from));
+    }
 }
