@@ -1,11 +1,14 @@
 package net.dl4jnets.common.eval;
 
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -125,7 +128,10 @@ public final class Evaluator {
                 lossSum -= logp.muli(scored).sumNumber().doubleValue();
                 steps = Math.round(scored.sumNumber().doubleValue());
             } else {
-                lossSum += graph.score(ds, false) * n; // DL4J: summed over time steps, averaged over the batch
+                lossSum += graph.score(ds, false) * n; // DL4J: summed over (scored) time steps, averaged over the batch
+                if (scored != null && labels.rank() == 3) {
+                    steps = Math.round(scored.sumNumber().doubleValue());
+                }
             }
             lossCount += steps;
             examples += n;
@@ -151,9 +157,13 @@ public final class Evaluator {
             return false;
         }
         var conf = graph.getOutputLayer(0).conf().getLayer();
-        return conf instanceof BaseOutputLayer out
-                && out.getActivationFn() instanceof ActivationSoftmax
-                && out.getLossFn() instanceof LossMCXENT xent // also LossNegativeLogLikelihood, its subclass
+        // an output layer, or a loss layer over the logits (the GPT's): both output the softmax probabilities
+        IActivation activation = conf instanceof BaseOutputLayer out ? out.getActivationFn()
+                : conf instanceof RnnLossLayer loss ? loss.getActivationFn() : null;
+        ILossFunction lossFn = conf instanceof BaseOutputLayer out ? out.getLossFn()
+                : conf instanceof RnnLossLayer loss ? loss.getLossFn() : null;
+        return activation instanceof ActivationSoftmax
+                && lossFn instanceof LossMCXENT xent // also LossNegativeLogLikelihood, its subclass
                 && xent.getWeights() == null;
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,11 +24,20 @@ class EvaluatorStreamsTest {
     private static final int V = 5;
 
     private static ComputationGraph lstm() {
-        var conf = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).graphBuilder()
-                .addInputs("in").setInputTypes(InputType.recurrent(V))
-                .addLayer("lstm", new LSTM.Builder().nOut(8).activation(Activation.TANH).build(), "in")
-                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(V)
-                        .activation(Activation.SOFTMAX).build(), "lstm")
+        return lstm(false);
+    }
+
+    /** An LSTM and a softmax output layer, or (as the GPT ends) a loss layer over the LSTM's V outputs as logits. */
+    private static ComputationGraph lstm(boolean lossLayer) {
+        var builder = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.recurrent(V));
+        var conf = (lossLayer
+                ? builder.addLayer("lstm", new LSTM.Builder().nOut(V).activation(Activation.TANH).build(), "in")
+                        .addLayer("out", new RnnLossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .activation(Activation.SOFTMAX).build(), "lstm")
+                : builder.addLayer("lstm", new LSTM.Builder().nOut(8).activation(Activation.TANH).build(), "in")
+                        .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(V)
+                                .activation(Activation.SOFTMAX).build(), "lstm"))
                 .setOutputs("out").build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
@@ -70,13 +82,14 @@ class EvaluatorStreamsTest {
         assertEquals(streamed, Evaluator.evaluate(graph, CharBatches.streams(text, V, 16, 3), 0).loss(), 1e-6);
     }
 
-    @Test
-    void slidingWindowsScoreOnlyTheirNewCharacters() {
+    @ParameterizedTest(name = "loss layer: {0}")
+    @ValueSource(booleans = {false, true})
+    void slidingWindowsScoreOnlyTheirNewCharacters(boolean lossLayer) {
         int[] text = new int[61];
         for (int i = 0; i < text.length; i++) {
             text[i] = (i * i + 3 * i) % V;
         }
-        ComputationGraph graph = lstm();
+        ComputationGraph graph = lstm(lossLayer);
         // windows of 16 every 8 over 60 predictions: starts 0, 8, ..., 40 and 44 (moved back to end with the text)
         double sliding = Evaluator.evaluate(graph, CharBatches.sliding(text, V, 16, 4, 8), 0).loss();
         double sum = lossSum(graph, text, 0, 16, 0);
