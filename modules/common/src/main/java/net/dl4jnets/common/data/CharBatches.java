@@ -39,12 +39,12 @@ public final class CharBatches implements EpochIterator {
     private int epoch;
 
     public CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed) {
-        this(text, vocabulary, steps, batchSize, shuffle, seed, false);
+        this(text, vocabulary, steps, batchSize, shuffle, seed, false, 0, 0);
     }
 
     /** Training batches whose sequences start anywhere in the text, drawn anew every epoch from (seed, epoch). */
     public static CharBatches anyStart(int[] text, int vocabulary, int steps, int batchSize, long seed) {
-        return new CharBatches(text, vocabulary, steps, batchSize, true, seed, true, 0);
+        return new CharBatches(text, vocabulary, steps, batchSize, true, seed, true, 0, 0);
     }
 
     /**
@@ -56,7 +56,7 @@ public final class CharBatches implements EpochIterator {
      */
     public static CharBatches streams(int[] text, int vocabulary, int steps, int rows) {
         int streams = Math.max(1, Math.min(rows, text.length - 1));
-        return new CharBatches(text, vocabulary, steps, streams, false, 0, false, (text.length - 1) / streams);
+        return new CharBatches(text, vocabulary, steps, streams, false, 0, false, (text.length - 1) / streams, 0);
     }
 
     /**
@@ -73,16 +73,6 @@ public final class CharBatches implements EpochIterator {
             throw new IllegalArgumentException("stride must be in [1, " + steps + "], got " + stride);
         }
         return new CharBatches(text, vocabulary, steps, batchSize, false, 0, false, 0, stride);
-    }
-
-    private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
-                        boolean anyStart) {
-        this(text, vocabulary, steps, batchSize, shuffle, seed, anyStart, 0);
-    }
-
-    private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
-                        boolean anyStart, int streamLength) {
-        this(text, vocabulary, steps, batchSize, shuffle, seed, anyStart, streamLength, 0);
     }
 
     private CharBatches(int[] text, int vocabulary, int steps, int batchSize, boolean shuffle, long seed,
