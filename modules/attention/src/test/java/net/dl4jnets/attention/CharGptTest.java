@@ -62,7 +62,9 @@ class CharGptTest {
         String text = m.write("the cat ", 80, 0.5, 0, 3);
         assertEquals(PATTERN.repeat(4).substring(8, 88), text);
         assertEquals(m.write("t", 60, 1.0, 0, 7), m.write("t", 60, 1.0, 0, 7));
-        assertNotEquals(m.write("t", 60, 1.5, 0, 7), m.write("t", 60, 1.5, 0, 8));
+        // The model is near certain (test loss about 0.003 nats/char), so only a high temperature leaves the seed a
+        // choice: at 1.5 two seeds wrote the same 60 characters.
+        assertNotEquals(m.write("t", 60, 4.0, 0, 7), m.write("t", 60, 4.0, 0, 8));
         assertTrue(Files.readString(o.run().resolve("samples.txt")).contains("temperature 0.8"));
     }
 
