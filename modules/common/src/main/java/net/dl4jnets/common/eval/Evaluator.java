@@ -117,21 +117,17 @@ public final class Evaluator {
             int n = ds.numExamples();
             INDArray labels = ds.getLabels();
             boolean classifier = labels.rank() == 2 && classes > 0;
-            long steps = labels.rank() == 3 ? n * labels.size(2) : n;
-            INDArray scored = ds.getLabelsMaskArray();
-            if (softmaxCrossEntropy && scored == null) {
-                // Labels are one-hot, so this sums -log p(true class) over examples (and time steps).
-                lossSum -= Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels).sumNumber().doubleValue();
-            } else if (softmaxCrossEntropy && labels.rank() == 3) {
-                // only the time steps the mask [batch, steps] scores (a sliding window's new characters)
-                INDArray logp = Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels).sum(1);
-                lossSum -= logp.muli(scored).sumNumber().doubleValue();
-                steps = Math.round(scored.sumNumber().doubleValue());
+            // a sequence batch's labels mask [batch, steps] says which time steps are scored (a sliding window's new
+            // characters); the loss is per scored step
+            INDArray scored = labels.rank() == 3 ? ds.getLabelsMaskArray() : null;
+            long steps = scored != null ? Math.round(scored.sumNumber().doubleValue())
+                    : labels.rank() == 3 ? n * labels.size(2) : n;
+            if (softmaxCrossEntropy && (scored != null || ds.getLabelsMaskArray() == null)) {
+                // Labels are one-hot, so this is -log p(true class) of each example (and time step).
+                INDArray logp = Transforms.log(Transforms.max(out, CLIP, true), false).muli(labels);
+                lossSum -= (scored == null ? logp : logp.sum(1).muli(scored)).sumNumber().doubleValue();
             } else {
                 lossSum += graph.score(ds, false) * n; // DL4J: summed over (scored) time steps, averaged over the batch
-                if (scored != null && labels.rank() == 3) {
-                    steps = Math.round(scored.sumNumber().doubleValue());
-                }
             }
             lossCount += steps;
             examples += n;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -71,7 +74,7 @@ class CharBatchesTest {
     @Test
     void slidingWindowsScoreEveryCharacterOnceAfterHalfAWindow() {
         // 102 characters to predict, windows of 20 every 10, the last moved back; random, so a window has one place
-        int[] text = new java.util.Random(5).ints(103, 0, 11).toArray();
+        int[] text = new Random(5).ints(103, 0, 11).toArray();
         CharBatches sliding = CharBatches.sliding(text, 11, 20, 4, 10);
         assertFalse(sliding.continuous());
         int[] scoredTimes = new int[102];
@@ -87,7 +90,7 @@ class CharBatchesTest {
                 for (int s = 0; s + 20 < text.length && start < 0; s++) { // the window's place in the text
                     int[] slice = new int[20];
                     System.arraycopy(text, s, slice, 0, 20);
-                    start = java.util.Arrays.equals(slice, inputs) ? s : -1;
+                    start = Arrays.equals(slice, inputs) ? s : -1;
                 }
                 assertTrue(start >= 0, "window " + window + " is a stretch of the text");
                 for (int t = 0; t < 20; t++) {
