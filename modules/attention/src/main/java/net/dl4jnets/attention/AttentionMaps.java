@@ -14,6 +14,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.report.Charts;
+import net.dl4jnets.layers.MultiHeadAttention;
 
 /**
  * Where a vision transformer's attention goes, drawn over the image: for one test image of each class, per block,

@@ -31,6 +31,10 @@ import net.dl4jnets.common.train.Parallelism;
 import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.common.train.TextTraining;
 import net.dl4jnets.common.train.TrainingConfig;
+import net.dl4jnets.layers.LayerNorm;
+import net.dl4jnets.layers.Linear;
+import net.dl4jnets.layers.PositionalEmbedding;
+import net.dl4jnets.layers.TransformerBlock;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

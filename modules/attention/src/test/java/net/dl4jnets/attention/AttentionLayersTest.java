@@ -1,5 +1,6 @@
 package net.dl4jnets.attention;
 
+import static net.dl4jnets.engine.KernelChecks.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,8 +34,16 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.Augmentation;
-import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.engine.GradientChecks;
 import net.dl4jnets.common.train.TrainingConfig;
+import net.dl4jnets.layers.LayerNorm;
+import net.dl4jnets.layers.Linear;
+import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.layers.PatchEmbedding;
+import net.dl4jnets.layers.PositionalEmbedding;
+import net.dl4jnets.layers.TokenLayer;
+import net.dl4jnets.layers.TokenMean;
+import net.dl4jnets.layers.TransformerBlock;
 
 /** The custom layers, alone and as a block: gradients, causality, JSON and model files. */
 class AttentionLayersTest {
@@ -145,131 +154,6 @@ class AttentionLayersTest {
     }
 
     @Test
-    void theFloatGeluPassMatchesNd4jsOperations() {
-        Nd4j.getRandom().setSeed(4);
-        INDArray z = Nd4j.randn(DataType.FLOAT, 37, 29).muli(4); // 1,073 values: whole vectors and a remainder
-        z.putScalar(0, 45f);
-        z.putScalar(1, 100f);
-        z.putScalar(2, -100f);
-        INDArray dy = Nd4j.randn(DataType.FLOAT, 37, 29);
-        assertTrue(FloatGelu.usable(z), "the tests run with the Vector API");
-        INDArray y = Nd4j.getExecutioner().exec(new GELU(z.dup(), z.ulike()));
-        INDArray dz = dy.mul(Linear.geluDerivative(z));
-        assertClose(y, FloatGelu.forward(z));
-        assertClose(dz, FloatGelu.backward(z, dy));
-        // views that do not start at their buffer's beginning, or are not in row order, are read as what they show
-        INDArray rows = z.get(NDArrayIndex.interval(1, 37), NDArrayIndex.all());
-        assertClose(y.get(NDArrayIndex.interval(1, 37), NDArrayIndex.all()), FloatGelu.forward(rows));
-        assertClose(y.transpose(), FloatGelu.forward(z.transpose()));
-        assertClose(dz.transpose(), FloatGelu.backward(z.transpose(), dy.transpose()));
-    }
-
-    @Test
-    void theFloatSoftmaxPassMatchesNd4jsOperations() {
-        for (int t : new int[] {16, 28}) { // whole vectors, and a remainder on every vector length
-            for (boolean causal : new boolean[] {false, true}) {
-                Nd4j.getRandom().setSeed(t);
-                INDArray scores = Nd4j.randn(DataType.FLOAT, 3 * t, t).muli(3);
-                INDArray dW = Nd4j.randn(DataType.FLOAT, 3 * t, t);
-                double scale = 0.25;
-                INDArray expected = scores.mul(scale);
-                if (causal) {
-                    expected.reshape(3, (long) t * t).addiRowVector(
-                            MultiHeadAttention.causalMask(t, DataType.FLOAT).reshape(1, (long) t * t));
-                }
-                expected = Nd4j.exec(new SoftMax(expected, expected.ulike(), 1))[0];
-                INDArray expectedGrad = dW.sub(dW.mul(expected).sum(true, 1)).muli(expected).muli(scale);
-                assertTrue(FloatSoftmax.usable(scores));
-                INDArray weights = FloatSoftmax.forward(scores.dup(), scale, causal);
-                assertClose(expected, weights);
-                assertClose(expectedGrad, FloatSoftmax.backward(dW.dup(), weights, scale));
-                // 'f'-order arrays and views at an offset are read as what they show
-                for (INDArray in : net.dl4jnets.common.nn.KernelChecks.layouts(scores)) {
-                    INDArray w = net.dl4jnets.common.nn.KernelChecks.ran(FloatSoftmax.class,
-                            () -> FloatSoftmax.forward(in, scale, causal));
-                    assertClose(expected, w);
-                }
-                for (INDArray d : net.dl4jnets.common.nn.KernelChecks.layouts(dW)) {
-                    assertClose(expectedGrad, FloatSoftmax.backward(d, weights.dup('f'), scale));
-                }
-                if (causal) {
-                    for (int r = 0; r < 3 * t; r++) {
-                        for (int j = r % t + 1; j < t; j++) {
-                            assertEquals(0f, weights.getFloat(r, j), "row " + r + ", a later token " + j);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * 16 tokens and heads 16 wide fill whole vectors (8 or 16 floats), as the vision transformer's 16 patches do, so
-     * the fused pass runs; heads 12 wide, or 12 tokens, do not, and the layer keeps ND4J's products, which must give
-     * the same answer.
-     */
-    @ParameterizedTest(name = "{0} tokens, width {1} in 2 heads")
-    @CsvSource({"16, 32", "16, 24", "12, 32"})
-    void theFloatAttentionMatchesNd4jsProductsInDouble(int t, int c) {
-        boolean fused = t == 16 && c == 32;
-        assertEquals(fused, FloatAttention.usable(DataType.FLOAT, t, c / 2));
-        assertTrue(!FloatAttention.usable(DataType.DOUBLE, t, c / 2), "double precision keeps ND4J's products");
-        for (boolean causal : new boolean[] {false, true}) {
-            ComputationGraph[] graphs = new ComputationGraph[2];
-            DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
-            for (int n = 0; n < 2; n++) {
-                graphs[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).dataType(types[n])
-                        .updater(new Adam(1e-3)).graphBuilder()
-                        .addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC))
-                        .addLayer("layer", new MultiHeadAttention(c, t, 2, causal, 0.3), "in")
-                        .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                                .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), "layer")
-                        .setOutputs("out").build());
-                graphs[n].init();
-            }
-            graphs[1].setParams(graphs[0].params().castTo(DataType.FLOAT));
-            Nd4j.getRandom().setSeed(8);
-            INDArray x = Nd4j.randn(DataType.DOUBLE, 3, t, c);
-            INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, t, 3);
-            for (int b = 0; b < 3; b++) {
-                for (int i = 0; i < t; i++) {
-                    y.putScalar(b, i, (b + 2 * i) % 3, 1);
-                }
-            }
-            java.util.List<java.util.Map<String, INDArray>> gradients = new java.util.ArrayList<>();
-            for (int n = 0; n < 2; n++) {
-                ComputationGraph g = graphs[n];
-                INDArray in = x.castTo(types[n]);
-                INDArray labels = y.castTo(types[n]);
-                long before = net.dl4jnets.common.nn.Acceleration.passes(FloatAttention.class);
-                gradients.add(n == 0 || !fused ? net.dl4jnets.common.nn.KernelChecks.gradient(g, in, labels, 1)
-                        : net.dl4jnets.common.nn.KernelChecks.ran(FloatAttention.class,
-                                () -> net.dl4jnets.common.nn.KernelChecks.gradient(g, in, labels, 1)));
-                if (!fused) {
-                    assertEquals(before, net.dl4jnets.common.nn.Acceleration.passes(FloatAttention.class),
-                            "no fused pass for " + t + " tokens and heads " + c / 2 + " wide");
-                }
-            }
-            assertClose(graphs[0].outputSingle(x), graphs[1].outputSingle(x.castTo(DataType.FLOAT)));
-            // each parameter block (Wq, Wk, Wv, Wo and their biases) against its own scale
-            net.dl4jnets.common.nn.KernelChecks.assertBlocksClose(gradients.get(0), gradients.get(1), 1e-4,
-                    "causal " + causal);
-        }
-    }
-
-    /** Equal shapes, values within float's rounding (relative 1e-5, absolute 1e-5 near zero). */
-    static void assertClose(INDArray expected, INDArray actual) {
-        assertArrayEquals(expected.shape(), actual.shape());
-        expected = expected.dup('c'); // so that one index means one element in both
-        actual = actual.dup('c');
-        for (long i = 0; i < expected.length(); i++) {
-            double e = expected.getDouble(i);
-            double a = actual.getDouble(i);
-            assertEquals(e, a, 1e-5 * Math.max(1, Math.abs(e)), "element " + i);
-        }
-    }
-
-    @Test
     void aWholeBlockPassesTheGradientCheck() {
         var g = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(1e-3)).graphBuilder()
                 .addInputs("in").setInputTypes(TOKENS);
@@ -326,7 +210,7 @@ class AttentionLayersTest {
                 .addLayer("layer", attention, "in").setOutputs("layer").build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
-        INDArray x = net.dl4jnets.common.nn.KernelChecks.uniform(21, DataType.FLOAT, 0, 1, 3, T, C);
+        INDArray x = net.dl4jnets.engine.KernelChecks.uniform(21, DataType.FLOAT, 0, 1, 3, T, C);
         INDArray y = graph.outputSingle(x);
         var p = graph.getLayer("layer").paramTable();
         int d = C / 2;

@@ -35,7 +35,7 @@ import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.FashionTraining;
-import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.engine.GradientChecks;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.TrainingConfig;
 

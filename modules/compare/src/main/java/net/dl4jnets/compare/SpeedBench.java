@@ -26,14 +26,13 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
 import net.dl4jnets.common.data.Augmentation;
-import net.dl4jnets.common.data.BatchWorkspace;
 import net.dl4jnets.common.data.CharBatches;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.engine.Engine;
 import net.dl4jnets.common.train.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,7 +118,8 @@ public final class SpeedBench implements NetsCommand {
             conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
             conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
         }
-        ComputationGraph graph = new ComputationGraph(Acceleration.apply(conf));
+        Engine.Plan plan = Engine.plan(conf);
+        ComputationGraph graph = new ComputationGraph(plan.configuration());
         graph.init();
         DataSetIterator data;
         int perEpoch;
@@ -155,7 +155,7 @@ public final class SpeedBench implements NetsCommand {
             if (!data.hasNext()) {
                 data.reset();
             }
-            graph.fit(BatchWorkspace.next(data));
+            graph.fit(Engine.next(data));
         }
         data.reset();
         int timed = batches > 0 ? Math.min(batches, perEpoch) : perEpoch;
@@ -166,7 +166,7 @@ public final class SpeedBench implements NetsCommand {
             if (!data.hasNext()) {
                 data.reset();
             }
-            var ds = BatchWorkspace.next(data);
+            var ds = Engine.next(data);
             graph.fit(ds);
             examples += model.text() != null ? ds.getFeatures().size(0) * ds.getFeatures().size(2)
                     : ds.numExamples();
@@ -184,7 +184,8 @@ public final class SpeedBench implements NetsCommand {
         m.put("model", model.id());
         m.put("machine", backend.machine());
         m.put("threads", backend.threads());
-        m.put("engine", Acceleration.engine().toString());
+        m.put("engine", (plan.kernels().isEmpty() ? Engine.Choice.STOCK : Engine.Choice.FAST).toString());
+        m.put("kernels", plan.kernelNames());
         m.put("batch", model.batch());
         if (model.layout() == Layout.CONV) {
             m.put("format", format.name());

@@ -36,15 +36,13 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.data.BatchWorkspace;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
-import net.dl4jnets.common.nn.Acceleration;
-import net.dl4jnets.common.nn.Engine;
-import net.dl4jnets.common.nn.KernelChecks;
-import net.dl4jnets.common.nn.LayerAcceleration;
+import net.dl4jnets.engine.Engine;
+import net.dl4jnets.engine.Engine;
+import net.dl4jnets.engine.KernelChecks;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.Checkpoints;
@@ -77,8 +75,8 @@ class EngineTest {
 
     @AfterEach
     void restoreEngine() {
-        Acceleration.use(Engine.FAST);
-        Acceleration.seeBackend(null);
+        Engine.choose(Engine.Choice.FAST);
+        Engine.seeBackend(null);
     }
 
     static List<Model> models() {
@@ -112,16 +110,16 @@ class EngineTest {
     @TestFactory
     Stream<DynamicTest> anotherBackendRunsStockClassesOnly() {
         return models().stream().map(m -> dynamicTest(m.name(), () -> {
-            Acceleration.seeBackend(CUDA);
-            assertFalse(Acceleration.active());
-            assertTrue(Acceleration.line().startsWith("engine: stock DL4J"), Acceleration.line());
-            ComputationGraph g = new ComputationGraph(Acceleration.apply(withoutDropout(m.conf())));
+            Engine.seeBackend(CUDA);
+            assertFalse((Engine.runs() == Engine.Choice.FAST));
+            assertTrue(Engine.line().startsWith("engine: stock DL4J"), Engine.line());
+            ComputationGraph g = Engine.network(withoutDropout(m.conf()));
             g.init();
             assertStock(g, m.name());
-            long before = Acceleration.passes();
+            long before = Engine.passes();
             g.fit(data(m));
             g.output(false, data(m).getFeatures());
-            assertEquals(before, Acceleration.passes(), m.name() + ": a direct pass ran with another backend");
+            assertEquals(before, Engine.passes(), m.name() + ": a direct pass ran with another backend");
         }));
     }
 
@@ -129,42 +127,42 @@ class EngineTest {
     void batchesAreReadAsDl4jReadsThemOnAnotherBackend() {
         ImageSet set = new ImageSet(new byte[5 * FashionMnist.PIXELS], new byte[] {0, 1, 2, 3, 4});
         var options = new ImageBatches.Options(Layout.CONV, 3, false, 1, null, null); // a batch of 3, then of 2
-        Acceleration.seeBackend(CUDA);
-        long before = Acceleration.passes();
+        Engine.seeBackend(CUDA);
+        long before = Engine.passes();
         ImageBatches stockBatches = new ImageBatches(set.all(), options);
-        List<DataSet> stock = List.of(BatchWorkspace.next(stockBatches), BatchWorkspace.next(stockBatches));
-        assertEquals(before, Acceleration.passes());
+        List<DataSet> stock = List.of(Engine.next(stockBatches), Engine.next(stockBatches));
+        assertEquals(before, Engine.passes());
         assertFalse(stock.get(0).getFeatures().isAttached(), "a stock batch lives outside the suite's workspace ring");
-        Acceleration.seeBackend(null);
+        Engine.seeBackend(null);
         ImageBatches fastBatches = new ImageBatches(set.all(), options);
         for (DataSet d : stock) {
-            DataSet fast = BatchWorkspace.next(fastBatches);
+            DataSet fast = Engine.next(fastBatches);
             assertEquals(d.getLabels(), fast.getLabels());
             assertArrayEquals(new long[] {d.numExamples(), 1, 28, 28}, fast.getFeatures().shape());
         }
         assertEquals(2, stock.get(1).numExamples());
-        assertTrue(Acceleration.passes(BatchWorkspace.class) > 0);
+        assertTrue(Engine.passes("BatchWorkspace") > 0);
     }
 
     private static void stockAndFast(Model m, Path dir) throws Exception {
         ComputationGraphConfiguration conf = withoutDropout(m.conf());
         DataSet data = data(m);
 
-        Acceleration.use(Engine.STOCK);
-        ComputationGraph stock = new ComputationGraph(Acceleration.apply(conf));
+        Engine.choose(Engine.Choice.STOCK);
+        ComputationGraph stock = new ComputationGraph(Engine.plan(conf).configuration());
         stock.init();
         assertStock(stock, m.name());
         Map<String, INDArray> stockGrad = KernelChecks.gradient(stock, data.getFeatures(), data.getLabels(), 1);
 
-        Acceleration.use(Engine.FAST);
-        ComputationGraph fast = new ComputationGraph(Acceleration.apply(conf));
+        Engine.choose(Engine.Choice.FAST);
+        ComputationGraph fast = new ComputationGraph(Engine.plan(conf).configuration());
         fast.init();
         assertNotEquals(stock.getConfiguration().toJson(), fast.getConfiguration().toJson(),
                 m.name() + ": the fast engine changed nothing");
         assertEquals(stock.params(), fast.params(), m.name() + ": the same seed, the same initial weights");
-        long before = Acceleration.passes();
+        long before = Engine.passes();
         Map<String, INDArray> fastGrad = KernelChecks.gradient(fast, data.getFeatures(), data.getLabels(), 1);
-        assertTrue(Acceleration.passes() > before, m.name() + ": no kernel of the fast engine ran");
+        assertTrue(Engine.passes() > before, m.name() + ": no kernel of the fast engine ran");
         assertEquals(stock.score(), fast.score(), 1e-4 * Math.max(1, Math.abs(stock.score())), m.name() + " loss");
         assertEquals(stockGrad.keySet(), fastGrad.keySet(), m.name());
         double largestGradient = stockGrad.values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max()
@@ -176,9 +174,9 @@ class EngineTest {
         INDArray start = stock.params().dup();
 
         for (int step = 0; step < 3; step++) {
-            Acceleration.use(Engine.STOCK);
+            Engine.choose(Engine.Choice.STOCK);
             stock.fit(data);
-            Acceleration.use(Engine.FAST);
+            Engine.choose(Engine.Choice.FAST);
             fast.fit(data);
             assertEquals(stock.score(), fast.score(), 1e-3 * Math.max(1, Math.abs(stock.score())),
                     m.name() + " loss after step " + (step + 1));
@@ -193,7 +191,7 @@ class EngineTest {
         // the file is stock DL4J and predicts what the fast graph predicts
         Path file = dir.resolve(m.name().replace(' ', '-') + ".zip");
         Checkpoints.saveModel(fast, file);
-        Acceleration.use(Engine.STOCK);
+        Engine.choose(Engine.Choice.STOCK);
         ComputationGraph restored = ModelSerializer.restoreComputationGraph(file.toFile(), true);
         assertStock(restored, m.name() + " restored");
         assertFalse(restored.getConfiguration().toJson().contains("net.dl4jnets.common"), m.name());
@@ -201,9 +199,9 @@ class EngineTest {
                 m.name() + ": the updater state is saved as it was");
         assertEquals(3, restored.getConfiguration().getIterationCount(), m.name() + ": Adam's step count is saved");
         INDArray expected;
-        Acceleration.use(Engine.FAST);
+        Engine.choose(Engine.Choice.FAST);
         expected = fast.output(false, data.getFeatures())[0];
-        Acceleration.use(Engine.STOCK);
+        Engine.choose(Engine.Choice.STOCK);
         INDArray actual = restored.output(false, data.getFeatures())[0];
         assertClose(expected, actual, 1e-4, 0, m.name() + " restored outputs");
         if (expected.rank() == 2) {
@@ -292,16 +290,15 @@ class EngineTest {
                     if (p != null) {
                         String name = p.getClass().getName();
                         assertTrue(name.startsWith("org.deeplearning4j.") || name.startsWith("org.nd4j.")
-                                        || name.startsWith("net.dl4jnets.attention."),
+                                        || name.startsWith("net.dl4jnets.layers."),
                                 what + ": vertex " + e.getKey() + " holds " + name);
-                        assertFalse(p instanceof LayerAcceleration.Kernel, what + ": " + name);
                     }
                 }
             }
         }
         for (Layer l : g.getLayers()) {
             String name = l.getClass().getName();
-            assertTrue(name.startsWith("org.deeplearning4j.") || name.startsWith("net.dl4jnets.attention."),
+            assertTrue(name.startsWith("org.deeplearning4j.") || name.startsWith("net.dl4jnets.layers."),
                     what + ": runs " + name);
         }
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.data.Augmentation;
-import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.engine.GradientChecks;
 import net.dl4jnets.common.train.TrainingConfig;
 
 class FashionMlpGradientTest {

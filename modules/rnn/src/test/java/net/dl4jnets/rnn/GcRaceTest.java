@@ -10,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.Augmentation;
-import net.dl4jnets.common.nn.Acceleration;
-import net.dl4jnets.common.nn.Engine;
+import net.dl4jnets.engine.Engine;
+import net.dl4jnets.engine.Engine;
 import net.dl4jnets.common.train.TrainingConfig;
 
 /**
@@ -32,9 +32,9 @@ class GcRaceTest {
         double minutes = Double.parseDouble(System.getProperty("nets.gcRace.minutes", "10"));
         var arch = RowSequenceClassifier.Arch.valueOf(System.getProperty("nets.gcRace.arch", "LSTM"));
         Backend.start(1, Backend.Workload.RECURRENT);
-        Acceleration.use(Engine.parse(System.getProperty("nets.gcRace.engine", "stock")));
+        Engine.choose(Engine.Choice.named(System.getProperty("nets.gcRace.engine", "stock")));
         var c = new RowSequenceClassifier.Config(arch, 128, 1, 0, 128, Augmentation.NONE);
-        var graph = new ComputationGraph(Acceleration.apply(RowSequenceClassifier.graph(c, TrainingConfig.DEFAULTS)));
+        var graph = Engine.network(RowSequenceClassifier.graph(c, TrainingConfig.DEFAULTS));
         graph.init();
         Thread collector = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -63,9 +63,9 @@ class GcRaceTest {
             }
         } finally {
             collector.interrupt();
-            Acceleration.use(Engine.FAST); // the default, for the tests after this one in the same JVM
+            Engine.choose(Engine.Choice.FAST); // the default, for the tests after this one in the same JVM
         }
-        System.out.println(arch + " on the " + Acceleration.engine() + " engine: " + batches + " batches in "
+        System.out.println(arch + " on the " + Engine.runs() + " engine: " + batches + " batches in "
                 + minutes + " minutes under constant garbage collection, no crash");
     }
 }

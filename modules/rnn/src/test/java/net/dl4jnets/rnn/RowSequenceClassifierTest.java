@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.train.FashionTraining;
-import net.dl4jnets.common.train.GradientChecks;
+import net.dl4jnets.engine.GradientChecks;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.TrainingConfig;
 

@@ -14,7 +14,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nd4j.nativeblas.Nd4jCpu;
 
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.engine.Engine;
 
 /**
  * Starts ND4J once, the fast way, and says how in one line.
@@ -142,7 +142,7 @@ public final class Backend {
             started = describe(wanted, replicas);
             System.out.println(started.line());
         } else if (started.threads() != wanted || started.workers() != replicas || oneDnnOps != workload.oneDnn
-                || !started.engine().equals(Acceleration.line())) {
+                || !started.engine().equals(Engine.line())) {
             setThreads(wanted);
             useOneDnn(workload.oneDnn);
             started = describe(wanted, replicas);
@@ -231,7 +231,7 @@ public final class Backend {
         boolean oneDnn = cpu && Nd4jCpu.Environment.getInstance().isUseMKLDNN()
                 && !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"))
                 && Nd4j.getEnvironment().helpersAllowed();
-        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads, workers, Acceleration.line(), machine());
+        return new BackendInfo(cpu ? "CPU" : "CUDA", build, oneDnn, threads, workers, Engine.line(), machine());
     }
 
     /** The classifier of the native jar that JavaCPP loaded, read off the cached library's path. */

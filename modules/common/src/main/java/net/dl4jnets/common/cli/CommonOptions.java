@@ -3,8 +3,7 @@ package net.dl4jnets.common.cli;
 import java.nio.file.Path;
 
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.Acceleration;
-import net.dl4jnets.common.nn.Engine;
+import net.dl4jnets.engine.Engine;
 import picocli.CommandLine.Option;
 
 /** Options every program that touches data or the backend takes. */
@@ -23,9 +22,9 @@ public class CommonOptions {
 
     @Option(names = "--engine", paramLabel = "stock|fast",
             description = "What runs the network: DL4J's own layers (stock), or the suite's CPU kernels under the same "
-                    + "layers (fast: the default on the CPU backend; any other backend runs stock). Model files are "
-                    + "stock DL4J either way.")
-    public String engine = Engine.FAST.toString();
+                    + "layers (fast: the default on the CPU backend; any other backend runs stock; -D"
+                    + Engine.PROPERTY + " sets the default). Model files are stock DL4J either way.")
+    public String engine = Engine.asked().toString();
 
     public CommonOptions() {
         this(0, null);
@@ -44,7 +43,11 @@ public class CommonOptions {
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
-        Acceleration.use(Engine.parse(engine));
+        Engine.Choice choice = Engine.Choice.named(engine);
+        if (choice == null) {
+            throw new UserError("--engine must be stock or fast, got '" + engine + "'.");
+        }
+        Engine.choose(choice);
     }
 
     public void validate() {

@@ -17,7 +17,7 @@ import net.dl4jnets.common.data.FashionMnistLocator;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.engine.Engine;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
@@ -72,7 +72,7 @@ public final class BackendBenchmark implements NetsCommand {
 
     private double time(FashionMnist data) {
         ComputationGraph graph = new ComputationGraph(
-                Acceleration.apply(ReferenceCnn.graph(false, 1, Layout.CONV.inputType())));
+                Engine.plan(ReferenceCnn.graph(false, 1, Layout.CONV.inputType())).configuration());
         graph.init();
         ImageBatches it = new ImageBatches(data.train().all(),
                 new ImageBatches.Options(Layout.CONV, 128, true, 1, null, null));

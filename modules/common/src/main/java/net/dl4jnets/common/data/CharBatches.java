@@ -8,6 +8,8 @@ import java.util.Random;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 
+import net.dl4jnets.engine.Engine;
+
 import net.dl4jnets.common.data.EpochIterator;
 
 /**
@@ -195,15 +197,15 @@ public final class CharBatches implements EpochIterator {
             }
         }
         if (scoredFrom == null) {
-            return new DataSet(BatchWorkspace.floats(x, b, vocabulary, length),
-                    BatchWorkspace.floats(y, b, vocabulary, length));
+            return new DataSet(Engine.floats(x, b, vocabulary, length),
+                    Engine.floats(y, b, vocabulary, length));
         }
         float[] scored = new float[b * length];
         for (int i = 0; i < b; i++) {
             Arrays.fill(scored, i * length + scoredFrom[from + i], (i + 1) * length, 1f);
         }
-        return new DataSet(BatchWorkspace.floats(x, b, vocabulary, length),
-                BatchWorkspace.floats(y, b, vocabulary, length), null, BatchWorkspace.floats(scored, b, length));
+        return new DataSet(Engine.floats(x, b, vocabulary, length),
+                Engine.floats(y, b, vocabulary, length), null, Engine.floats(scored, b, length));
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 
+import net.dl4jnets.engine.Engine;
+
 import net.dl4jnets.common.data.EpochIterator;
 
 /**
@@ -166,8 +168,8 @@ public final class ImageBatches implements EpochIterator {
             x = rowsAsTimeSteps(x, n, timeScratch);
         }
         cursor += n;
-        INDArray features = BatchWorkspace.floats(x, options.layout().shape(n));
-        INDArray labels = BatchWorkspace.floats(y, new long[] {n, FashionMnist.CLASSES});
+        INDArray features = Engine.floats(x, options.layout().shape(n));
+        INDArray labels = Engine.floats(y, new long[] {n, FashionMnist.CLASSES});
         DataSet ds = new DataSet(features, labels);
         if (preProcessor != null) {
             preProcessor.preProcess(ds);

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-import net.dl4jnets.common.data.BatchWorkspace;
+import net.dl4jnets.engine.Engine;
 
 /**
  * How the loop puts an epoch's batches through the graph: one after another in this thread, on several replicas
@@ -46,7 +46,7 @@ public interface BatchFit {
     static BatchFit sequential(ComputationGraph graph) {
         return (batches, count, go, done) -> {
             for (int i = 0; i < count && go.getAsBoolean() && batches.hasNext(); i++) {
-                DataSet ds = BatchWorkspace.next(batches);
+                DataSet ds = Engine.next(batches);
                 double penalty = graph.calcRegularizationScore(true);
                 graph.fit(ds);
                 done.batch(ds, withoutPenalty(graph.score(), penalty));

@@ -26,10 +26,11 @@ import net.dl4jnets.common.io.UserError;
  * @param model        the command that trained it ({@code cnn}, {@code char-lstm})
  * @param architecture the architecture's id ({@code cnn-modern}; the folder under runs/)
  * @param parameters   trainable parameters of the graph
+ * @param kernels      the fast engine's kernels that ran it (none: stock DL4J), as the engine's door chose them
  */
 public record RunConfig(int version, String model, String architecture, long parameters, JsonElement hyperParameters,
-                        TrainingConfig training, DataRecord data, String backend, String gitCommit, boolean gitDirty,
-                        String created) {
+                        TrainingConfig training, DataRecord data, String backend, List<String> kernels,
+                        String gitCommit, boolean gitDirty, String created) {
     public static final int VERSION = 2;
     public static final String FILE = "config.json";
 
@@ -96,8 +97,8 @@ public record RunConfig(int version, String model, String architecture, long par
 
     /** The same record with the settings a resumed run trains with. */
     public RunConfig withTraining(TrainingConfig t) {
-        return new RunConfig(version, model, architecture, parameters, hyperParameters, t, data, backend, gitCommit,
-                gitDirty, created);
+        return new RunConfig(version, model, architecture, parameters, hyperParameters, t, data, backend, kernels,
+                gitCommit, gitDirty, created);
     }
 
     public void write(Path dir) {

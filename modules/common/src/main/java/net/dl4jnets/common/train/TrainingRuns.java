@@ -14,7 +14,7 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.DataPaths;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.engine.Engine;
 
 /**
  * The step every training run shares before its loop: a fresh run folder with its {@link RunConfig}, or the run that
@@ -51,12 +51,13 @@ public final class TrainingRuns {
         }
         RunFolder run = RunFolder.create(t.out() != null ? t.out() : DataPaths.home().resolve("runs"),
                 what.architecture());
-        ComputationGraph graph = new ComputationGraph(Acceleration.apply(GradientClipping.apply(conf, t.clipNorm())));
+        Engine.Plan plan = Engine.plan(GradientClipping.apply(conf, t.clipNorm()));
+        ComputationGraph graph = new ComputationGraph(plan.configuration());
         graph.init();
         String commit = git("rev-parse", "HEAD");
         RunConfig config = new RunConfig(RunConfig.VERSION, what.model(), what.architecture(), graph.numParams(),
                 Json.GSON.toJsonTree(what.hyperParameters()), t, what.data(),
-                backend.line(), commit.isEmpty() ? "unknown" : commit,
+                backend.line(), plan.kernelNames(), commit.isEmpty() ? "unknown" : commit,
                 !git("status", "--porcelain", "--untracked-files=no").isEmpty(), OffsetDateTime.now().toString());
         config.write(run.dir());
         return new Started(run, config, graph, false);

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
@@ -67,7 +68,7 @@ class PredictTest {
                 : RunConfig.DataRecord.images("test", Layout.valueOf(layout), new double[] {0.29, 0.35},
                 Augmentation.NONE, 100, 10, 10);
         new RunConfig(RunConfig.VERSION, name, name, graph.numParams(), new JsonObject(), TrainingConfig.DEFAULTS,
-                data, "backend", "abc", false, "now").write(run);
+                data, "backend", List.of(), "abc", false, "now").write(run);
         return run;
     }
 
@@ -173,7 +174,7 @@ class PredictTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
                         .activation(Activation.SOFTMAX).build(), "h")
                 .setOutputs("out").setInputTypes(Layout.DENSE.inputType()).build();
-        ComputationGraph graph = new ComputationGraph(net.dl4jnets.common.nn.Acceleration.apply(conf));
+        ComputationGraph graph = new ComputationGraph(net.dl4jnets.engine.Engine.plan(conf).configuration());
         graph.init();
         var data = new org.nd4j.linalg.dataset.DataSet(features, labels);
         for (int step = 0; step < 150; step++) {
@@ -183,7 +184,7 @@ class PredictTest {
         Checkpoints.saveModel(graph, run.resolve("model.zip"));
         new RunConfig(RunConfig.VERSION, "tiny", "tiny", graph.numParams(), new JsonObject(), TrainingConfig.DEFAULTS,
                 RunConfig.DataRecord.images("drawings", Layout.DENSE, null, Augmentation.NONE, x.length, 0, 0),
-                "backend", "abc", false, "now").write(run);
+                "backend", List.of(), "abc", false, "now").write(run);
 
         Path png = dir.resolve("my-trousers.png");
         ImageIO.write(drawing(1, new java.util.Random(99)), "png", png.toFile()); // a new drawing, dark ink on white

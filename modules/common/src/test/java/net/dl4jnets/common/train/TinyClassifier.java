@@ -14,7 +14,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.IdxFixtures;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.Layout;
-import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.engine.Engine;
 
 /** A small dense classifier with dropout and synthetic data, for trainer tests. */
 final class TinyClassifier {
@@ -46,9 +46,9 @@ final class TinyClassifier {
                 .build();
     }
 
-    /** A new graph of the classifier, initialised, as the suite's runs build theirs ({@link Acceleration#apply}). */
+    /** A new graph of the classifier, initialised, as the suite's runs build theirs ({@link Engine#plan}). */
     static ComputationGraph fresh(double lr) {
-        ComputationGraph g = new ComputationGraph(Acceleration.apply(graph(lr)));
+        ComputationGraph g = new ComputationGraph(Engine.plan(graph(lr)).configuration());
         g.init();
         return g;
     }

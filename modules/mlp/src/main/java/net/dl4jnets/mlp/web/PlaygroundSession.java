@@ -26,7 +26,7 @@ import net.dl4jnets.common.data.Shuffle;
 import net.dl4jnets.common.data.ToyDatasets.Feature;
 import net.dl4jnets.common.io.AtomicFiles;
 import net.dl4jnets.common.io.Json;
-import net.dl4jnets.common.nn.Acceleration;
+import net.dl4jnets.engine.Engine;
 import net.dl4jnets.common.report.BoundaryChart;
 import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.train.RunFolder;
@@ -178,7 +178,7 @@ final class PlaygroundSession {
             throw new BadRequest("The uploaded points have " + (points.regression() ? "targets, not classes"
                     : points.classes() + " classes") + ": choose the matching problem type, or upload again.");
         }
-        ComputationGraph fresh = new ComputationGraph(Acceleration.apply(PlaygroundNetwork.graph(next)));
+        ComputationGraph fresh = Engine.network(PlaygroundNetwork.graph(next));
         fresh.init();
         if (points != data) {
             dataVersion++;
@@ -422,7 +422,7 @@ final class PlaygroundSession {
     Path save(RunFolder folder) {
         synchronized (lock) {
             Json.write(new SavedRun(spec, epoch, scores.trainLoss, scores.testLoss, nanToNull(scores.trainAccuracy),
-                    nanToNull(scores.testAccuracy), Acceleration.line()), folder.file("config.json"));
+                    nanToNull(scores.testAccuracy), Engine.line()), folder.file("config.json"));
             Checkpoints.saveModel(net, folder.file("model.zip"));
             AtomicFiles.writeText(PlaygroundNetwork.javaCode(spec), folder.file("PlaygroundNet.java"));
             StringBuilder csv = new StringBuilder(data.regression() ? "x,y,target,split\n" : "x,y,label,split\n");

@@ -1,0 +1,191 @@
+package net.dl4jnets.engine;
+
+import static net.dl4jnets.engine.FloatMath.S;
+import static net.dl4jnets.engine.FloatMath.contiguous;
+
+import jdk.incubator.vector.FloatVector;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+
+/**
+ * The core of multi-head attention, between the projections: for every example and head, weights = softmax(q·kᵀ/√d)
+ * (causal if asked) and output = weights·v, and the backward pass of both, in float with the Vector API. The queries,
+ * keys and values stay in the projections' layout {@code [batch·tokens, channels]} (a head's channels side by side in
+ * each row), so no copy splits them into heads and merges them back. ND4J runs each product as one small GEMM per
+ * example and head: for the vision transformer 512 products of 16×16 by 16×16 per call, where the fixed cost of a
+ * call is most of the time; here each output row is a few vector multiply-adds.
+ *
+ * <p>Only for float networks, when the JVM has the Vector API, and when the tokens and the head size are multiples of
+ * the vector length ({@link #usable}); otherwise {@link FusedAttention} keeps ND4J's batched products.
+ */
+final class FloatAttention {
+    private FloatAttention() {}
+
+    static final int L = S.length();
+
+    static boolean usable(DataType type, int tokens, int headSize) {
+        return Engine.active(type) && tokens % L == 0 && headSize % L == 0;
+    }
+
+    /** Scratch arrays per thread (two replicas train in two threads), grown as needed and reused across calls. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[10][0]);
+
+    private static float[] scratch(int slot, long length) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < length) {
+            s[slot] = new float[(int) length];
+        }
+        return s[slot];
+    }
+
+    private static float[] read(INDArray a, int slot) {
+        a = contiguous(a);
+        float[] f = scratch(slot, a.length());
+        Engine.direct(FloatAttention.class);
+        a.data().asNioFloat().get(0, f, 0, (int) a.length());
+        return f;
+    }
+
+    private static INDArray write(float[] f, long... shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        Engine.direct(FloatAttention.class);
+        a.data().asNioFloat().put(0, f, 0, (int) a.length());
+        return a;
+    }
+
+    /**
+     * @param q       queries {@code [batch·T, C]}, as are k and v
+     * @param weights receives the attention weights, {@code [batch·heads·T, T]} (a row per query), for the backward
+     *                pass and the attention pictures
+     * @return the heads' outputs side by side, {@code [batch·T, C]}
+     */
+    static INDArray forward(INDArray q, INDArray k, INDArray v, int tokens, int heads, double scale, boolean causal,
+                            INDArray[] weights) {
+        int t = tokens;
+        int c = (int) q.size(1);
+        int d = c / heads;
+        int batch = (int) (q.size(0) / t);
+        float[] qa = read(q, 0);
+        float[] ka = read(k, 1);
+        float[] va = read(v, 2);
+        float[] w = scratch(3, (long) batch * heads * t * t);
+        float[] out = scratch(4, (long) batch * t * c);
+        float[] kT = scratch(5, (long) d * t);
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                int row0 = b * t; // the example's first token row
+                int col0 = h * d; // the head's first channel
+                transpose(ka, row0, col0, c, t, d, kT);
+                int wBase = (b * heads + h) * t * t;
+                for (int i = 0; i < t; i++) {
+                    int qi = (row0 + i) * c + col0;
+                    int wi = wBase + i * t;
+                    for (int j = 0; j < t; j += L) { // scores of query i against keys j..j+L
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int e = 0; e < d; e++) {
+                            acc = FloatVector.fromArray(S, kT, e * t + j).fma(broadcast(qa[qi + e]), acc);
+                        }
+                        acc.intoArray(w, wi + j);
+                    }
+                    int n = causal ? i + 1 : t;
+                    FloatSoftmax.row(w, wi, t, n, (float) scale);
+                    for (int e = 0; e < d; e += L) { // output channels e..e+L of query i
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int j = 0; j < n; j++) {
+                            FloatVector vj = FloatVector.fromArray(S, va, (row0 + j) * c + col0 + e);
+                            acc = vj.fma(broadcast(w[wi + j]), acc);
+                        }
+                        acc.intoArray(out, qi + e);
+                    }
+                }
+            }
+        }
+        weights[0] = write(w, (long) batch * heads * t, t);
+        return write(out, (long) batch * t, c);
+    }
+
+    /**
+     * The gradients of q, k and v (each {@code [batch·T, C]}, returned in that order) from the gradient of the
+     * output {@code dOut [batch·T, C]}, with the weights the forward pass gave.
+     */
+    static INDArray[] backward(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray weights, int tokens,
+                               int heads, double scale) {
+        int t = tokens;
+        int c = (int) q.size(1);
+        int d = c / heads;
+        int batch = (int) (q.size(0) / t);
+        float[] qa = read(q, 0);
+        float[] ka = read(k, 1);
+        float[] va = read(v, 2);
+        float[] w = read(weights, 3);
+        float[] dm = read(dOut, 4);
+        float[] vT = scratch(5, (long) d * t);
+        float[] dS = scratch(6, (long) t * t);
+        float[] dq = scratch(7, (long) batch * t * c);
+        float[] dk = scratch(8, (long) batch * t * c);
+        float[] dv = scratch(9, (long) batch * t * c);
+        float k1 = (float) scale;
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                int row0 = b * t;
+                int col0 = h * d;
+                transpose(va, row0, col0, c, t, d, vT);
+                int wBase = (b * heads + h) * t * t;
+                // dS = scale · W ⊙ (dW − Σ dW ⊙ W), row by row, with dW = dOut·vᵀ
+                for (int i = 0; i < t; i++) {
+                    int mi = (row0 + i) * c + col0;
+                    int wi = wBase + i * t;
+                    for (int j = 0; j < t; j += L) {
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int e = 0; e < d; e++) {
+                            acc = FloatVector.fromArray(S, vT, e * t + j).fma(broadcast(dm[mi + e]), acc);
+                        }
+                        acc.intoArray(dS, i * t + j);
+                    }
+                    FloatSoftmax.rowBackward(dS, i * t, w, wi, t, k1);
+                }
+                for (int i = 0; i < t; i++) { // dq_i = Σ_j dS[i,j]·k_j
+                    for (int e = 0; e < d; e += L) {
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int j = 0; j < t; j++) {
+                            FloatVector kj = FloatVector.fromArray(S, ka, (row0 + j) * c + col0 + e);
+                            acc = kj.fma(broadcast(dS[i * t + j]), acc);
+                        }
+                        acc.intoArray(dq, (row0 + i) * c + col0 + e);
+                    }
+                }
+                for (int j = 0; j < t; j++) { // dk_j = Σ_i dS[i,j]·q_i;  dv_j = Σ_i W[i,j]·dOut_i
+                    for (int e = 0; e < d; e += L) {
+                        FloatVector gk = FloatVector.zero(S);
+                        FloatVector gv = FloatVector.zero(S);
+                        for (int i = 0; i < t; i++) {
+                            int ri = (row0 + i) * c + col0 + e;
+                            gk = FloatVector.fromArray(S, qa, ri).fma(broadcast(dS[i * t + j]), gk);
+                            gv = FloatVector.fromArray(S, dm, ri).fma(broadcast(w[wBase + i * t + j]), gv);
+                        }
+                        gk.intoArray(dk, (row0 + j) * c + col0 + e);
+                        gv.intoArray(dv, (row0 + j) * c + col0 + e);
+                    }
+                }
+            }
+        }
+        long rows = (long) batch * t;
+        return new INDArray[] {write(dq, rows, c), write(dk, rows, c), write(dv, rows, c)};
+    }
+
+    private static FloatVector broadcast(float x) {
+        return FloatVector.broadcast(S, x);
+    }
+
+    /** The block of rows row0.. (t of them) and channels col0.. (d of them) of a [.., c] array, as [d, t] in into. */
+    private static void transpose(float[] a, int row0, int col0, int c, int t, int d, float[] into) {
+        for (int j = 0; j < t; j++) {
+            int from = (row0 + j) * c + col0;
+            for (int e = 0; e < d; e++) {
+                into[e * t + j] = a[from + e];
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package net.dl4jnets.engine;
+
+import java.nio.ByteBuffer;
+import java.util.stream.IntStream;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link InputConvolution}'s weight and bias gradients as Java vector loops: for the first layer the product is
+ * [out channels × n·h·w] times [n·h·w × taps] with n·h·w in the tens of thousands and the other two sides in the
+ * tens, a shape OpenBLAS runs at a fifth of its speed (2.3 ms for the reference CNN, plus 1.2 for ND4J's bias sum).
+ * Example by example, both operands of one example sit in the core's cache.
+ */
+final class FloatConvGrad {
+    private FloatConvGrad() {}
+
+    private static final VectorSpecies<Float> S = FloatMath.S;
+
+    /**
+     * dW[o][k] = Σ over examples e and positions p of δ[e][o][p]·patches[k][e][p], and dB[o] = Σ δ[e][o][p].
+     *
+     * @param delta   'c'-order float [n, out, positions] at offset 0
+     * @param patches [taps][n][positions], as {@link InputConvolution#tapMajorPatches} lays them out
+     * @return {dW as [out][taps] flattened, dB}
+     */
+    static float[][] gradients(INDArray delta, float[] patches, int taps) {
+        int n = (int) delta.size(0);
+        int out = (int) delta.size(1);
+        int positions = (int) delta.size(2);
+        ByteBuffer d = FloatMath.bytes(delta);
+        int threads = Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), Math.min(n,
+                Runtime.getRuntime().availableProcessors())));
+        float[][][] parts = new float[threads][][];
+        IntStream.range(0, threads).parallel().forEach(t -> parts[t] = range(d, patches, n * t / threads,
+                n * (t + 1) / threads, n, out, taps, positions));
+        float[] dW = parts[0][0];
+        float[] dB = parts[0][1];
+        for (int t = 1; t < threads; t++) {
+            for (int i = 0; i < dW.length; i++) {
+                dW[i] += parts[t][0][i];
+            }
+            for (int i = 0; i < dB.length; i++) {
+                dB[i] += parts[t][1][i];
+            }
+        }
+        return new float[][] {dW, dB};
+    }
+
+    /** The sums over examples [from, to), in double per example and channel pair, returned in float. */
+    private static float[][] range(ByteBuffer d, float[] patches, int from, int to, int n, int out, int taps,
+                                   int positions) {
+        double[] w = new double[out * taps];
+        double[] b = new double[out];
+        int bound = S.loopBound(positions);
+        int lanes = S.length();
+        for (int e = from; e < to; e++) {
+            for (int o = 0; o < out; o++) {
+                int dRow = 4 * (e * out + o) * positions;
+                FloatVector sum = FloatVector.zero(S);
+                int p = 0;
+                for (; p < bound; p += lanes) {
+                    sum = sum.add(FloatVector.fromByteBuffer(S, d, dRow + 4 * p, FloatMath.ORDER));
+                }
+                float s = sum.reduceLanes(VectorOperators.ADD);
+                for (; p < positions; p++) {
+                    s += d.getFloat(dRow + 4 * p);
+                }
+                b[o] += s;
+            }
+            // 2 output channels × 4 taps at a time: 8 accumulators, 6 loads per 8 multiply-adds
+            for (int o = 0; o < out; o += 2) {
+                int o2 = Math.min(o + 1, out - 1);
+                int d0 = 4 * (e * out + o) * positions;
+                int d1 = 4 * (e * out + o2) * positions;
+                for (int k = 0; k < taps; k += 4) {
+                    int[] ks = {k, Math.min(k + 1, taps - 1), Math.min(k + 2, taps - 1), Math.min(k + 3, taps - 1)};
+                    int c0 = (ks[0] * n + e) * positions;
+                    int c1 = (ks[1] * n + e) * positions;
+                    int c2 = (ks[2] * n + e) * positions;
+                    int c3 = (ks[3] * n + e) * positions;
+                    FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
+                    FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+                    int p = 0;
+                    for (; p < bound; p += lanes) {
+                        FloatVector x0 = FloatVector.fromByteBuffer(S, d, d0 + 4 * p, FloatMath.ORDER);
+                        FloatVector x1 = FloatVector.fromByteBuffer(S, d, d1 + 4 * p, FloatMath.ORDER);
+                        FloatVector y0 = FloatVector.fromArray(S, patches, c0 + p);
+                        FloatVector y1 = FloatVector.fromArray(S, patches, c1 + p);
+                        FloatVector y2 = FloatVector.fromArray(S, patches, c2 + p);
+                        FloatVector y3 = FloatVector.fromArray(S, patches, c3 + p);
+                        a00 = x0.fma(y0, a00);
+                        a01 = x0.fma(y1, a01);
+                        a02 = x0.fma(y2, a02);
+                        a03 = x0.fma(y3, a03);
+                        a10 = x1.fma(y0, a10);
+                        a11 = x1.fma(y1, a11);
+                        a12 = x1.fma(y2, a12);
+                        a13 = x1.fma(y3, a13);
+                    }
+                    float[] acc = {a00.reduceLanes(VectorOperators.ADD), a01.reduceLanes(VectorOperators.ADD),
+                            a02.reduceLanes(VectorOperators.ADD), a03.reduceLanes(VectorOperators.ADD),
+                            a10.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD),
+                            a12.reduceLanes(VectorOperators.ADD), a13.reduceLanes(VectorOperators.ADD)};
+                    for (; p < positions; p++) {
+                        float x0 = d.getFloat(d0 + 4 * p);
+                        float x1 = d.getFloat(d1 + 4 * p);
+                        for (int j = 0; j < 4; j++) {
+                            float y = patches[(ks[j] * n + e) * positions + p];
+                            acc[j] += x0 * y;
+                            acc[4 + j] += x1 * y;
+                        }
+                    }
+                    // lanes clamped to the last tap or channel were computed twice: kept once
+                    for (int j = 0; j < 4; j++) {
+                        if (k + j < taps) {
+                            w[o * taps + k + j] += acc[j];
+                            if (o + 1 < out) {
+                                w[(o + 1) * taps + k + j] += acc[4 + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        float[] wf = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            wf[i] = (float) w[i];
+        }
+        float[] bf = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            bf[i] = (float) b[i];
+        }
+        return new float[][] {wf, bf};
+    }
+}
