@@ -15,6 +15,7 @@ import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.report.Charts;
 import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.common.train.FashionTraining;
 
 /**
  * Where a vision transformer's attention goes, drawn over the image: for one test image of each class, per block,
@@ -75,5 +76,13 @@ public final class AttentionMaps {
             }
         }
         return heat;
+    }
+
+    /** A finished run's pictures: the attention maps of a few test images, in attention.png. */
+    public static void draw(FashionTraining.Outcome o) {
+        Path png = o.run().file("attention.png");
+        draw(png, o.best(), o.config().hyperParameters(VisionTransformer.Config.class), o.testView(),
+                o.evalOptions());
+        System.out.println("Attention maps: " + png);
     }
 }

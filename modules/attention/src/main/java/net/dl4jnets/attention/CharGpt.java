@@ -19,14 +19,13 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.data.TextCorpus;
+import net.dl4jnets.common.io.Param;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.Parallelism;
 import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.common.train.TextTraining;
@@ -35,8 +34,6 @@ import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.PositionalEmbedding;
 import net.dl4jnets.layers.TransformerBlock;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
 /**
  * Week 5: a character-level GPT (Radford et al., 2018), the model behind the course's opening demo, small. Each
@@ -46,7 +43,7 @@ import picocli.CommandLine.Option;
  * all positions train in parallel, and to write it re-reads that window for every new character.
  */
 public final class CharGpt {
-    public static final String MODEL = "gpt";
+    public static final String NAME = "gpt";
 
     private CharGpt() {}
 
@@ -54,7 +51,13 @@ public final class CharGpt {
      * @param vocabulary distinct characters of the corpus (set from the corpus, not from the command line)
      * @param blockSize  characters the model sees at once (its context), and the length of training sequences
      */
-    public record Config(int vocabulary, int blockSize, int layers, int width, int heads, double dropout) {
+    public record Config(
+            int vocabulary,
+            @Param(value = "Characters of context", label = "N") int blockSize,
+            @Param(value = "Transformer blocks", label = "N") int layers,
+            @Param(value = "Channels of every position", label = "N") int width,
+            @Param(value = "Attention heads; must divide --width", label = "N") int heads,
+            @Param(value = "Dropout after embedding, attention and MLP", label = "P") double dropout) {
         // Width 96: 10,600 characters a second on one core, against 7,500 at width 128 (BENCHMARKS.md, "Accuracy recipes").
         public static final Config DEFAULT = new Config(0, 128, 4, 96, 4, 0.1);
         /*
@@ -88,18 +91,23 @@ public final class CharGpt {
         }
     }
 
-    /** How gpt runs write, and the speed benchmark's GPT: the default shape without dropout, 65 characters. */
+    /** {@code nets gpt}. */
+    public static final Model.Text<Config> MODEL = new Model.Text<>(NAME,
+            "Train a character-level GPT (a small causal transformer) on a text (default: tiny Shakespeare).",
+            Config.DEFAULT, Config.TRAINING, CharGpt::spec);
+
+    /** The command, how gpt runs write, and the speed benchmark's GPT: the default shape without dropout. */
     public static final class Models implements ArchitectureProvider {
         static final int VOCABULARY = 65;
 
         @Override
-        public List<Architecture> architectures() {
-            return List.of();
+        public List<Model<?>> models() {
+            return List.of(MODEL);
         }
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(MODEL, CharGpt::generate);
+            return Map.of(NAME, CharGpt::generate);
         }
 
         @Override
@@ -116,7 +124,7 @@ public final class CharGpt {
         int n = c.blockSize();
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new Adam(t.learningRate()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("chars")
@@ -145,7 +153,7 @@ public final class CharGpt {
 
     /** What the shared text run trains: this network on sequences of its block size, written through its window. */
     public static TextTraining.Spec spec(Config c, int sampleLength) {
-        return new TextTraining.Spec(MODEL, Backend.Workload.DENSE, c.blockSize(), c::withVocabulary,
+        return new TextTraining.Spec(NAME, Backend.Workload.DENSE, c.blockSize(), c::withVocabulary,
                 (v, t) -> graph(c.withVocabulary(v), t), CharGpt::generate, sampleLength, true);
     }
 
@@ -193,49 +201,5 @@ public final class CharGpt {
     /** The context the network was built for, read off its positional embedding. */
     static int blockSize(ComputationGraph graph) {
         return ((PositionalEmbedding) graph.getLayer("position").conf().getLayer()).getTokens();
-    }
-
-    /** {@code nets gpt}. */
-    @CommandLine.Command(name = "gpt", mixinStandardHelpOptions = true,
-            description = "Train a character-level GPT (a small causal transformer) on a text (default: tiny Shakespeare).")
-    public static final class Command extends TextCommand<Config> {
-        @Option(names = "--block-size", paramLabel = "N", description = "Characters of context (default: ${DEFAULT-VALUE}).")
-        int blockSize = Config.DEFAULT.blockSize();
-
-        @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
-        int layers = Config.DEFAULT.layers();
-
-        @Option(names = "--width", paramLabel = "N", description = "Channels of every position (default: ${DEFAULT-VALUE}).")
-        int width = Config.DEFAULT.width();
-
-        @Option(names = "--heads", paramLabel = "N", description = "Attention heads; must divide --width (default: ${DEFAULT-VALUE}).")
-        int heads = Config.DEFAULT.heads();
-
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout after embedding, attention and MLP (default: ${DEFAULT-VALUE}).")
-        double dropout = Config.DEFAULT.dropout();
-
-        public Command() {
-            super(Config.TRAINING, CharGpt::spec);
-        }
-
-        @Override
-        protected Config config() {
-            return new Config(0, blockSize, layers, width, heads, dropout);
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            blockSize = c.blockSize();
-            layers = c.layers();
-            width = c.width();
-            heads = c.heads();
-            dropout = c.dropout();
-        }
-
-
-
-        public static void main(String[] args) {
-            Cli.main(new Command(), args);
-        }
     }
 }

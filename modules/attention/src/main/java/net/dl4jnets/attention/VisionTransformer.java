@@ -1,6 +1,5 @@
 package net.dl4jnets.attention;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,18 +13,17 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.AugmentOptions;
-import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.Param;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.Parallelism;
 import net.dl4jnets.common.train.TrainingConfig;
 import net.dl4jnets.layers.LayerNorm;
@@ -34,9 +32,6 @@ import net.dl4jnets.layers.PatchEmbedding;
 import net.dl4jnets.layers.PositionalEmbedding;
 import net.dl4jnets.layers.TokenMean;
 import net.dl4jnets.layers.TransformerBlock;
-import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Week 5: a vision transformer (Dosovitskiy et al., 2020) on Fashion-MNIST. The image is cut into tokens (square
@@ -68,8 +63,17 @@ public final class VisionTransformer {
      * @param mlpRatio the width of each block's MLP, as a multiple of the width
      * @param dropout  after the embedding, the attention and the MLP of every block
      */
-    public record Config(Tokens tokens, int patch, int overlap, int layers, int width, int heads, double mlpRatio, double dropout,
-                         Augmentation augmentation) {
+    public record Config(
+            @Param(value = "patches or rows", label = "KIND") Tokens tokens,
+            @Param(value = "Patch side in pixels, dividing 28", label = "PX") int patch,
+            @Param(value = "Pixels of the neighbouring patches each token also reads, on every side; 0 for the classic "
+                    + "non-overlapping patches", label = "PX") int overlap,
+            @Param(value = "Transformer blocks", label = "N") int layers,
+            @Param(value = "Channels of every token", label = "N") int width,
+            @Param(value = "Attention heads; must divide --width", label = "N") int heads,
+            @Param(value = "MLP width as a multiple of --width", label = "R") double mlpRatio,
+            @Param(value = "Dropout after embedding, attention and MLP", label = "P") double dropout,
+            Augmentation augmentation) {
         // 7x7 patches (16 tokens): on one core an epoch takes 53 s against 123 s for 4x4 patches (49 tokens), and in
         // equal time the coarser tokens learned more (BENCHMARKS.md, "Accuracy recipes").
         public static final Config DEFAULT = new Config(Tokens.PATCHES, 7, 0, 4, 64, 4, 2, 0.1,
@@ -124,8 +128,18 @@ public final class VisionTransformer {
         }
     }
 
-    /** The transformer for {@code compare}; the default shape, without dropout, for the speed benchmark. */
+    /** {@code nets transformer}: trains it, then draws where its attention goes. */
+    public static final Model.Images<Config> MODEL = new Model.Images<>("transformer",
+            "Train a vision transformer on Fashion-MNIST and draw its attention maps.", Config.DEFAULT,
+            Config.TRAINING, VisionTransformer::spec).withPictures(AttentionMaps::draw);
+
+    /** The command, the transformer for {@code compare}, the default shape without dropout for the benchmark. */
     public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Model<?>> models() {
+            return List.of(MODEL);
+        }
+
         @Override
         public List<Architecture> architectures() {
             return List.of(new Architecture("transformer", 5, "vision transformer: 7x7 patches, 4 pre-norm blocks",
@@ -146,7 +160,7 @@ public final class VisionTransformer {
         int n = c.sequenceLength();
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new Adam(t.learningRate()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder();
         String x;
@@ -180,79 +194,5 @@ public final class VisionTransformer {
     public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
         return new FashionTraining.Spec("transformer", "transformer", c.layout(), Backend.Workload.DENSE, c,
                 graph(c, t), true, c.augmentation());
-    }
-
-    /** {@code nets transformer}: trains it, then draws where its attention goes. */
-    @CommandLine.Command(name = "transformer", mixinStandardHelpOptions = true,
-            description = "Train a vision transformer on Fashion-MNIST and draw its attention maps.")
-    public static final class Command extends FashionCommand<Config> {
-        @Option(names = "--tokens", paramLabel = "KIND", description = "patches or rows (default: ${DEFAULT-VALUE}).")
-        Tokens tokens = Config.DEFAULT.tokens();
-
-        @Option(names = "--patch", paramLabel = "PX", description = "Patch side in pixels, dividing 28 (default: ${DEFAULT-VALUE}).")
-        int patch = Config.DEFAULT.patch();
-
-        @Option(names = "--overlap", paramLabel = "PX", description = "Pixels of the neighbouring patches each token also reads, on every side; 0 for the classic non-overlapping patches (default: ${DEFAULT-VALUE}).")
-        int overlap = Config.DEFAULT.overlap();
-
-        @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
-        int layers = Config.DEFAULT.layers();
-
-        @Option(names = "--width", paramLabel = "N", description = "Channels of every token (default: ${DEFAULT-VALUE}).")
-        int width = Config.DEFAULT.width();
-
-        @Option(names = "--heads", paramLabel = "N", description = "Attention heads; must divide --width (default: ${DEFAULT-VALUE}).")
-        int heads = Config.DEFAULT.heads();
-
-        @Option(names = "--mlp-ratio", paramLabel = "R", description = "MLP width as a multiple of --width (default: ${DEFAULT-VALUE}).")
-        double mlpRatio = Config.DEFAULT.mlpRatio();
-
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout after embedding, attention and MLP (default: ${DEFAULT-VALUE}).")
-        double dropout = Config.DEFAULT.dropout();
-
-        @Mixin
-        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
-
-        @Option(names = "--maps", negatable = true, fallbackValue = "true",
-                description = "Draw attention maps of a few test images after training (default: ${DEFAULT-VALUE}).")
-        boolean maps = true;
-
-        public Command() {
-            super(Config.TRAINING, VisionTransformer::spec);
-        }
-
-        @Override
-        protected Config config() {
-            return new Config(tokens, patch, overlap, layers, width, heads, mlpRatio, dropout, augment.augmentation());
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            tokens = c.tokens();
-            patch = c.patch();
-            overlap = c.overlap();
-            layers = c.layers();
-            width = c.width();
-            heads = c.heads();
-            mlpRatio = c.mlpRatio();
-            dropout = c.dropout();
-            augment = new AugmentOptions(c.augmentation());
-        }
-
-
-
-        @Override
-        protected void afterTraining(FashionTraining.Outcome o) {
-            if (maps) {
-                Path png = o.run().file("attention.png");
-                AttentionMaps.draw(png, o.best(), o.config().hyperParameters(Config.class), o.testView(),
-                        o.evalOptions());
-                System.out.println("Attention maps: " + png);
-            }
-        }
-
-        public static void main(String[] args) {
-            Cli.main(new Command(), args);
-        }
     }
 }

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.commands.Generate;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.TextTraining;
@@ -33,7 +34,7 @@ class CharGptTest {
 
     TextTraining.Outcome train(String text, String... extra) throws Exception {
         Path corpus = Files.writeString(dir.resolve("corpus-" + text.hashCode() + ".txt"), text);
-        CharGpt.Command g = new CharGpt.Command();
+        var g = TextCommand.of(CharGpt.MODEL);
         String[] base = {"--corpus", corpus.toString(), "--out", dir.resolve("runs").toString(), "--block-size", "32",
                 "--layers", "1", "--width", "32", "--heads", "2", "--dropout", "0", "--batch-size", "16",
                 "--sample-length", "48"};
@@ -83,7 +84,7 @@ class CharGptTest {
         String[][] cases = {{"--heads", "5", "--heads 5 must divide --width 96"},
                 {"--block-size", "200", "too short"}, {"--block-size", "1", "--block-size must be at least 2"}};
         for (String[] c : cases) {
-            Run r = cli(new CharGpt.Command(), "--corpus", corpus.toString(), "--out", dir.toString(), c[0], c[1]);
+            Run r = cli(TextCommand.of(CharGpt.MODEL), "--corpus", corpus.toString(), "--out", dir.toString(), c[0], c[1]);
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().contains(c[2]), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.report.PngAssert;
 import net.dl4jnets.common.train.FashionTraining;
@@ -39,7 +40,7 @@ class VisionTransformerTest {
 
     @Test
     void oneEpochOnFiveThousandImagesBeatsSixtyPercentAndDrawsItsAttention(@TempDir Path out) {
-        VisionTransformer.Command vit = new VisionTransformer.Command();
+        var vit = FashionCommand.of(VisionTransformer.MODEL);
         Cli.commandLine(vit).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500", "--patch", "7",
                 "--batch-size", "32", "--lr", "0.003", "--dropout", "0", "--no-flip", "--shift", "0",
                 "--workers", "1", // one replica learns more per epoch, and repeats itself
@@ -54,7 +55,7 @@ class VisionTransformerTest {
         String[][] cases = {{"--heads", "3", "--heads 3 must divide --width 64"}, {"--patch", "5", "--patch must divide 28"}};
         for (String[] c : cases) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            CommandLine cl = Cli.commandLine(new VisionTransformer.Command());
+            CommandLine cl = Cli.commandLine(FashionCommand.of(VisionTransformer.MODEL));
             cl.setErr(new PrintWriter(err, true));
             assertEquals(2, cl.execute(c[0], c[1], "--out", out.toString()), err.toString());
             assertTrue(err.toString().contains(c[2]), err.toString());

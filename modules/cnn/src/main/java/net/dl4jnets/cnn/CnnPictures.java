@@ -19,6 +19,7 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.report.Charts;
+import net.dl4jnets.common.train.FashionTraining;
 
 /**
  * What a trained CNN learned, as pictures: the first layer's filters, and what each stage of the network makes of
@@ -149,5 +150,15 @@ public final class CnnPictures {
             }
         }
         return out;
+    }
+
+    /** A finished run's pictures: the first layer's filters and the feature maps of a few test images. */
+    public static void draw(FashionTraining.Outcome o) {
+        Path dir = o.run().dir();
+        String model = o.config().architecture();
+        filters(dir.resolve("filters.png"), o.best(), model);
+        List<Path> maps = featureMaps(dir, o.best(), model, o.testView(), o.evalOptions());
+        System.out.println("Pictures: filters.png, " + String.join(", ", maps.stream()
+                .map(p -> p.getFileName().toString()).toList()));
     }
 }

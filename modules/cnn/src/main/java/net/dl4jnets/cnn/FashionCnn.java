@@ -1,6 +1,5 @@
 package net.dl4jnets.cnn;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,25 +15,22 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ISchedule;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.AugmentOptions;
-import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.Param;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.Monitor;
 import net.dl4jnets.common.train.TrainingConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Week 3: convolutional networks on Fashion-MNIST. A convolution looks at a small patch and slides the same filter
@@ -90,8 +86,15 @@ public final class FashionCnn {
      * @param optimizer     the update rule; null in a record written before it, read as Adam
      * @param weightDecay   decoupled weight decay: each step shrinks every weight by lr × this (0 = off)
      */
-    public record Config(Arch arch, int width, int convsPerStage, double dropout, Augmentation augmentation,
-                         Optimizer optimizer, double weightDecay) {
+    public record Config(
+            @Param(value = "Architecture: lenet, modern or resnet", label = "ARCH") Arch arch,
+            @Param(value = "Channels of the first stage", label = "N") int width,
+            @Param(value = "modern: convolutions per stage", label = "N") int convsPerStage,
+            @Param(value = "Dropout before the classifier", label = "P") double dropout,
+            Augmentation augmentation,
+            @Param(value = "Update rule: adam or nesterov", label = "RULE") Optimizer optimizer,
+            @Param(value = "Decoupled weight decay per unit of learning rate; 0 = off", label = "W")
+            double weightDecay) {
         // Three convolutions per stage, 60 epochs (about 19 of the 30 minutes on 2 cores), the most accurate epoch
         // kept: validation 95.24-95.36% over the last ten epochs against 95.00-95.20% with two per stage, and 93.78%
         // after 20 epochs (seed 42, BENCHMARKS.md, "Accuracy recipes"). Its validation loss bottoms out at epoch 41
@@ -122,8 +125,19 @@ public final class FashionCnn {
         }
     }
 
-    /** Every {@link Arch} for {@code compare}; the default CNN for the speed benchmark. */
+    /** {@code nets cnn}: trains one, then draws its first layer's filters and feature maps. */
+    public static final Model.Images<Config> MODEL = new Model.Images<>("cnn",
+            "Train a convolutional network (LeNet-5, a modern CNN or a small ResNet) on Fashion-MNIST and draw its "
+                    + "filters and feature maps.", Config.DEFAULT, Config.TRAINING, FashionCnn::spec)
+            .withPictures(CnnPictures::draw);
+
+    /** The command, every {@link Arch} for {@code compare}, the default CNN for the speed benchmark. */
     public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Model<?>> models() {
+            return List.of(MODEL);
+        }
+
         @Override
         public List<Architecture> architectures() {
             return Arrays.stream(Arch.values()).map(a -> new Architecture("cnn-" + a.id(), 3, a.summary(),
@@ -165,7 +179,7 @@ public final class FashionCnn {
          */
         NESTEROV;
 
-        IUpdater updater(double lr) {
+        IUpdater updater(ISchedule lr) {
             return this == ADAM ? new Adam(lr) : new Nesterovs(lr, 0.9);
         }
 
@@ -182,7 +196,7 @@ public final class FashionCnn {
     static ComputationGraphConfiguration.GraphBuilder start(Config c, TrainingConfig t, InputType input) {
         var b = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(c.optimizer().updater(t.lr()));
+                .updater(c.optimizer().updater(t.learningRate()));
         if (c.weightDecay() > 0) {
             b.weightDecay(c.weightDecay()); // DL4J's decoupled decay, scaled by the current learning rate
         }
@@ -208,75 +222,5 @@ public final class FashionCnn {
     public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
         return new FashionTraining.Spec("cnn", "cnn-" + c.arch().id(), Layout.CONV, Backend.Workload.CONV, c,
                 graph(c, t, Layout.CONV), true, c.augmentation());
-    }
-
-    /** {@code nets cnn}: trains one of the architectures, then draws its filters and feature maps. */
-    @CommandLine.Command(name = "cnn", mixinStandardHelpOptions = true,
-            description = "Train a convolutional network (lenet, modern or resnet) on Fashion-MNIST.")
-    public static final class Command extends FashionCommand<Config> {
-        @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture: lenet, modern or resnet (default: ${DEFAULT-VALUE}).")
-        Arch arch = Config.DEFAULT.arch();
-
-        @Option(names = "--width", paramLabel = "N", description = "Channels of the first stage (default: ${DEFAULT-VALUE}).")
-        int width = Config.DEFAULT.width();
-
-        @Option(names = "--convs-per-stage", paramLabel = "N", description = "modern: convolutions per stage (default: ${DEFAULT-VALUE}).")
-        int convsPerStage = Config.DEFAULT.convsPerStage();
-
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout before the classifier (default: ${DEFAULT-VALUE}).")
-        double dropout = Config.DEFAULT.dropout();
-
-        @Option(names = "--optimizer", paramLabel = "RULE",
-                description = "Update rule: adam or nesterov (default: ${DEFAULT-VALUE}).")
-        Optimizer optimizer = Config.DEFAULT.optimizer();
-
-        @Option(names = "--weight-decay", paramLabel = "W",
-                description = "Decoupled weight decay per unit of learning rate; 0 = off (default: ${DEFAULT-VALUE}).")
-        double weightDecay = Config.DEFAULT.weightDecay();
-
-        @Mixin
-        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
-
-        @Option(names = "--filters", negatable = true, fallbackValue = "true",
-                description = "Write first-layer filter and feature-map pictures after training (default: ${DEFAULT-VALUE}).")
-        boolean pictures = true;
-
-        public Command() {
-            super(Config.TRAINING, FashionCnn::spec);
-        }
-
-        @Override
-        protected Config config() {
-            return new Config(arch, width, convsPerStage, dropout, augment.augmentation(), optimizer, weightDecay);
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            arch = c.arch();
-            width = c.width();
-            convsPerStage = c.convsPerStage();
-            dropout = c.dropout();
-            augment = new AugmentOptions(c.augmentation());
-            optimizer = c.optimizer();
-            weightDecay = c.weightDecay();
-        }
-
-
-
-        @Override
-        protected void afterTraining(FashionTraining.Outcome o) {
-            if (pictures) {
-                Path dir = o.run().dir();
-                String model = o.config().architecture();
-                CnnPictures.filters(dir.resolve("filters.png"), o.best(), model);
-                List<Path> maps = CnnPictures.featureMaps(dir, o.best(), model, o.testView(), o.evalOptions());
-                System.out.println("Pictures: filters.png, " + String.join(", ", maps.stream()
-                        .map(p -> p.getFileName().toString()).toList()));
-            }
-        }
-
-        public static void main(String[] args) {
-            Cli.main(new Command(), args);
-        }
     }
 }

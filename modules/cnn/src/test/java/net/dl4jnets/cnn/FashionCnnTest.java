@@ -31,6 +31,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.Json;
@@ -112,7 +113,7 @@ class FashionCnnTest {
 
     @Test
     void modernCnnLearnsFromAFiveThousandImageSubsetInOneEpoch(@TempDir Path out) throws Exception {
-        FashionCnn.Command cnn = new FashionCnn.Command();
+        var cnn = FashionCommand.of(FashionCnn.MODEL);
         Cli.commandLine(cnn).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500",
                 "--out", out.toString());
         FashionTraining.Outcome o = cnn.run(new StopSignal());
@@ -146,7 +147,7 @@ class FashionCnnTest {
         var conf = FashionCnn.graph(c, SEED_1.withLr(0.05), Layout.CONV);
         var conv = (BaseLayer) ((LayerVertex) conf.getVertices().get("s1c1")).getLayerConf().getLayer();
         var nesterov = assertInstanceOf(Nesterovs.class, conv.getIUpdater());
-        assertEquals(0.05, nesterov.getLearningRate(), 0);
+        assertEquals(0.05, nesterov.getLearningRate(0, 0), 0); // the schedule's first value (constant here)
         assertEquals(0.9, nesterov.getMomentum(), 0);
         var decay = assertInstanceOf(WeightDecay.class, conv.getRegularization().get(0));
         assertEquals(5e-3, decay.getCoeff().valueAt(0, 0), 0);
@@ -166,10 +167,10 @@ class FashionCnnTest {
 
     @Test
     void rejectsBadOptions() {
-        assertEquals(2, Cli.run(new FashionCnn.Command(), "--weight-decay", "-1"));
-        assertEquals(2, Cli.run(new FashionCnn.Command(), "--optimizer", "rmsprop"));
-        assertEquals(2, Cli.run(new FashionCnn.Command(), "--arch", "vgg"));
-        assertEquals(2, Cli.run(new FashionCnn.Command(), "--width", "0"));
-        assertEquals(2, Cli.run(new FashionCnn.Command(), "--shift", "20"));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionCnn.MODEL), "--weight-decay", "-1"));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionCnn.MODEL), "--optimizer", "rmsprop"));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionCnn.MODEL), "--arch", "vgg"));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionCnn.MODEL), "--width", "0"));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionCnn.MODEL), "--shift", "20"));
     }
 }

@@ -1,6 +1,5 @@
 package net.dl4jnets.mlp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -16,21 +15,17 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.AugmentOptions;
-import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.Param;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.TrainingConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Week 2: a multi-layer perceptron on Fashion-MNIST. Each image is flattened to 784 numbers, so the network cannot
@@ -48,8 +43,13 @@ public final class FashionMlp {
      * @param batchNorm batch normalization after each hidden layer
      * @param augmentation of training images: random horizontal flips, random shifts (zero padding)
      */
-    public record Config(List<Integer> hidden, Double inputDropout, double dropout, double l2, boolean batchNorm,
-                         Augmentation augmentation) {
+    public record Config(
+            @Param(value = "Hidden layer sizes", label = "N,N") List<Integer> hidden,
+            @Param(value = "Dropout probability on the pixels", label = "P") Double inputDropout,
+            @Param(value = "Dropout probability on hidden units", label = "P") double dropout,
+            @Param(value = "L2 weight decay", label = "W") double l2,
+            @Param("Batch normalization after each hidden layer") boolean batchNorm,
+            Augmentation augmentation) {
         // Dropping the last hidden layer's units too (DL4J's dropout is on a layer's input, so the output layer
         // carries it) and a third, wider layer raised validation accuracy from 91.16% to 91.74-91.82% over the last
         // five epochs; flips and shifts only make an MLP's task harder (BENCHMARKS.md, "Accuracy recipes").
@@ -78,8 +78,17 @@ public final class FashionMlp {
         }
     }
 
-    /** The MLP for {@code compare}, and the benchmark's 784-256-128-10 without dropout. */
+    /** {@code nets mlp}: its options, --help and resume checks come from the record. */
+    public static final Model.Images<Config> MODEL = new Model.Images<>("mlp",
+            "Train a multi-layer perceptron on Fashion-MNIST.", Config.DEFAULT, Config.TRAINING, FashionMlp::spec);
+
+    /** The command, the MLP for {@code compare}, and the benchmark's 784-256-128-10 without dropout. */
     public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Model<?>> models() {
+            return List.of(MODEL);
+        }
+
         @Override
         public List<Architecture> architectures() {
             return List.of(new Architecture("mlp", 2, "784-1024-512-256-10 perceptron with dropout", Config.TRAINING,
@@ -103,7 +112,7 @@ public final class FashionMlp {
     static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var builder = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new Adam(t.learningRate()))
                 .weightInit(WeightInit.RELU)
                 .l2(c.l2())
                 .graphBuilder()
@@ -145,55 +154,5 @@ public final class FashionMlp {
     public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
         return new FashionTraining.Spec("mlp", "mlp", Layout.DENSE, Backend.Workload.DENSE, c,
                 graph(c, t), true, c.augmentation());
-    }
-
-    @CommandLine.Command(name = "mlp", mixinStandardHelpOptions = true,
-            description = "Train a multi-layer perceptron on Fashion-MNIST.")
-    public static final class Command extends FashionCommand<Config> {
-        @Option(names = "--hidden", split = ",", paramLabel = "N,N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-        List<Integer> hidden = new ArrayList<>(Config.DEFAULT.hidden());
-
-        @Option(names = "--input-dropout", paramLabel = "P",
-                description = "Dropout probability on the pixels (default: ${DEFAULT-VALUE}).")
-        double inputDropout = Config.DEFAULT.inputDropout();
-
-        @Option(names = "--dropout", paramLabel = "P",
-                description = "Dropout probability on hidden units (default: ${DEFAULT-VALUE}).")
-        double dropout = Config.DEFAULT.dropout();
-
-        @Option(names = "--l2", paramLabel = "W", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-        double l2 = Config.DEFAULT.l2();
-
-        @Option(names = "--batch-norm", negatable = true, fallbackValue = "true",
-                description = "Batch normalization after each hidden layer (default: ${DEFAULT-VALUE}).")
-        boolean batchNorm = Config.DEFAULT.batchNorm();
-
-        @Mixin
-        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
-
-        public Command() {
-            super(Config.TRAINING, FashionMlp::spec);
-        }
-
-        @Override
-        protected Config config() {
-            return new Config(hidden, inputDropout, dropout, l2, batchNorm, augment.augmentation());
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            hidden = new ArrayList<>(c.hidden());
-            inputDropout = c.inputDropout();
-            dropout = c.dropout();
-            l2 = c.l2();
-            batchNorm = c.batchNorm();
-            augment = new AugmentOptions(c.augmentation());
-        }
-
-
-
-        public static void main(String[] args) {
-            Cli.main(new Command(), args);
-        }
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.commands.Predict;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.io.Json;
@@ -36,7 +37,7 @@ class FashionMlpTest {
 
     @Test
     void oneEpochOnFiveThousandImagesBeatsSeventyFivePercent() {
-        FashionMlp.Command mlp = new FashionMlp.Command();
+        var mlp = FashionCommand.of(FashionMlp.MODEL);
         Cli.commandLine(mlp).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "1000",
                 "--out", out.toString());
         FashionTraining.Outcome o = mlp.run(new StopSignal());
@@ -49,7 +50,7 @@ class FashionMlpTest {
 
     @Test
     void noTestEndsAtTheValidationFiguresWithoutReadingTheTestSplit() {
-        FashionMlp.Command mlp = new FashionMlp.Command();
+        var mlp = FashionCommand.of(FashionMlp.MODEL);
         Cli.commandLine(mlp).parseArgs("--limit", "2000", "--epochs", "1", "--val-size", "500", "--no-test",
                 "--out", out.toString());
         FashionTraining.Outcome o = mlp.run(new StopSignal());
@@ -63,7 +64,7 @@ class FashionMlpTest {
 
     @Test
     void twoWorkersTrainAModelThatPredictEvaluates() {
-        FashionMlp.Command mlp = new FashionMlp.Command();
+        var mlp = FashionCommand.of(FashionMlp.MODEL);
         Cli.commandLine(mlp).parseArgs("--limit", "5000", "--epochs", "2", "--val-size", "1000", "--workers", "2",
                 "--out", out.toString());
         FashionTraining.Outcome o = mlp.run(new StopSignal());
@@ -90,10 +91,10 @@ class FashionMlpTest {
 
     @Test
     void rejectsImpossibleHiddenLayers() {
-        assertEquals(2, Cli.run(new FashionMlp.Command(), "--hidden", "128,0", "--out", out.toString()));
-        assertEquals(2, Cli.run(new FashionMlp.Command(), "--dropout", "1.5", "--out", out.toString()));
-        assertEquals(2, Cli.run(new FashionMlp.Command(), "--input-dropout", "-0.1", "--out", out.toString()));
-        assertEquals(2, Cli.run(new FashionMlp.Command(), "--label-smoothing", "1", "--out", out.toString()));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--hidden", "128,0", "--out", out.toString()));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--dropout", "1.5", "--out", out.toString()));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--input-dropout", "-0.1", "--out", out.toString()));
+        assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--label-smoothing", "1", "--out", out.toString()));
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.RunFolder;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ class ResumeTest {
 
     static Result nets(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cl = Cli.commandLine(new FashionMlp.Command());
+        CommandLine cl = Cli.commandLine(FashionCommand.of(FashionMlp.MODEL));
         cl.setErr(new PrintWriter(err, true));
         return new Result(cl.execute(args), err.toString());
     }

@@ -15,18 +15,15 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.TextCommand;
+import net.dl4jnets.common.io.Param;
 import net.dl4jnets.common.io.UserError;
-import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.common.train.TextTraining;
 import net.dl4jnets.common.train.TrainingConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
 /**
  * Week 4: a character-level language model, the small ancestor of GPT. A stack of LSTMs reads text one character at
@@ -34,7 +31,7 @@ import picocli.CommandLine.Option;
  * backpropagation through time; sampled from one character at a time ({@link TextGenerator}).
  */
 public final class CharLstmGenerator {
-    public static final String MODEL = "char-lstm";
+    public static final String NAME = "char-lstm";
 
     private CharLstmGenerator() {}
 
@@ -45,7 +42,13 @@ public final class CharLstmGenerator {
      * @param dropout    between LSTM layers (on each layer's output but the last: dropping the softmax's input too
      *                   cost 0.01 nats/char of validation loss at 10 epochs of 2x256 and 30 minutes of 2x384)
      */
-    public record Config(int vocabulary, int hidden, int layers, int seqLength, int tbptt, double dropout) {
+    public record Config(
+            int vocabulary,
+            @Param(value = "LSTM units per layer", label = "N") int hidden,
+            @Param(value = "Stacked LSTM layers", label = "N") int layers,
+            @Param(value = "Characters per training sequence", label = "N") int seqLength,
+            @Param(value = "Truncated BPTT length, in steps", label = "N") int tbptt,
+            @Param(value = "Dropout between LSTM layers", label = "P") double dropout) {
         public static final Config DEFAULT = new Config(0, 256, 2, 100, 50, 0.2);
         /*
          * Dropout 0.2 and a rate of 3e-3 gained 0.05 nats/char at every epoch of a 45-minute run against 2e-3. The 45
@@ -73,21 +76,26 @@ public final class CharLstmGenerator {
         }
     }
 
+    /** {@code nets char-lstm}. */
+    public static final Model.Text<Config> MODEL = new Model.Text<>(NAME,
+            "Train a character-level LSTM language model on a text (default: tiny Shakespeare).", Config.DEFAULT,
+            Config.TRAINING, CharLstmGenerator::spec);
+
     /**
-     * How char-lstm runs write ({@code generate}), and the speed benchmark's character model: 2×256 over a
+     * The command, how char-lstm runs write ({@code generate}), and the speed benchmark's character model: 2×256 over a
      * 65-character vocabulary, no dropout (as its peer).
      */
     public static final class Models implements ArchitectureProvider {
         static final int VOCABULARY = 65;
 
         @Override
-        public List<Architecture> architectures() {
-            return List.of();
+        public List<Model<?>> models() {
+            return List.of(MODEL);
         }
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(MODEL, TextGenerator::generate);
+            return Map.of(NAME, TextGenerator::generate);
         }
 
         @Override
@@ -103,7 +111,7 @@ public final class CharLstmGenerator {
     public static ComputationGraphConfiguration graph(Config c, TrainingConfig t) {
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new Adam(t.learningRate()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("chars")
@@ -128,52 +136,8 @@ public final class CharLstmGenerator {
 
     /** What the shared text run trains: this network, sampled through its recurrent state. */
     public static TextTraining.Spec spec(Config c, int sampleLength) {
-        return new TextTraining.Spec(MODEL, Backend.Workload.LANGUAGE_MODEL, c.seqLength(), c::withVocabulary,
+        return new TextTraining.Spec(NAME, Backend.Workload.LANGUAGE_MODEL, c.seqLength(), c::withVocabulary,
                 (v, t) -> graph(c.withVocabulary(v), t),
                 TextGenerator::generate, sampleLength, false);
-    }
-
-    /** {@code nets char-lstm}. */
-    @CommandLine.Command(name = "char-lstm", mixinStandardHelpOptions = true,
-            description = "Train a character-level LSTM language model on a text (default: tiny Shakespeare).")
-    public static final class Command extends TextCommand<Config> {
-        @Option(names = "--hidden", paramLabel = "N", description = "LSTM units per layer (default: ${DEFAULT-VALUE}).")
-        int hidden = Config.DEFAULT.hidden();
-
-        @Option(names = "--layers", paramLabel = "N", description = "Stacked LSTM layers (default: ${DEFAULT-VALUE}).")
-        int layers = Config.DEFAULT.layers();
-
-        @Option(names = "--seq-length", paramLabel = "N", description = "Characters per training sequence (default: ${DEFAULT-VALUE}).")
-        int seqLength = Config.DEFAULT.seqLength();
-
-        @Option(names = "--tbptt", paramLabel = "N", description = "Truncated BPTT length, in steps (default: ${DEFAULT-VALUE}).")
-        int tbptt = Config.DEFAULT.tbptt();
-
-        @Option(names = "--dropout", paramLabel = "P", description = "Dropout between LSTM layers (default: ${DEFAULT-VALUE}).")
-        double dropout = Config.DEFAULT.dropout();
-
-        public Command() {
-            super(Config.TRAINING, CharLstmGenerator::spec);
-        }
-
-        @Override
-        protected Config config() {
-            return new Config(0, hidden, layers, seqLength, tbptt, dropout);
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            hidden = c.hidden();
-            layers = c.layers();
-            seqLength = c.seqLength();
-            tbptt = c.tbptt();
-            dropout = c.dropout();
-        }
-
-
-
-        public static void main(String[] args) {
-            Cli.main(new Command(), args);
-        }
     }
 }

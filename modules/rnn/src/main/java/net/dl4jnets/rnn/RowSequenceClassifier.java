@@ -21,23 +21,19 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import net.dl4jnets.common.backend.Backend;
-import net.dl4jnets.common.cli.AugmentOptions;
-import net.dl4jnets.common.cli.Cli;
-import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.Layout;
+import net.dl4jnets.common.io.Param;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.ArchitectureProvider;
 import net.dl4jnets.common.train.Benchmark;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.Monitor;
 import net.dl4jnets.common.train.TrainingConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Week 4: a recurrent network reads each Fashion-MNIST image as a sequence, one row of 28 pixels per step, carrying a
@@ -77,7 +73,13 @@ public final class RowSequenceClassifier {
      *                     into the classifier; 0 = the classifier reads the summary directly
      * @param augmentation of training images before they are read as rows (a flip reverses every row)
      */
-    public record Config(Arch arch, int hidden, int layers, double dropout, int head, Augmentation augmentation) {
+    public record Config(
+            @Param(value = "simple, lstm or bilstm", label = "ARCH") Arch arch,
+            @Param(value = "Recurrent units", label = "N") int hidden,
+            @Param(value = "Recurrent layers stacked", label = "N") int layers,
+            @Param(value = "Dropout between stacked recurrent layers", label = "P") double dropout,
+            @Param(value = "Units of a ReLU layer before the classifier; 0 = none", label = "N") int head,
+            Augmentation augmentation) {
         // Two stacked LSTMs with flips and 1 px shifts, 30 epochs: lowest validation loss 0.230 (92.1%) against
         // 0.248 (90.8%) for one LSTM with or without them and 0.233 for three after 18 epochs; the bidirectional
         // LSTM reached 0.224 (91.8%) but ended one run of four inside ND4J. An 8x8 cutout as well (seed 42): 0.209
@@ -110,8 +112,18 @@ public final class RowSequenceClassifier {
         }
     }
 
-    /** Every {@link Arch} for {@code compare}; the LSTM without its head for the speed benchmark. */
+    /** {@code nets rnn}. */
+    public static final Model.Images<Config> MODEL = new Model.Images<>("rnn",
+            "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.",
+            Config.DEFAULT, Config.TRAINING, RowSequenceClassifier::spec);
+
+    /** The command, every {@link Arch} for {@code compare}, the LSTM without its head for the speed benchmark. */
     public static final class Architectures implements ArchitectureProvider {
+        @Override
+        public List<Model<?>> models() {
+            return List.of(MODEL);
+        }
+
         @Override
         public List<Architecture> architectures() {
             return Arrays.stream(Arch.values()).map(a -> new Architecture("rnn-" + a.id(), 4, a.summary,
@@ -135,7 +147,7 @@ public final class RowSequenceClassifier {
     public static ComputationGraphConfiguration graph(Config c, TrainingConfig t, InputType input) {
         var g = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
-                .updater(new Adam(t.lr()))
+                .updater(new Adam(t.learningRate()))
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("rows")
@@ -179,56 +191,5 @@ public final class RowSequenceClassifier {
     public static FashionTraining.Spec spec(Config c, TrainingConfig t) {
         return new FashionTraining.Spec("rnn", "rnn-" + c.arch().id(), Layout.SEQUENCE, Backend.Workload.RECURRENT, c,
                 graph(c, t), true, c.augmentation());
-    }
-
-    /** {@code nets rnn}. */
-    @CommandLine.Command(name = "rnn", mixinStandardHelpOptions = true,
-            description = "Classify Fashion-MNIST by reading each image row by row with a simple RNN, an LSTM or a BiLSTM.")
-    public static final class Command extends FashionCommand<Config> {
-        @Option(names = "--arch", paramLabel = "ARCH", description = "simple, lstm or bilstm (default: ${DEFAULT-VALUE}).")
-        Arch arch = Config.DEFAULT.arch();
-
-        @Option(names = "--hidden", paramLabel = "N", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
-        int hidden = Config.DEFAULT.hidden();
-
-        @Option(names = "--layers", paramLabel = "N",
-                description = "Recurrent layers stacked (default: ${DEFAULT-VALUE}).")
-        int layers = Config.DEFAULT.layers();
-
-        @Option(names = "--dropout", paramLabel = "P",
-                description = "Dropout between stacked recurrent layers (default: ${DEFAULT-VALUE}).")
-        double dropout = Config.DEFAULT.dropout();
-
-        @Option(names = "--head", paramLabel = "N",
-                description = "Units of a ReLU layer before the classifier; 0 = none (default: ${DEFAULT-VALUE}).")
-        int head = Config.DEFAULT.head();
-
-        @Mixin
-        AugmentOptions augment = new AugmentOptions(Config.DEFAULT.augmentation());
-
-        public Command() {
-            super(Config.TRAINING, RowSequenceClassifier::spec);
-        }
-
-        @Override
-        protected Config config() {
-            return new Config(arch, hidden, layers, dropout, head, augment.augmentation());
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            arch = c.arch();
-            hidden = c.hidden();
-            layers = c.layers();
-            dropout = c.dropout();
-            head = c.head();
-            augment = new AugmentOptions(c.augmentation());
-        }
-
-
-
-        public static void main(String[] args) {
-            Cli.main(new Command(), args);
-        }
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.commands.Generate;
 import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.io.UserError;
@@ -38,7 +39,7 @@ class CharLstmGeneratorTest {
     }
 
     TextTraining.Outcome train(Path corpus, String... extra) {
-        CharLstmGenerator.Command g = new CharLstmGenerator.Command();
+        var g = TextCommand.of(CharLstmGenerator.MODEL);
         String[] base = {"--corpus", corpus.toString(), "--out", dir.resolve("runs").toString(), "--hidden", "32",
                 "--layers", "1", "--seq-length", "60", "--tbptt", "30", "--batch-size", "16", "--lr", "0.02",
                 "--sample-length", "48"};
@@ -125,7 +126,7 @@ class CharLstmGeneratorTest {
                 {binary.toString(), "looks binary"}, {latin1.toString(), "not valid UTF-8"},
                 {dir.resolve("missing.txt").toString(), "does not exist"}};
         for (String[] c : cases) {
-            Run r = cli(new CharLstmGenerator.Command(), "--corpus", c[0], "--out", dir.toString());
+            Run r = cli(TextCommand.of(CharLstmGenerator.MODEL), "--corpus", c[0], "--out", dir.toString());
             assertEquals(2, r.code(), c[0]);
             assertTrue(r.err().contains(c[1]), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.FashionCommand;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.engine.GradientChecks;
@@ -76,7 +77,7 @@ class RowSequenceClassifierTest {
 
     @Test
     void oneEpochOfTheLstmOnFiveThousandImagesBeatsSixtyPercent(@TempDir Path out) {
-        RowSequenceClassifier.Command rnn = new RowSequenceClassifier.Command();
+        var rnn = FashionCommand.of(RowSequenceClassifier.MODEL);
         Cli.commandLine(rnn).parseArgs("--limit", "5000", "--epochs", "1", "--val-size", "500", "--out", out.toString());
         FashionTraining.Outcome o = rnn.run(new StopSignal());
         assertTrue(o.testAccuracy() > 0.60, "test accuracy " + o.testAccuracy());

@@ -3,6 +3,7 @@ package net.dl4jnets.common.cli;
 import java.io.PrintWriter;
 
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -31,8 +32,14 @@ public final class Cli {
         System.exit(run(command, args));
     }
 
+    /** For a model's {@code main}: runs its command and exits with its code. */
+    public static void main(Model<?> model, String... args) {
+        main(ModelCommand.of(model), args);
+    }
+
     public static CommandLine commandLine(Object command) {
-        CommandLine cl = new CommandLine(command);
+        // a model's command carries options derived from its record, in a spec of its own
+        CommandLine cl = new CommandLine(command instanceof ModelCommand<?> m ? m.spec() : command);
         configure(cl);
         return cl;
     }

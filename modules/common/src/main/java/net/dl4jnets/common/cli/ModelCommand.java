@@ -1,55 +1,77 @@
 package net.dl4jnets.common.cli;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
 import net.dl4jnets.common.train.TrainingRuns;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
- * A command that trains a model: the shared training options, starting at the model's defaults, and the model's own
- * options, turned into two records ({@link TrainingConfig} and the model's {@code Config}); Ctrl-C stops the run
- * with a checkpoint and exit code 130. With {@code --resume}, both records come from the run's config.json instead,
- * and an option that would change the model or its data is refused ({@link #resume}).
+ * The command that trains a {@link Model}: the shared training options, starting at the model's training settings,
+ * and the model's own options, derived from its hyper-parameter record ({@link RecordOptions}), turned into two
+ * records ({@link TrainingConfig} and the model's). Ctrl-C stops the run with a checkpoint and exit code 130. With
+ * {@code --resume}, both records come from the run's config.json instead, and an option that would change the model
+ * or its data is refused ({@link #resume}).
  *
  * @param <C> the model's hyper-parameter record
  */
+@CommandLine.Command(mixinStandardHelpOptions = true)
 public abstract class ModelCommand<C extends Record> implements NetsCommand {
     @Mixin
     protected TrainOptions train;
 
-    @Spec
-    CommandSpec commandSpec;
+    protected final Model<C> model;
+    private final RecordOptions<C> options;
+    private CommandSpec spec;
 
-    protected ModelCommand(TrainingConfig defaults) {
-        train = new TrainOptions(defaults);
+    /**
+     * @param start    the record the model's options start at
+     * @param training the settings the shared options start at
+     */
+    protected ModelCommand(Model<C> model, C start, TrainingConfig training) {
+        this.model = model;
+        this.train = new TrainOptions(training);
+        this.options = new RecordOptions<>(model.type(), start);
     }
 
-    /** The model's record, from the command's options. */
-    protected abstract C config();
+    /** The command of {@code model}, its options at the model's defaults. */
+    public static <C extends Record> ModelCommand<C> of(Model<C> model) {
+        return of(model, model.defaults(), model.training());
+    }
 
-    /** Sets the command's model options from a recorded model (for a resumed run). */
-    protected abstract void startFrom(C recorded);
-
-    /** The model's record type, read off the class's {@code ModelCommand<C>} (or subclass) declaration. */
-    @SuppressWarnings("unchecked")
-    Class<C> configType() {
-        Type t = getClass().getGenericSuperclass();
-        while (!(t instanceof ParameterizedType)) {
-            t = ((Class<?>) t).getGenericSuperclass();
+    private static <C extends Record> ModelCommand<C> of(Model<C> model, C start, TrainingConfig training) {
+        if (model instanceof Model.Images<C> images) {
+            return new FashionCommand<>(images, start, training);
         }
-        return (Class<C>) ((ParameterizedType) t).getActualTypeArguments()[0];
+        return new TextCommand<>((Model.Text<C>) model, start, training);
+    }
+
+    /** The command's picocli model: its annotated options (shared and its kind's), then the record's. */
+    public CommandSpec spec() {
+        if (spec == null) {
+            spec = CommandSpec.forAnnotatedObject(this);
+            spec.name(model.name());
+            spec.usageMessage().description(model.description());
+            options.addTo(spec);
+            addOptions(spec);
+        }
+        return spec;
+    }
+
+    /** Options of the command's kind that depend on the model; none by default. */
+    protected void addOptions(CommandSpec spec) {}
+
+    /** The model's record, from the command's options (its own checks name the option that is wrong). */
+    public C config() {
+        return options.record();
     }
 
     /** Trains this model with these (validated) settings until done or stopped; says how it ended. */
@@ -84,38 +106,16 @@ public abstract class ModelCommand<C extends Record> implements NetsCommand {
      */
     C resume(Path dir) {
         RunConfig recorded = RunConfig.read(dir);
-        C was = recorded.hyperParameters(configType());
-        ModelCommand<C> asked = fresh();
-        asked.startFrom(was);
-        asked.train = new TrainOptions(recorded.training());
-        Cli.commandLine(asked).parseArgs(commandSpec.commandLine().getParseResult().expandedArgs()
-                .toArray(String[]::new));
-        ModelCommand<C> base = fresh();
-        base.startFrom(was);
-        List<String> changed = RunConfig.differences(base.config(), asked.config());
+        C was = recorded.hyperParameters(model.type());
+        ModelCommand<C> asked = of(model, was, recorded.training());
+        Cli.commandLine(asked).parseArgs(spec().commandLine().getParseResult().expandedArgs().toArray(String[]::new));
+        List<String> changed = RecordOptions.differences(of(model, was, recorded.training()).config(), asked.config());
         if (!changed.isEmpty()) {
-            throw new UserError("--resume " + dir + ": " + String.join(", ", changed.stream()
-                    .map(ModelCommand::option).toList()) + " would change the model the run trains; a resumed run "
-                    + "keeps its model. Start a new run to change it.");
+            throw new UserError("--resume " + dir + ": " + String.join(", ", changed) + " would change the model the "
+                    + "run trains; a resumed run keeps its model. Start a new run to change it.");
         }
         resumeData(recorded, asked);
         train = new TrainOptions(TrainingRuns.resumable(dir, recorded.training(), asked.train.toConfig()));
-        startFrom(was);
         return was;
-    }
-
-    /** A record component's command-line option: convsPerStage is --convs-per-stage. */
-    static String option(String component) {
-        return "--" + component.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-    }
-
-    @SuppressWarnings("unchecked")
-    private ModelCommand<C> fresh() {
-        try {
-            return getClass().getDeclaredConstructor().newInstance();
-        } catch (InstantiationException | IllegalAccessException | NoSuchMethodException
-                 | InvocationTargetException e) {
-            throw new IllegalStateException(getClass() + " needs a public constructor without arguments", e);
-        }
     }
 }

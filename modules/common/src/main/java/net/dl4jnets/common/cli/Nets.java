@@ -2,14 +2,18 @@ package net.dl4jnets.common.cli;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.TreeMap;
 
+import net.dl4jnets.common.train.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The launcher's entry point: {@code nets <command> [options]}. Commands are discovered from every module on the
- * classpath through {@link ServiceLoader}; see {@link NetsCommand}.
+ * classpath through {@link ServiceLoader}: the programs ({@link NetsCommand}) and every registered {@link Model},
+ * whose command is derived from it ({@link ModelCommand}).
  */
 @Command(name = "nets", mixinStandardHelpOptions = true, version = "dl4j-nets 0.1",
         description = "Neural networks from one neuron to attention, on DeepLearning4J. Run 'nets <command> --help'.",
@@ -35,9 +39,16 @@ public final class Nets implements Runnable {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Nets());
+        Map<String, Object> commands = new TreeMap<>();
         for (NetsCommand c : discover()) {
-            cl.addSubcommand(name(c), c);
+            commands.put(name(c), c);
         }
+        for (Model<?> m : Model.registered()) {
+            if (commands.put(m.name(), ModelCommand.of(m).spec()) != null) {
+                throw new IllegalStateException("two commands named " + m.name());
+            }
+        }
+        commands.forEach(cl::addSubcommand);
         if (!cl.getSubcommands().containsKey(SparkTrainElsewhere.NAME)) {
             cl.addSubcommand(SparkTrainElsewhere.NAME, new SparkTrainElsewhere());
         }

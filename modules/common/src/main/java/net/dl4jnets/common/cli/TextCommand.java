@@ -1,9 +1,9 @@
 package net.dl4jnets.common.cli;
 
 import java.nio.file.Path;
-import java.util.function.BiFunction;
 
 import net.dl4jnets.common.io.UserError;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.TextTraining;
@@ -12,12 +12,12 @@ import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /**
- * A command that trains a character-level language model through the shared text run: the corpus and the samples
+ * The command that trains a character-level language model through the shared text run: the corpus and the samples
  * are shared; the model says what to train.
  *
  * @param <C> the model's hyper-parameter record
  */
-public abstract class TextCommand<C extends Record> extends ModelCommand<C> {
+public final class TextCommand<C extends Record> extends ModelCommand<C> {
     @Option(names = "--corpus", paramLabel = "FILE",
             description = "A UTF-8 text file (default: tiny Shakespeare, downloaded and verified into data/).")
     protected Path corpus;
@@ -26,15 +26,16 @@ public abstract class TextCommand<C extends Record> extends ModelCommand<C> {
             description = "Characters of each sample written after every epoch (default: ${DEFAULT-VALUE}).")
     protected int sampleLength = 300;
 
-    private final BiFunction<C, Integer, TextTraining.Spec> spec;
+    private final Model.Text<C> text;
 
-    /**
-     * @param defaults the model's training settings
-     * @param spec     the model for its record, writing samples of the given length
-     */
-    protected TextCommand(TrainingConfig defaults, BiFunction<C, Integer, TextTraining.Spec> spec) {
-        super(defaults);
-        this.spec = spec;
+    TextCommand(Model.Text<C> model, C start, TrainingConfig training) {
+        super(model, start, training);
+        this.text = model;
+    }
+
+    /** The command of {@code model}, its options at the model's defaults. */
+    public static <C extends Record> TextCommand<C> of(Model.Text<C> model) {
+        return new TextCommand<>(model, model.defaults(), model.training());
     }
 
     /** A resumed run reads the corpus it was trained on; another one is refused. */
@@ -51,11 +52,11 @@ public abstract class TextCommand<C extends Record> extends ModelCommand<C> {
 
     @Override
     protected Trainer.Outcome train(C config, TrainingConfig t, StopSignal stop) {
-        return TextTraining.run(corpus, spec.apply(config, sampleLength), t, stop).outcome();
+        return TextTraining.run(corpus, text.spec().apply(config, sampleLength), t, stop).outcome();
     }
 
     /** Trains as the parsed command line asks (a fresh run) and returns the whole outcome; tests look into it. */
     public TextTraining.Outcome run(StopSignal stop) {
-        return TextTraining.run(corpus, spec.apply(config(), sampleLength), train.toConfig(), stop);
+        return TextTraining.run(corpus, text.spec().apply(config(), sampleLength), train.toConfig(), stop);
     }
 }

@@ -3,6 +3,9 @@ package net.dl4jnets.common.data;
 import java.util.Arrays;
 import java.util.Random;
 
+import net.dl4jnets.common.io.Param;
+import net.dl4jnets.common.io.UserError;
+
 /**
  * Random changes to a training image that keep its class: a horizontal flip (clothes are left-right symmetric
  * enough), a shift of up to {@code maxShift} pixels in each direction with zero padding (a random crop of the
@@ -12,18 +15,24 @@ import java.util.Random;
  * over all ten classes (Szegedy et al., 2016), so the network is not pushed to ever more confident outputs. DL4J's
  * MCXENT loss takes such soft labels as they are. Applied by {@link ImageBatches} to training batches only.
  */
-public record Augmentation(boolean flip, int maxShift, int cutout, double labelSmoothing) {
+public record Augmentation(
+        @Param("Random horizontal flips of training images") boolean flip,
+        @Param(value = "Random shift of training images by up to PX pixels; 0 = off", name = "--shift", label = "PX")
+        int maxShift,
+        @Param(value = "Blank a random PX x PX square of every training image; 0 = off", label = "PX") int cutout,
+        @Param(value = "Spread E of each training label's weight over all classes; 0 = one-hot", label = "E")
+        double labelSmoothing) {
     public static final Augmentation NONE = new Augmentation(false, 0);
 
     public Augmentation {
         if (maxShift < 0 || maxShift > 8) {
-            throw new IllegalArgumentException("maxShift must be in 0..8, got " + maxShift);
+            throw new UserError("--shift must be between 0 and 8 pixels, got " + maxShift + ".");
         }
         if (cutout < 0 || cutout > FashionMnist.ROWS) {
-            throw new IllegalArgumentException("cutout must be in 0..28, got " + cutout);
+            throw new UserError("--cutout must be between 0 and 28 pixels, got " + cutout + ".");
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-            throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+            throw new UserError("--label-smoothing must be at least 0 and below 1, got " + labelSmoothing + ".");
         }
     }
 

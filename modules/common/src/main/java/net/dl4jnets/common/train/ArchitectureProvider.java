@@ -5,12 +5,19 @@ import java.util.Map;
 
 /**
  * A module's models, found by {@link java.util.ServiceLoader} through
- * {@code META-INF/services/net.dl4jnets.common.train.ArchitectureProvider}: the Fashion-MNIST architectures that
- * {@code compare} trains, the models of the speed benchmark, and how text models write. Adding one means returning
- * it here.
+ * {@code META-INF/services/net.dl4jnets.common.train.ArchitectureProvider}: the models that get a command
+ * ({@code nets mlp}), the Fashion-MNIST architectures that {@code compare} trains, the models of the speed
+ * benchmark, and how text models write. Adding one means returning it here.
  */
 public interface ArchitectureProvider {
-    List<Architecture> architectures();
+    /** The models whose commands the launcher derives ({@code nets <name>}). */
+    default List<Model<?>> models() {
+        return List.of();
+    }
+
+    default List<Architecture> architectures() {
+        return List.of();
+    }
 
     default List<Benchmark> benchmarks() {
         return List.of();

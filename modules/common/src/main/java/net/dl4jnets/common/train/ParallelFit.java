@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * An epoch on several replicas of the graph, through DL4J's {@link ParallelWrapper}. The wrapper takes batches in
@@ -85,7 +86,7 @@ final class ParallelFit implements BatchFit {
             if (model != loopGraph) {
                 double wanted = Trainer.learningRate(loopGraph);
                 if (wanted != Trainer.learningRate((ComputationGraph) model)) {
-                    ((ComputationGraph) model).setLearningRate(wanted);
+                    LrScheduler.set((ComputationGraph) model, new FixedSchedule(wanted));
                 }
             }
         }

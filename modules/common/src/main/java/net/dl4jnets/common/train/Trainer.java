@@ -68,7 +68,7 @@ public final class Trainer {
         this.task = task.check(config.monitor());
         TimeBudget clock = new TimeBudget(config.maxMinutes());
         listeners.add(clock);
-        listeners.add(new LrScheduler(config.lrSchedule(), config.lr(), config.epochs(), clock));
+        listeners.add(new LrScheduler(config, clock));
         listeners.add(new DivergenceGuard(task.divergeAbove()));
         listeners.add(stop.listener());
         listeners.add(new ProgressListener(System.console() != null));

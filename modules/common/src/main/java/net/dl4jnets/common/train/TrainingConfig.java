@@ -2,7 +2,14 @@ package net.dl4jnets.common.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+
+import org.nd4j.linalg.schedule.FixedSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.io.UserError;
@@ -39,6 +46,24 @@ public record TrainingConfig(int epochs, int batchSize, double lr, LrSchedule lr
     public TrainingConfig {
         parallel = parallel == null ? Parallelism.AUTOMATIC : parallel;
         monitor = monitor == null ? Monitor.VAL_LOSS : monitor;
+    }
+
+    /**
+     * The learning rate as DL4J's updaters take it ({@code new Adam(t.learningRate())}): the {@link LrSchedule} over
+     * this run's epochs, in DL4J's own schedules, which DL4J applies at each epoch, so the network's configuration
+     * and every model file say what rate ran when. A constant rate is a {@link FixedSchedule}, any other one a
+     * {@link MapSchedule} from epoch to rate. Under a time budget, or with a warm-up, the rate follows the clock or
+     * the batches instead: the trainer then writes what ran into the updater as it goes ({@code LrScheduler}).
+     */
+    public ISchedule learningRate() {
+        if (lrSchedule == LrSchedule.CONSTANT) {
+            return new FixedSchedule(lr);
+        }
+        Map<Integer, Double> byEpoch = new HashMap<>();
+        for (int e = 0; e < epochs; e++) {
+            byEpoch.put(e, lrSchedule.at(lr, e, epochs));
+        }
+        return new MapSchedule(ScheduleType.EPOCH, byEpoch);
     }
 
     /** The settings as the backend resolved them: automatic thread and worker counts replaced by those in use. */

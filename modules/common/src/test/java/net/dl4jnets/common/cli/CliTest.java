@@ -5,47 +5,51 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import net.dl4jnets.common.io.Param;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.LrSchedule;
+import net.dl4jnets.common.train.Model;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 class CliTest {
-    /** A command with the shared training options that validates and does nothing else. */
-    @Command(name = "probe", mixinStandardHelpOptions = true)
+    /** A command with the shared training options and its record's, that validates and does nothing else. */
     static final class Probe extends ModelCommand<Probe.Config> {
-        record Config(int width) {}
+        record Config(@Param(value = "Channels", label = "N") int width, @Param("Mean or max") Pool pool,
+                      @Param("Layer sizes") List<Integer> hidden, @Param("Batch norm") boolean batchNorm,
+                      int vocabulary) {
+            Config {
+                if (width <= 0) {
+                    throw new UserError("--width must be positive, got " + width + ".");
+                }
+            }
+        }
 
-        @CommandLine.Option(names = "--width")
-        int width = 4;
+        enum Pool { MEAN, MAX }
+
+        static final Model.Images<Config> MODEL = new Model.Images<>("probe", "A probe.",
+                new Config(4, Pool.MAX, List.of(8, 4), false, 7), TrainingConfig.DEFAULTS.withEpochs(3)
+                .withBatchSize(16).withLr(0.01), null);
 
         TrainingConfig seen;
+        Config model;
 
         Probe() {
-            super(TrainingConfig.DEFAULTS.withEpochs(3).withBatchSize(16).withLr(0.01));
+            super(MODEL, MODEL.defaults(), MODEL.training());
         }
-
-        @Override
-        protected Config config() {
-            return new Config(width);
-        }
-
-        @Override
-        protected void startFrom(Config c) {
-            width = c.width();
-        }
-
 
         @Override
         protected Trainer.Outcome train(Config c, TrainingConfig t, StopSignal stop) {
             seen = t;
+            model = c;
             return Trainer.Outcome.COMPLETED;
         }
     }
@@ -74,7 +78,11 @@ class CliTest {
             "--lr-schedule=zig | Invalid value for option '--lr-schedule'",
             "--clip-norm=-1    | --clip-norm must be 0 (off) or a positive number",
             "--ui-port=70000   | --ui-port must be a port number",
-            "--no-such-option  | Unknown option: '--no-such-option'"})
+            "--no-such-option  | Unknown option: '--no-such-option'",
+            "--width=0         | --width must be positive, got 0",
+            "--width=wide      | Invalid value for option '--width'",
+            "--pool=median     | Invalid value for option '--pool'",
+            "--hidden=8,x      | Invalid value for option '--hidden'"})
     void badValuesGetOneLineAndExitCode2(String arg, String expected) {
         Run r = run(arg.trim());
         assertEquals(2, r.code(), r.err());
@@ -90,6 +98,21 @@ class CliTest {
         assertTrue(r.out().contains("Training epochs (default: 3)"), r.out());
         assertTrue(r.out().contains("(default: 0.01)"), r.out());
         assertTrue(r.out().contains("(default: 16)"), r.out());
+        assertTrue(r.out().contains("--width=N") && r.out().contains("Channels (default: 4)."), r.out());
+        assertTrue(r.out().contains("Layer sizes (default: 8,4)."), r.out());
+        assertTrue(r.out().contains("--[no-]batch-norm"), r.out());
+        assertTrue(!r.out().contains("--vocabulary"), "a component without @Param is no option: " + r.out());
+    }
+
+    @Test
+    void theCommandLineBecomesTheModelsRecord() {
+        Probe p = new Probe();
+        assertEquals(0, Cli.commandLine(p).execute("--width", "9", "--pool", "mean", "--hidden", "3,2,1",
+                "--batch-norm"));
+        assertEquals(new Probe.Config(9, Probe.Pool.MEAN, List.of(3, 2, 1), true, 7), p.model);
+        Probe q = new Probe();
+        assertEquals(0, Cli.commandLine(q).execute());
+        assertEquals(Probe.MODEL.defaults(), q.model);
     }
 
     @Test

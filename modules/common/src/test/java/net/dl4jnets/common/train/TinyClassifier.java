@@ -26,6 +26,11 @@ final class TinyClassifier {
         return graph(new Adam(lr));
     }
 
+    /** The classifier as a model builder writes it: Adam at the settings' learning-rate schedule. */
+    static ComputationGraphConfiguration graph(TrainingConfig t) {
+        return graph(new Adam(t.learningRate()));
+    }
+
     static ComputationGraphConfiguration graph(IUpdater updater) {
         return graph(updater, 0);
     }
