@@ -100,8 +100,9 @@ final class RecordOptions<C extends Record> {
             b.paramLabel(p.label());
         }
         if (t == boolean.class || t == Boolean.class) {
-            // --batch-norm or --no-batch-norm
-            b.type(boolean.class).negatable(true);
+            // --flip or --no-flip, whatever the default (picocli's fallback value for the plain form; without it
+            // the plain form would toggle a default of true to false)
+            b.type(boolean.class).negatable(true).fallbackValue("true");
         } else if (List.class.isAssignableFrom(t)) {
             Type element = ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
             b.type(List.class).auxiliaryTypes((Class<?>) element).splitRegex(",").arity("1")

@@ -25,7 +25,7 @@ class CliTest {
     static final class Probe extends ModelCommand<Probe.Config> {
         record Config(@Param(value = "Channels", label = "N") int width, @Param("Mean or max") Pool pool,
                       @Param("Layer sizes") List<Integer> hidden, @Param("Batch norm") boolean batchNorm,
-                      int vocabulary) {
+                      @Param("Flips") boolean flip, int vocabulary) {
             Config {
                 if (width <= 0) {
                     throw new UserError("--width must be positive, got " + width + ".");
@@ -36,7 +36,7 @@ class CliTest {
         enum Pool { MEAN, MAX }
 
         static final Model.Images<Config> MODEL = new Model.Images<>("probe", "A probe.",
-                new Config(4, Pool.MAX, List.of(8, 4), false, 7), TrainingConfig.DEFAULTS.withEpochs(3)
+                new Config(4, Pool.MAX, List.of(8, 4), false, true, 7), TrainingConfig.DEFAULTS.withEpochs(3)
                 .withBatchSize(16).withLr(0.01), null);
 
         TrainingConfig seen;
@@ -109,7 +109,14 @@ class CliTest {
         Probe p = new Probe();
         assertEquals(0, Cli.commandLine(p).execute("--width", "9", "--pool", "mean", "--hidden", "3,2,1",
                 "--batch-norm"));
-        assertEquals(new Probe.Config(9, Probe.Pool.MEAN, List.of(3, 2, 1), true, 7), p.model);
+        assertEquals(new Probe.Config(9, Probe.Pool.MEAN, List.of(3, 2, 1), true, true, 7), p.model);
+        Probe flips = new Probe();
+        assertEquals(0, Cli.commandLine(flips).execute("--no-flip"));
+        assertEquals(false, flips.model.flip(), "--no-flip turns a default of true off");
+        Probe still = new Probe();
+        assertEquals(0, Cli.commandLine(still).execute("--flip", "--no-batch-norm"));
+        assertEquals(true, still.model.flip(), "--flip keeps it on");
+        assertEquals(false, still.model.batchNorm());
         Probe q = new Probe();
         assertEquals(0, Cli.commandLine(q).execute());
         assertEquals(Probe.MODEL.defaults(), q.model);
