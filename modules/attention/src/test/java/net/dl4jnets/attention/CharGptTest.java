@@ -84,7 +84,8 @@ class CharGptTest {
         String[][] cases = {{"--heads", "5", "--heads 5 must divide --width 96"},
                 {"--block-size", "200", "too short"}, {"--block-size", "1", "--block-size must be at least 2"}};
         for (String[] c : cases) {
-            Run r = cli(TextCommand.of(CharGpt.MODEL), "--corpus", corpus.toString(), "--out", dir.toString(), c[0], c[1]);
+            Run r = cli(TextCommand.of(CharGpt.MODEL), "--corpus", corpus.toString(), "--out", dir.toString(), c[0],
+                    c[1]);
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().contains(c[2]), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

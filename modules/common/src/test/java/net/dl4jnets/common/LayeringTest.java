@@ -10,9 +10,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
- * The packages of common depend one way, lowest first: io → data, backend → report → eval → train → cli → commands.
- * A class may use its own layer and those below it, never one above. (Below them all lie the engine and the layers,
- * other modules: ModuleLayeringTest in compare.)
+ * The packages of common depend one way, lowest first: io → data, backend → report → eval → train → cli →
+ * commands. A class may use its own layer and those below it, never one above. (Below them all lie the engine and
+ * the layers, other modules: ModuleLayeringTest in compare.)
  */
 class LayeringTest {
     static final JavaClasses COMMON = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -15,8 +15,8 @@ import net.dl4jnets.engine.Engine;
  * whether a kernel runs is decided by the engine alone, behind its one door.
  */
 class ModuleLayeringTest {
-    static final JavaClasses SUITE = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("net.dl4jnets");
+    static final JavaClasses SUITE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("net.dl4jnets");
 
     @Test
     void theLayersNeedDl4jAlone() {

@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * Element-wise functions on float vectors of the JDK's Vector API, for the layers' fused passes (16 floats at a time
- * with AVX-512, 8 with AVX2), and direct access to ND4J's float memory for them, which {@link Engine#direct} allows on the CPU backend only.
+ * with AVX-512, 8 with AVX2), and direct access to ND4J's float memory for them, which {@link Engine#direct} allows
+ * on the CPU backend only.
  * Only after {@link VectorApi#PRESENT}: without the module this class must not even be initialised.
  */
 public final class FloatMath {

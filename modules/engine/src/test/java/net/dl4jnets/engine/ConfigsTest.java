@@ -59,8 +59,9 @@ class ConfigsTest {
     static List<Layer> stockLayers() {
         var adam = new Adam(new ExponentialSchedule(ScheduleType.EPOCH, 1e-3, 0.9));
         return List.of(
-                everything(new DenseLayer.Builder().nIn(7).nOut(5).activation(Activation.RELU).weightInit(WeightInit.XAVIER)
-                        .biasInit(0.1).l2(1e-4).weightDecay(1e-3).updater(adam).weightNoise(new DropConnect(0.9))
+                everything(new DenseLayer.Builder().nIn(7).nOut(5).activation(Activation.RELU)
+                        .weightInit(WeightInit.XAVIER).biasInit(0.1).l2(1e-4).weightDecay(1e-3).updater(adam)
+                        .weightNoise(new DropConnect(0.9))
                         .gradientNormalization(GradientNormalization.ClipL2PerLayer)
                         .gradientNormalizationThreshold(2.5)).build(),
                 everything(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(3)

@@ -93,8 +93,9 @@ class FashionMlpTest {
     void rejectsImpossibleHiddenLayers() {
         assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--hidden", "128,0", "--out", out.toString()));
         assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--dropout", "1.5", "--out", out.toString()));
-        assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--input-dropout", "-0.1", "--out", out.toString()));
-        assertEquals(2, Cli.run(FashionCommand.of(FashionMlp.MODEL), "--label-smoothing", "1", "--out", out.toString()));
+        var mlp = FashionMlp.MODEL;
+        assertEquals(2, Cli.run(FashionCommand.of(mlp), "--input-dropout", "-0.1", "--out", out.toString()));
+        assertEquals(2, Cli.run(FashionCommand.of(mlp), "--label-smoothing", "1", "--out", out.toString()));
     }
 
     @Test

@@ -82,8 +82,8 @@ public final class CharLstmGenerator {
             Config.TRAINING, CharLstmGenerator::spec);
 
     /**
-     * The command, how char-lstm runs write ({@code generate}), and the speed benchmark's character model: 2×256 over a
-     * 65-character vocabulary, no dropout (as its peer).
+     * The command, how char-lstm runs write ({@code generate}), and the speed benchmark's character model: 2×256
+     * over a 65-character vocabulary, no dropout (as its peer).
      */
     public static final class Models implements ArchitectureProvider {
         static final int VOCABULARY = 65;

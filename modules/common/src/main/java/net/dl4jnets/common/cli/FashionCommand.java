@@ -32,9 +32,9 @@ public final class FashionCommand<C extends Record> extends ModelCommand<C> {
     @Override
     protected void addOptions(CommandSpec spec) {
         if (images.pictures() != null) {
-            pictures = OptionSpec.builder("--pictures").type(boolean.class).negatable(true).fallbackValue("true").initialValue(true)
-                    .hasInitialValue(true).description("Draw the model's pictures after training (default: true).")
-                    .build();
+            pictures = OptionSpec.builder("--pictures").type(boolean.class).negatable(true).fallbackValue("true")
+                    .initialValue(true).hasInitialValue(true)
+                    .description("Draw the model's pictures after training (default: true).").build();
             spec.addOption(pictures);
         }
     }

@@ -52,7 +52,8 @@ class OldModelFileTest {
         Path old = rewrite(file, dir.resolve("old.zip"), json -> json
                 .replace("\"org.deeplearning4j.nn.conf.layers.DenseLayer\"",
                         "\"net.dl4jnets.common.nn.SinglePassDense\", \"inputGradient\" : false")
-                .replace("\"org.deeplearning4j.nn.conf.layers.OutputLayer\"", "\"net.dl4jnets.common.nn.SoftmaxOutput\"")
+                .replace("\"org.deeplearning4j.nn.conf.layers.OutputLayer\"",
+                        "\"net.dl4jnets.common.nn.SoftmaxOutput\"")
                 .replace("\"org.nd4j.linalg.learning.config.Adam\"", "\"net.dl4jnets.common.nn.VectorAdam\"")
                 .replace("\"org.nd4j.linalg.activations.impl.ActivationReLU\"",
                         "\"net.dl4jnets.common.nn.VectorRelu\""));

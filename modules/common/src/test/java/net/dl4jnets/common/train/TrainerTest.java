@@ -62,7 +62,7 @@ class TrainerTest {
     void theTrainingLossLeavesOutTheWeightDecayPenalty(int workers) {
         // DL4J's score adds the decay's penalty; with this much decay it alone is far above the loss of ten classes,
         // and each step shrinks the weights by 2%, so the penalty must be the one before the step.
-        ComputationGraph g = new ComputationGraph(Engine.plan(TinyClassifier.graph(new Adam(1e-3), 20)).configuration());
+        ComputationGraph g = Engine.network(TinyClassifier.graph(new Adam(1e-3), 20));
         g.init();
         double penalty = g.calcRegularizationScore(true);
         assertTrue(penalty > 10, "penalty " + penalty);
