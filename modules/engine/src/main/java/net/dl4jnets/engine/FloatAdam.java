@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** {@link VectorAdamUpdater}'s step as one float Vector API pass, in place in ND4J's memory. */
+/** {@link VectorAdam.Updater}'s step as one float Vector API pass, in place in ND4J's memory. */
 final class FloatAdam {
     private FloatAdam() {}
 

@@ -135,8 +135,8 @@ class FusedLstmTest {
     void outputsAndGradientsEqualDl4jsLstmInDoublePrecision(boolean masked) {
         ComputationGraph dl4j = stacked(false, DataType.DOUBLE, 0), fused = stacked(true, DataType.DOUBLE, 0);
         fused.setParams(dl4j.params());
-        assertInstanceOf(FusedLstmLayer.class, fused.getLayer("l1"));
-        assertTrue(((FusedLstmLayer) fused.getLayer("l1")).fused());
+        assertInstanceOf(FusedLstm.Runtime.class, fused.getLayer("l1"));
+        assertTrue(((FusedLstm.Runtime) fused.getLayer("l1")).fused());
         INDArray x = input(DataType.DOUBLE), y = stepLabels(DataType.DOUBLE), mask = masked ? trailingMask() : null;
 
         INDArray expected = dl4j.output(false, new INDArray[] {x}, mask == null ? null : new INDArray[] {mask})[0];
@@ -275,7 +275,7 @@ class FusedLstmTest {
         var file = dir.resolve("model.zip").toFile();
         ModelSerializer.writeModel(net, file, true);
         ComputationGraph back = ModelSerializer.restoreComputationGraph(file, true);
-        assertInstanceOf(FusedLstmLayer.class, back.getLayer("l2"));
+        assertInstanceOf(FusedLstm.Runtime.class, back.getLayer("l2"));
         INDArray x = input(DataType.FLOAT);
         assertEquals(net.outputSingle(x), back.outputSingle(x));
     }
