@@ -37,7 +37,13 @@ public final class BoundaryChart {
      */
     public static void draw(Path png, String title, double min, double max,
                             BiFunction<double[], double[], double[]> probability, Iterable<Point> points) {
-        drawClasses(png, title, min, max, 2, (xs, ys) -> {
+        Charts.writeImage(png, draw(title, min, max, probability, points));
+    }
+
+    /** The same picture as an image, for a notebook to show. */
+    public static BufferedImage draw(String title, double min, double max,
+                                     BiFunction<double[], double[], double[]> probability, Iterable<Point> points) {
+        return drawClasses(title, min, max, 2, (xs, ys) -> {
             double[] p = probability.apply(xs, ys);
             double[][] both = new double[p.length][];
             for (int i = 0; i < p.length; i++) {
@@ -55,6 +61,12 @@ public final class BoundaryChart {
      */
     public static void drawClasses(Path png, String title, double min, double max, int classes,
                                    BiFunction<double[], double[], double[][]> probabilities, Iterable<Point> points) {
+        Charts.writeImage(png, drawClasses(title, min, max, classes, probabilities, points));
+    }
+
+    public static BufferedImage drawClasses(String title, double min, double max, int classes,
+                                            BiFunction<double[], double[], double[][]> probabilities,
+                                            Iterable<Point> points) {
         if (classes < 2 || classes > CLASS_COLOURS.length) {
             throw new IllegalArgumentException("2 to " + CLASS_COLOURS.length + " classes, not " + classes);
         }
@@ -120,7 +132,7 @@ public final class BoundaryChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title, Math.max(8, (w - g.getFontMetrics().stringWidth(title)) / 2), 30);
         g.dispose();
-        Charts.writeImage(png, img);
+        return img;
     }
 
     /** The most probable class's colour, pale where its probability is near chance (1/classes). */

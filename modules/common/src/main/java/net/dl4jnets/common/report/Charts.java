@@ -26,7 +26,7 @@ import net.dl4jnets.common.io.AtomicFiles;
 /**
  * The one plotting helper: line charts (XChart) and the two pictures XChart does not draw well, a confusion matrix
  * with counts in its cells and a labelled grid of images (Java2D). Every PNG has a title, axis names and a legend,
- * and is written atomically.
+ * and is written atomically. Each has a twin without the path that returns the image, which a notebook shows inline.
  */
 public final class Charts {
     static {
@@ -43,8 +43,12 @@ public final class Charts {
 
     /** A line chart of the given series; logY draws the y axis on a log scale. */
     public static void lines(Path png, String title, String xTitle, String yTitle, List<Series> series, boolean logY) {
-        XYChart chart = lineChart(title, xTitle, yTitle, series, logY, 900, 560);
-        write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        writeImage(png, lines(title, xTitle, yTitle, series, logY));
+    }
+
+    /** The same chart as an image, for a notebook to show (a cell whose value is an image draws it). */
+    public static BufferedImage lines(String title, String xTitle, String yTitle, List<Series> series, boolean logY) {
+        return BitmapEncoder.getBufferedImage(lineChart(title, xTitle, yTitle, series, logY, 900, 560));
     }
 
     public static XYChart lineChart(String title, String xTitle, String yTitle, List<Series> series, boolean logY,
@@ -86,6 +90,10 @@ public final class Charts {
      * logX suits quantities that span orders of magnitude.
      */
     public static void scatter(Path png, String title, String xTitle, String yTitle, List<Series> points, boolean logX) {
+        writeImage(png, scatter(title, xTitle, yTitle, points, logX));
+    }
+
+    public static BufferedImage scatter(String title, String xTitle, String yTitle, List<Series> points, boolean logX) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         Styler st = chart.getStyler();
@@ -106,7 +114,7 @@ public final class Charts {
         for (Series s : points) {
             chart.addSeries(s.name(), s.x(), s.y());
         }
-        write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        return BitmapEncoder.getBufferedImage(chart);
     }
 
     /** Several charts side by side in one PNG. */
@@ -116,6 +124,10 @@ public final class Charts {
 
     /** Several charts in a grid of the given number of columns, in one PNG. */
     public static void panels(Path png, List<XYChart> charts, int columns) {
+        writeImage(png, panels(charts, columns));
+    }
+
+    public static BufferedImage panels(List<XYChart> charts, int columns) {
         int cw = charts.stream().mapToInt(XYChart::getWidth).max().orElse(1);
         int ch = charts.stream().mapToInt(XYChart::getHeight).max().orElse(1);
         int rows = (charts.size() + columns - 1) / columns;
@@ -127,11 +139,31 @@ public final class Charts {
             sub.dispose();
         }
         g.dispose();
-        writeImage(png, img);
+        return img;
+    }
+
+    /** Images side by side on white, top-aligned: two pictures to compare at a glance. */
+    public static BufferedImage side(List<BufferedImage> images) {
+        int gap = 16;
+        int w = images.stream().mapToInt(BufferedImage::getWidth).sum() + gap * Math.max(0, images.size() - 1);
+        int h = images.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage img = new BufferedImage(Math.max(1, w), h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(img);
+        int x = 0;
+        for (BufferedImage i : images) {
+            g.drawImage(i, x, 0, null);
+            x += i.getWidth() + gap;
+        }
+        g.dispose();
+        return img;
     }
 
     /** A confusion matrix as a heat map: rows true class, columns predicted class, the count in each cell. */
     public static void confusion(Path png, String title, long[][] counts, List<String> names) {
+        writeImage(png, confusion(title, counts, names));
+    }
+
+    public static BufferedImage confusion(String title, long[][] counts, List<String> names) {
         int n = counts.length;
         int cell = 58;
         int left = 130;
@@ -186,7 +218,7 @@ public final class Charts {
         centered(r, "true class", 0, 0);
         r.dispose();
         g.dispose();
-        writeImage(png, img);
+        return img;
     }
 
     /**
@@ -201,8 +233,14 @@ public final class Charts {
 
     /** A grid of small grey images, each scaled up and captioned. */
     public static void grid(Path png, String title, List<Tile> tiles, int columns, int scale) {
+        if (!tiles.isEmpty()) {
+            writeImage(png, grid(title, tiles, columns, scale));
+        }
+    }
+
+    public static BufferedImage grid(String title, List<Tile> tiles, int columns, int scale) {
         if (tiles.isEmpty()) {
-            return;
+            throw new IllegalArgumentException("a grid needs at least one tile");
         }
         int tw = tiles.get(0).cols() * scale;
         int th = tiles.get(0).rows() * scale;
@@ -241,7 +279,7 @@ public final class Charts {
             }
         }
         g.dispose();
-        writeImage(png, img);
+        return img;
     }
 
     private static Graphics2D canvas(BufferedImage img) {

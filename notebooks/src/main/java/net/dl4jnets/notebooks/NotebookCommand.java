@@ -1,0 +1,128 @@
+package net.dl4jnets.notebooks;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import net.dl4jnets.common.cli.NetsCommand;
+import net.dl4jnets.common.data.DataPaths;
+import net.dl4jnets.common.io.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nets notebook}: installs the Java kernel inside the project and starts Jupyter on 127.0.0.1 with a token,
+ * serving {@code notebooks/}. Jupyter itself comes from the system (Debian's packages); what it runs is the suite.
+ */
+@Command(name = "notebook", mixinStandardHelpOptions = true,
+        description = "The course's coding practicals as Jupyter notebooks on a Java kernel: installs the kernel in "
+                + "the project and starts Jupyter on 127.0.0.1.",
+        footer = {"", "Open one notebook directly: the URL it prints, with /tree replaced by /notebooks/<file>, e.g.",
+                "  http://127.0.0.1:8888/notebooks/week2-mlp.ipynb?token=<token>",
+                "Run one headless, outputs into a copy:",
+                "  ./nets notebook --install-only, then the printed JUPYTER_PATH=... jupyter nbconvert --to notebook "
+                        + "--execute --ExecutePreprocessor.kernel_name=dl4j-nets --output-dir /tmp notebooks/week1-neuron.ipynb",
+                "Jupyter: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient (Debian, Ubuntu)."})
+public final class NotebookCommand implements NetsCommand {
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8888", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--install-only", description = "Install the kernel and print how to use it with your own "
+            + "Jupyter, without starting a server.")
+    boolean installOnly;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        if (port < 1 || port > 65535) {
+            throw new UserError("--port must be between 1 and 65535, got " + port + ".");
+        }
+        Path home = DataPaths.home();
+        Path notebooks = home.resolve("notebooks");
+        if (!Files.isDirectory(notebooks)) {
+            throw new UserError("No notebooks folder at " + notebooks + ": run ./nets from the project's checkout.");
+        }
+        KernelSpec spec = KernelSpec.ofThisJvm(home);
+        Map<String, String> env = spec.install();
+        if (installOnly) {
+            System.out.println("Kernel 'dl4j-nets' installed in " + spec.dir() + ". Use it with:");
+            StringBuilder vars = new StringBuilder();
+            env.forEach((k, v) -> vars.append(k).append('=').append(v).append(' '));
+            System.out.println("  " + vars + "jupyter notebook " + notebooks);
+            return 0;
+        }
+        String jupyter = onPath("jupyter");
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (IOException taken) {
+            throw new UserError("Port " + port + " on 127.0.0.1 is taken (another Jupyter?): choose another with --port.");
+        }
+        String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+        ProcessBuilder pb = new ProcessBuilder(jupyter, "notebook", "--no-browser", "--ip=127.0.0.1",
+                "--port=" + port, "--port-retries=0", "--notebook-dir=" + notebooks);
+        pb.environment().putAll(env);
+        pb.environment().put("JUPYTER_TOKEN", token);
+        // stdin not a terminal: Jupyter then stops at the first Ctrl-C instead of asking "Shutdown (y/[n])?"
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.redirectError(home.resolve("target/jupyter/server.log").toFile());
+        Process server = pb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server)));
+        if (!answers(server, port, 60)) {
+            stop(server);
+            throw new UserError("Jupyter did not start on 127.0.0.1:" + port + " (is the port taken? try --port): "
+                    + "see " + home.resolve("target/jupyter/server.log") + ".");
+        }
+        String base = "http://127.0.0.1:" + port;
+        System.out.println("Notebooks: " + base + "/tree?token=" + token + "   (Ctrl-C stops Jupyter and its kernels)");
+        System.out.println("Week 2 directly: " + base + "/notebooks/week2-mlp.ipynb?token=" + token);
+        System.out.println("Jupyter's log: " + home.resolve("target/jupyter/server.log"));
+        return server.waitFor();
+    }
+
+    static String onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new UserError("'" + program + "' is not on the PATH: install Jupyter (Debian, Ubuntu: sudo apt-get "
+                + "install jupyter-notebook jupyter-nbconvert python3-nbclient) and run ./nets notebook again.");
+    }
+
+    private static boolean answers(Process server, int port, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end && server.isAlive()) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return true;
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        return false;
+    }
+
+    private static void stop(Process server) {
+        if (!server.isAlive()) {
+            return;
+        }
+        server.destroy(); // SIGTERM: Jupyter shuts its kernels down before it exits
+        try {
+            if (!server.waitFor(15, TimeUnit.SECONDS)) {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
