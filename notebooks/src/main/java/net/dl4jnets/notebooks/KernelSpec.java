@@ -20,19 +20,29 @@ import net.dl4jnets.common.io.UserError;
 /**
  * The Java kernel's spec, installed inside the project ({@code target/jupyter/kernels/dl4j-nets/kernel.json}, found
  * through {@code JUPYTER_PATH}), never in the user's home, so two checkouts never share or overwrite one. The kernel
- * is rapaio-jupyter-kernel started with {@code -jar} on this JVM, with this JVM's flags (the Vector API module, the
- * backend's settings, {@code nets.home}) and the suite's classpath handed to its JShell: ND4J's natives then load as
- * in {@code ./nets}, because ND4J is on that classpath when the first cell runs rather than added from a cell.
+ * is IJava started with {@code -jar} on this JVM, with this JVM's flags (the Vector API module, the backend's settings,
+ * {@code nets.home}) and the suite's classpath handed to its JShell, which runs in the kernel's own JVM: ND4J's
+ * natives then load as in {@code ./nets}, because ND4J is on that classpath when the first cell runs rather than
+ * added from a cell.
  */
 public record KernelSpec(Path jupyterDir, Path kernelJar, String java, List<String> jvmFlags, List<String> classpath) {
     public static final String NAME = "dl4j-nets";
 
-    /** The spec of the running JVM: its java, its flags and its classpath (what {@code ./nets} started). */
+    /**
+     * The spec of the running JVM, kept in {@code <home>/target/jupyter}: its java, its flags and its classpath (what
+     * {@code ./nets} started).
+     */
     public static KernelSpec ofThisJvm(Path home) {
-        return of(home, System.getProperty("java.class.path"), ManagementFactory.getRuntimeMXBean().getInputArguments());
+        return of(home.resolve("target/jupyter"), home, System.getProperty("java.class.path"),
+                ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
-    public static KernelSpec of(Path home, String classpath, List<String> inputArguments) {
+    /**
+     * @param jupyterDir     where the kernel and Jupyter's own files go
+     * @param home           the project's checkout, which the kernel's {@code nets.home} names
+     * @param inputArguments the JVM flags the kernel starts with, less any agent
+     */
+    public static KernelSpec of(Path jupyterDir, Path home, String classpath, List<String> inputArguments) {
         List<String> flags = new ArrayList<>();
         for (String a : inputArguments) {
             // a debugger's or profiler's agent belongs to this process, not to every kernel it starts
@@ -49,7 +59,7 @@ public record KernelSpec(Path jupyterDir, Path kernelJar, String java, List<Stri
                 entries.add(e);
             }
         }
-        return new KernelSpec(home.resolve("target/jupyter"), builtKernelJar(), javaCommand, flags, entries);
+        return new KernelSpec(jupyterDir, builtKernelJar(), javaCommand, flags, entries);
     }
 
     /** Where the build copied the kernel's jar (notebooks/pom.xml). */
@@ -85,11 +95,8 @@ public record KernelSpec(Path jupyterDir, Path kernelJar, String java, List<Stri
         argv.add(kernelJar.toString());
         argv.add("{connection_file}");
         Map<String, String> kernelEnv = new LinkedHashMap<>();
-        kernelEnv.put("RJK_CLASSPATH", String.join(";", classpath)); // the kernel splits its classpath at ';'
-        kernelEnv.put("RJK_TIMEOUT_MILLIS", "-1"); // a cell that trains for minutes is not a hung cell
-        kernelEnv.put("RJK_COMPILER_OPTIONS", "");
-        kernelEnv.put("RJK_INIT_SCRIPT", "");
-        kernelEnv.put("RJK_MIMA_CACHE", jupyterDir.resolve("mima-cache").toString()); // %dependency's downloads
+        kernelEnv.put("IJAVA_CLASSPATH", String.join(File.pathSeparator, classpath));
+        kernelEnv.put("IJAVA_TIMEOUT", "-1"); // a cell that trains for minutes is not a hung cell
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv);
         spec.put("display_name", "Java (dl4j-nets)");

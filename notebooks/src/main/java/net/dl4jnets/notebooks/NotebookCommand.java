@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -65,25 +66,31 @@ public final class NotebookCommand implements NetsCommand {
             throw new UserError("Port " + port + " on 127.0.0.1 is taken (another Jupyter?): choose another with --port.");
         }
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
-        ProcessBuilder pb = new ProcessBuilder(jupyter, "notebook", "--no-browser", "--ip=127.0.0.1",
-                "--port=" + port, "--port-retries=0", "--notebook-dir=" + notebooks);
+        List<String> command = new ArrayList<>(List.of(jupyter, "notebook", "--no-browser", "--ip=127.0.0.1",
+                "--port=" + port, "--port-retries=0", "--notebook-dir=" + notebooks));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // Jupyter refuses root unless told; containers and CI machines run as root, and it still binds loopback
+            command.add("--allow-root");
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         pb.environment().put("JUPYTER_TOKEN", token);
         // stdin not a terminal: Jupyter then stops at the first Ctrl-C instead of asking "Shutdown (y/[n])?"
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-        pb.redirectError(home.resolve("target/jupyter/server.log").toFile());
+        Path log = home.resolve("target/jupyter/server.log");
+        pb.redirectError(log.toFile());
         Process server = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server)));
         if (!answers(server, port, 60)) {
             stop(server);
-            throw new UserError("Jupyter did not start on 127.0.0.1:" + port + " (is the port taken? try --port): "
-                    + "see " + home.resolve("target/jupyter/server.log") + ".");
+            throw new UserError("Jupyter did not start on 127.0.0.1:" + port + lastComplaint(log) + " (its log: " + log
+                    + ").");
         }
         String base = "http://127.0.0.1:" + port;
         System.out.println("Notebooks: " + base + "/tree?token=" + token + "   (Ctrl-C stops Jupyter and its kernels)");
         System.out.println("Week 2 directly: " + base + "/notebooks/week2-mlp.ipynb?token=" + token);
-        System.out.println("Jupyter's log: " + home.resolve("target/jupyter/server.log"));
+        System.out.println("Jupyter's log: " + log);
         return server.waitFor();
     }
 
@@ -96,6 +103,22 @@ public final class NotebookCommand implements NetsCommand {
         }
         throw new UserError("'" + program + "' is not on the PATH: install Jupyter (Debian, Ubuntu: sudo apt-get "
                 + "install jupyter-notebook jupyter-nbconvert python3-nbclient) and run ./nets notebook again.");
+    }
+
+    /** Jupyter's last critical or error line, which says why it stopped ("[C ... NotebookApp] ..."). */
+    static String lastComplaint(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String l = lines.get(i);
+                if (l.startsWith("[C ") || l.startsWith("[E ")) {
+                    return ": " + l.substring(l.indexOf(']') + 1).strip();
+                }
+            }
+        } catch (IOException unreadable) {
+            // the log is named in the message anyway
+        }
+        return "";
     }
 
     private static boolean answers(Process server, int port, int seconds) throws InterruptedException {
@@ -115,14 +138,24 @@ public final class NotebookCommand implements NetsCommand {
         if (!server.isAlive()) {
             return;
         }
+        List<ProcessHandle> kernels = server.descendants().toList();
         server.destroy(); // SIGTERM: Jupyter shuts its kernels down before it exits
         try {
             if (!server.waitFor(15, TimeUnit.SECONDS)) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
                 server.destroyForcibly();
+            }
+            // a kernel Jupyter did not stop (it had 15 s) would run on as an orphan, holding its memory
+            for (ProcessHandle k : kernels) {
+                if (k.isAlive()) {
+                    k.destroy();
+                    k.onExit().get(5, TimeUnit.SECONDS);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            kernels.forEach(ProcessHandle::destroyForcibly);
         }
     }
+
 }

@@ -1,5 +1,6 @@
 package net.dl4jnets.attention;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,12 @@ public final class AttentionMaps {
 
     public static void draw(Path png, ComputationGraph graph, VisionTransformer.Config c, ImageSet.View test,
                             ImageBatches.Options options) {
+        Charts.writeImage(png, draw(graph, c, test, options));
+    }
+
+    /** The same picture as an image, for a notebook to show. */
+    public static BufferedImage draw(ComputationGraph graph, VisionTransformer.Config c, ImageSet.View test,
+                                     ImageBatches.Options options) {
         ImageSet.View examples = test.firstOfEachClass(FashionMnist.CLASSES);
         int n = examples.size();
         INDArray input = new ImageBatches(examples, new ImageBatches.Options(options.layout(), n, false, 0,
@@ -60,7 +67,7 @@ public final class AttentionMaps {
             tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, "rollout", false,
                     heat(rollout.mean(0), c)));
         }
-        Charts.grid(png, String.format(Locale.ROOT, "Where attention goes: tokens that blocks 1-%d attend to, "
+        return Charts.grid(String.format(Locale.ROOT, "Where attention goes: tokens that blocks 1-%d attend to, "
                 + "and the rollout of all (red = more)", c.layers()), tiles, c.layers() + 2, 5);
     }
 

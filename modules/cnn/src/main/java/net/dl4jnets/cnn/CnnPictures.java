@@ -1,5 +1,6 @@
 package net.dl4jnets.cnn;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,11 @@ public final class CnnPictures {
 
     /** The first convolution's filters as a grid, on one shared grey scale: mid-grey is 0, white positive. */
     public static void filters(Path png, ComputationGraph graph, String model) {
+        Charts.writeImage(png, filters(graph, model));
+    }
+
+    /** The same picture as an image, for a notebook to show. */
+    public static BufferedImage filters(ComputationGraph graph, String model) {
         String first = convolutions(graph).get(0);
         // [out, in, kH, kW]; a copy, because ND4J 1.0.0-M2.1 returns an empty array when LeNet's 5x5 view is indexed
         INDArray w = graph.getParam(first + "_W").dup();
@@ -55,7 +61,7 @@ public final class CnnPictures {
             }
             tiles.add(new Charts.Tile(px, kh, kw, "filter " + (f + 1), false));
         }
-        Charts.grid(png, String.format(Locale.ROOT, "%s: the %d first-layer filters (%dx%d; grey = 0, white > 0, black < 0)",
+        return Charts.grid(String.format(Locale.ROOT, "%s: the %d first-layer filters (%dx%d; grey = 0, white > 0, black < 0)",
                 model, out, kh, kw), tiles, 8, Math.max(4, 72 / Math.max(kh, kw)));
     }
 
@@ -65,12 +71,25 @@ public final class CnnPictures {
      */
     public static List<Path> featureMaps(Path dir, ComputationGraph graph, String model, ImageSet.View test,
                                          ImageBatches.Options options) {
+        List<Path> written = new ArrayList<>();
+        int stage = 0;
+        for (Map.Entry<String, BufferedImage> e : featureMaps(graph, model, test, options).entrySet()) {
+            Path png = dir.resolve(String.format(Locale.ROOT, "features-%d-%s.png", ++stage, e.getKey()));
+            Charts.writeImage(png, e.getValue());
+            written.add(png);
+        }
+        return written;
+    }
+
+    /** The same pictures as images, by the name of the vertex each stage ends at, in the network's order. */
+    public static Map<String, BufferedImage> featureMaps(ComputationGraph graph, String model, ImageSet.View test,
+                                                        ImageBatches.Options options) {
         ImageSet.View examples = test.firstOfEachClass(FashionMnist.CLASSES);
         int[] pick = examples.indices();
         INDArray input = new ImageBatches(examples, new ImageBatches.Options(options.layout(), pick.length, false,
                 0, options.standardize(), null)).next().getFeatures();
         Map<String, INDArray> acts = graph.feedForward(input, false);
-        List<Path> written = new ArrayList<>();
+        Map<String, BufferedImage> pictures = new LinkedHashMap<>();
         int stage = 0;
         for (Map.Entry<String, String> e : stageOutputs(graph, acts).entrySet()) {
             INDArray a = acts.get(e.getValue()); // [n, channels, h, w]
@@ -87,12 +106,10 @@ public final class CnnPictures {
                     tiles.add(new Charts.Tile(normalise(map), h, w, "channel " + (ch + 1), false));
                 }
             }
-            Path png = dir.resolve(String.format(Locale.ROOT, "features-%d-%s.png", ++stage, e.getValue()));
-            Charts.grid(png, String.format(Locale.ROOT, "%s, stage %d (%s, %dx%d): the first %d of %d feature maps, brighter = stronger",
-                    model, stage, e.getValue(), h, w, shown, a.size(1)), tiles, shown + 1, Math.max(2, 112 / h));
-            written.add(png);
+            pictures.put(e.getValue(), Charts.grid(String.format(Locale.ROOT, "%s, stage %d (%s, %dx%d): the first %d of %d feature maps, brighter = stronger",
+                    model, ++stage, e.getValue(), h, w, shown, a.size(1)), tiles, shown + 1, Math.max(2, 112 / h)));
         }
-        return written;
+        return pictures;
     }
 
     /** Names of the convolution layers, in the order the graph computes them. */

@@ -248,16 +248,20 @@ public final class Charts {
         int pad = 12;
         int cellW = Math.max(tw, 150) + pad;
         int rowsOfTiles = (tiles.size() + columns - 1) / columns;
-        int w = columns * cellW + pad;
+        int tilesW = columns * cellW + pad;
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+        // a grid of few columns is widened to its title rather than cutting the title off
+        int w = Math.max(tilesW, textWidth(titleFont, title) + 2 * pad);
+        int left = (w - tilesW) / 2;
         int h = 60 + rowsOfTiles * (th + capH + pad);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.setFont(titleFont);
         centered(g, title, w / 2, 32);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int i = 0; i < tiles.size(); i++) {
             Tile t = tiles.get(i);
-            int x0 = pad + (i % columns) * cellW + (cellW - pad - tw) / 2;
+            int x0 = left + pad + (i % columns) * cellW + (cellW - pad - tw) / 2;
             int y0 = 50 + (i / columns) * (th + capH + pad);
             for (int r = 0; r < t.rows(); r++) {
                 for (int c = 0; c < t.cols(); c++) {
@@ -291,6 +295,14 @@ public final class Charts {
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1f));
         return g;
+    }
+
+    private static int textWidth(Font font, String s) {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        int width = g.getFontMetrics(font).stringWidth(s);
+        g.dispose();
+        return width;
     }
 
     private static void centered(Graphics2D g, String s, int cx, int baseline) {
