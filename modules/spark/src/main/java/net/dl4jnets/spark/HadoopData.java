@@ -13,9 +13,9 @@ import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.io.UserError;
 
 /**
- * Fashion-MNIST from any file system Hadoop reaches (HDFS, S3A, a shared folder): the driver copies the four files,
- * plain or gzipped, into a local folder, where the common loader checks them as it checks any copy. Only the driver
- * reads them; the executors get batches.
+ * Fashion-MNIST from a file system Hadoop reaches (HDFS, a shared folder; the jar carries no S3A client): the driver
+ * copies the four files, plain or gzipped, into a local folder, where the common loader checks them as it checks any
+ * copy. Only the driver reads them; the executors get batches.
  */
 final class HadoopData {
     private HadoopData() {}

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
@@ -94,9 +96,14 @@ public final class SparkTrain implements NetsCommand {
     Path out;
 
     @Option(names = "--data-url", paramLabel = "URI",
-            description = "Fashion-MNIST on a Hadoop file system (hdfs://, s3a://, file://): the driver copies and "
+            description = "Fashion-MNIST on a Hadoop file system (hdfs://, file://): the driver copies and "
                     + "checks its four files (default: --data-dir and the usual places).")
     URI dataUrl;
+
+    @Option(names = "--executor-wait", paramLabel = "S", defaultValue = "120",
+            description = "On a cluster, seconds to wait for the first executor before giving up (default: ${DEFAULT-VALUE}; "
+                    + "--max-minutes, if shorter, wins).")
+    int executorWait;
 
     @Option(names = "--kryo", description = "Serialise with Kryo and ND4J's registrator instead of Java serialisation.")
     boolean kryo;
@@ -131,6 +138,7 @@ public final class SparkTrain implements NetsCommand {
                 System.out.println("Spark UI: " + url);
                 return null;
             });
+            awaitExecutors(sc, sc.master(), executorWaitSeconds(), workers, a);
             int n = workers > 0 ? workers : sc.defaultParallelism();
             TrainingConfig t = settings(a, n);
             if (dataUrl != null) {
@@ -154,6 +162,52 @@ public final class SparkTrain implements NetsCommand {
         }
     }
 
+    private int executorWaitSeconds() {
+        if (executorWait < 1) {
+            throw new UserError("--executor-wait must be at least 1 second, got " + executorWait + ".");
+        }
+        return maxMinutes > 0 ? (int) Math.max(1, Math.min(executorWait, Math.ceil(maxMinutes * 60))) : executorWait;
+    }
+
+    /**
+     * On a cluster the context starts before any executor: a Master without Workers (or without free cores or memory)
+     * would leave the first round waiting for ever, and Spark's default parallelism would count no executor yet.
+     */
+    static void awaitExecutors(JavaSparkContext sc, String master, int seconds, int workers, Architecture a) {
+        if (master.startsWith("local")) {
+            return;
+        }
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        // Executors join one by one: after the first, a few seconds more for as many as --workers asks, so that the
+        // first rounds do not run on one while the others start (the run goes on with those there are).
+        long grace = Long.MAX_VALUE;
+        while (executors(sc) < Math.max(1, workers)) {
+            if (executors(sc) >= 1) {
+                grace = Math.min(grace, System.nanoTime() + 10_000_000_000L);
+                if (System.nanoTime() > grace) {
+                    break;
+                }
+            }
+            if (executors(sc) == 0 && System.nanoTime() > end) {
+                throw new UserError("--master " + master + ": no executor joined within " + seconds + " s. Start "
+                        + "Workers for that master, or give them the cores and memory this application asks "
+                        + "(spark.executor.memory, spark.executor.cores; the master's web page shows both); "
+                        + "--executor-wait sets how long to wait.");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("Interrupted while waiting for executors of " + a.id() + ".");
+            }
+        }
+        System.out.println("Spark: " + executors(sc) + " executor(s) joined");
+    }
+
+    private static int executors(JavaSparkContext sc) {
+        return sc.sc().statusTracker().getExecutorInfos().length - 1; // the driver is listed too
+    }
+
     /** Parameter averaging through the driver, or shared gradients between the executors. */
     private TrainingMaster<?, ?> trainingMaster(JavaSparkContext sc, TrainingConfig t, int n) {
         if (mode == Parallelism.Mode.SHARED_GRADIENTS) {
@@ -168,6 +222,15 @@ public final class SparkTrain implements NetsCommand {
                 .batchSizePerWorker(t.batchSize())
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(2)
+                // Each round's batches travel in its tasks. dl4j-spark's default, Export, writes them to the default
+                // Hadoop file system and reads them back: it refuses a cluster whose default is file:// (a batch
+                // written on one node is not on the others), and left folders under hadoop.tmp.dir after local runs.
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                // the round arrives as one partition per worker already; "Always" would shuffle it again every round
+                .repartionData(Repartition.NumPartitionsWorkersDiffers)
+                // Adam's moments are averaged with the parameters; without this the driver's copy never changed and
+                // went out again, unchanged, every round
+                .saveUpdater(true)
                 .rngSeed(t.seed())
                 .collectTrainingStats(true)
                 .build();
