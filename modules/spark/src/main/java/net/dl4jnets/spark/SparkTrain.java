@@ -25,12 +25,16 @@ import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.FashionTraining;
 import net.dl4jnets.common.train.Parallelism;
+import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.common.train.Trainer;
 import net.dl4jnets.common.train.TrainingConfig;
+import net.dl4jnets.common.train.TrainingRuns;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains any registered Fashion-MNIST architecture on a Spark cluster with dl4j-spark's parameter averaging, into
@@ -105,6 +109,14 @@ public final class SparkTrain implements NetsCommand {
                     + "--max-minutes, if shorter, wins).")
     int executorWait;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue the run in RUN_DIR from its last checkpoint, to its --epochs; the options not given "
+                    + "keep the run's values.")
+    Path resume;
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--kryo", description = "Serialise with Kryo and ND4J's registrator instead of Java serialisation.")
     boolean kryo;
 
@@ -147,7 +159,7 @@ public final class SparkTrain implements NetsCommand {
             List<SparkFit> fits = new ArrayList<>();
             StopSignal stop = new StopSignal();
             FashionTraining.Outcome o;
-            try (Cli.SignalHook hook = Cli.stopOnSignal(stop)) {
+            try (Cli.SignalHook hook = Cli.stopOnSignalBeforeShutdown(stop)) {
                 o = FashionTraining.run(a.spec().apply(t), t, stop, (graph, tt) -> {
                     SparkFit fit = new SparkFit(sc, graph, trainingMaster(sc, tt, n), n,
                             mode == Parallelism.Mode.SHARED_GRADIENTS ? Integer.MAX_VALUE : n * averagingFrequency);
@@ -258,6 +270,20 @@ public final class SparkTrain implements NetsCommand {
 
     /** The architecture's own settings, with what was asked here and one worker per partition. */
     TrainingConfig settings(Architecture a, int n) {
+        if (resume != null) {
+            // the run's own settings, with only what was given here over them; resumable refuses a change that
+            // would make it another run (the data, the split, the optimiser)
+            TrainingConfig recorded = RunConfig.read(resume).training();
+            TrainingConfig asked = recorded
+                    .withData(given("--limit") ? limit : recorded.limit(),
+                            given("--val-size") ? valSize : recorded.valSize(), common.dataDir)
+                    .withSeed(given("--seed") ? seed : recorded.seed())
+                    .withLimits(recorded.maxBatches(), maxMinutes).withOut(out).withThreads(common.threads)
+                    .withParallel(new Parallelism(n, mode, averagingFrequency))
+                    .withEpochs(epochs != null ? epochs : recorded.epochs())
+                    .withBatchSize(batchSize != null ? batchSize : recorded.batchSize());
+            return TrainingRuns.resumable(resume, recorded, asked);
+        }
         TrainingConfig t = a.training().withData(limit, valSize, common.dataDir).withSeed(seed)
                 .withLimits(0, maxMinutes).withOut(out).withThreads(common.threads)
                 .withParallel(new Parallelism(n, mode, averagingFrequency));
@@ -268,6 +294,11 @@ public final class SparkTrain implements NetsCommand {
             t = t.withBatchSize(batchSize);
         }
         return t.validate();
+    }
+
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private SparkConf sparkConf(Architecture a) {

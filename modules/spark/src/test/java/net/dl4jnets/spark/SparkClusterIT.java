@@ -85,16 +85,66 @@ class SparkClusterIT {
             Process second = cluster.addWorker("3g");
             Path log = dir.resolve("driver.log");
             Process driver = cluster.submit(log, mlp(out, 4));
-            // after the first epoch's row: mid-run, with both executors working
-            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (metricsRows(out) < 1 && driver.isAlive() && System.nanoTime() < end) {
-                Thread.sleep(200);
-            }
-            assertTrue(driver.isAlive(), "the run ended before a Worker could be killed:\n" + Files.readString(log));
+            awaitRows(out, 1, driver, log); // after the first epoch's row: mid-run, with both executors working
             StandaloneCluster.killTree(second);
             SparkTrainTest.Run r = await(driver, log, 8);
             SparkTrainTest.assertCompleteRun(out, r);
             assertEquals(4, metricsRows(out), "one row per epoch:\n" + r.output());
+        }
+    }
+
+    /**
+     * The driver stopped as a service manager stops it (SIGTERM) after the first epoch ends the round in flight,
+     * saves a checkpoint and says how to resume; its executors go with it; {@code --resume} then trains to the run's
+     * epochs. Killed outright (SIGKILL) after the next epoch, it resumes from the last epoch's checkpoint.
+     */
+    @Test
+    void aStoppedDriverResumesToTheSameEpochs() throws Exception {
+        Path out = dir.resolve("runs");
+        try (StandaloneCluster cluster = new StandaloneCluster(dir, clusterJar())) {
+            cluster.addWorker("3g");
+            cluster.addWorker("3g");
+            Path log = dir.resolve("driver.log");
+            Process driver = cluster.submit(log, mlp(out, 4));
+            awaitRows(out, 1, driver, log);
+            driver.destroy(); // SIGTERM
+            SparkTrainTest.Run stopped = await(driver, log, 3);
+            assertEquals(130, stopped.code(), stopped.output());
+            Path run = runDir(out);
+            assertTrue(stopped.output().contains("Resume with: --resume " + run), stopped.output());
+            cluster.awaitNoApplication();
+            assertTrue(cluster.executors().isEmpty(), "executors left running: " + cluster.executors());
+
+            Path log2 = dir.resolve("driver-resumed.log");
+            Process resumed = cluster.submit(log2, List.of("--arch", "mlp", "--resume", run.toString(), "--workers", "2"));
+            int before = metricsRows(out);
+            awaitRows(out, before + 1, resumed, log2);
+            Thread.sleep(3000); // into the next epoch, past the checkpoint written with the row
+            StandaloneCluster.killTree(resumed); // SIGKILL: no checkpoint but the last epoch's
+            cluster.awaitNoApplication();
+
+            Path log3 = dir.resolve("driver-resumed-again.log");
+            SparkTrainTest.Run done = await(cluster.submit(log3, List.of("--arch", "mlp", "--resume", run.toString(),
+                    "--workers", "2")), log3, 8);
+            assertEquals(0, done.code(), done.output());
+            assertTrue(done.output().contains("Resuming " + run), done.output());
+            assertEquals(4, metricsRows(out), "one row per epoch over the three drivers:\n" + done.output());
+            assertTrue(Files.isRegularFile(run.resolve("eval.json")), "the resumed run was tested");
+        }
+    }
+
+    static void awaitRows(Path out, int rows, Process driver, Path log) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (metricsRows(out) < rows && driver.isAlive() && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        assertTrue(driver.isAlive() && metricsRows(out) >= rows, "no row " + rows + " while the driver ran:\n"
+                + Files.readString(log));
+    }
+
+    static Path runDir(Path out) throws IOException {
+        try (Stream<Path> runs = Files.list(out.resolve("mlp"))) {
+            return runs.findFirst().orElseThrow();
         }
     }
 

@@ -100,6 +100,36 @@ final class StandaloneCluster implements AutoCloseable {
                 + "\nlogs in " + dir);
     }
 
+    /** Waits until the Master lists no running application (a driver that ended has left). */
+    void awaitNoApplication() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        URI json = URI.create("http://127.0.0.1:" + masterWebPort + "/json/");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < end) {
+            last = http.send(HttpRequest.newBuilder(json).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (last.replaceAll("\\s", "").contains("\"activeapps\":[]")) {
+                // the Workers stop the application's executors as the Master tells them: give them the moment
+                long stop = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!executors().isEmpty() && System.nanoTime() < stop) {
+                    Thread.sleep(200);
+                }
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the Master still lists a running application after 60 s: " + last);
+    }
+
+    /** The executors' JVMs the Workers are running. */
+    List<ProcessHandle> executors() {
+        List<ProcessHandle> all = new ArrayList<>();
+        for (Process w : workers) {
+            w.descendants().filter(ProcessHandle::isAlive).forEach(all::add);
+        }
+        return all;
+    }
+
     private Process start(String name, String main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(main);

@@ -1,6 +1,10 @@
 package net.dl4jnets.common.cli;
 
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Model;
@@ -10,6 +14,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The one command-line convention: picocli parsing, {@code --help} with defaults, and errors the user caused
@@ -102,6 +108,29 @@ public final class Cli {
                 // the JVM is already exiting and the hook is running; it ends the process
             }
         };
+    }
+
+    /**
+     * As {@link #stopOnSignal}, for a program whose libraries stop themselves in shutdown hooks of their own: Spark
+     * stops its context in one, which fails the round in flight before the run can checkpoint. Here the signal is
+     * caught before the JVM starts to shut down; the run stops after its batch (a Spark round), checkpoints, and the
+     * command returns as usual. A second signal ends the process at once.
+     */
+    @SuppressWarnings("removal") // sun.misc.Signal: the JDK's one way to handle a signal without starting shutdown
+    public static SignalHook stopOnSignalBeforeShutdown(StopSignal stop) {
+        Map<Signal, SignalHandler> previous = new HashMap<>();
+        AtomicInteger signals = new AtomicInteger();
+        for (String name : List.of("INT", "TERM")) {
+            Signal signal = new Signal(name);
+            previous.put(signal, Signal.handle(signal, s -> {
+                if (signals.incrementAndGet() > 1) {
+                    Runtime.getRuntime().halt(INTERRUPTED);
+                }
+                System.err.println("Stopping after the round in flight (SIG" + s.getName() + " again stops at once).");
+                stop.request();
+            }));
+        }
+        return () -> previous.forEach(Signal::handle);
     }
 
     /** A UserError anywhere in the cause chain (ND4J and CompletableFuture like to wrap exceptions). */
