@@ -143,6 +143,9 @@ public final class SparkTrain implements NetsCommand {
         if (workers < 0) {
             throw new UserError("--workers must be 0 (Spark's default parallelism) or positive, got " + workers + ".");
         }
+        if (executorWait < 1) {
+            throw new UserError("--executor-wait must be at least 1 second, got " + executorWait + ".");
+        }
         Architecture a = architecture(arch);
         SparkVersions.check();
         try (JavaSparkContext sc = SparkVersions.context(sparkConf(a))) {
@@ -175,9 +178,6 @@ public final class SparkTrain implements NetsCommand {
     }
 
     private int executorWaitSeconds() {
-        if (executorWait < 1) {
-            throw new UserError("--executor-wait must be at least 1 second, got " + executorWait + ".");
-        }
         return maxMinutes > 0 ? (int) Math.max(1, Math.min(executorWait, Math.ceil(maxMinutes * 60))) : executorWait;
     }
 

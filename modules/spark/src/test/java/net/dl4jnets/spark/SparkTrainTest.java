@@ -156,6 +156,13 @@ class SparkTrainTest {
     }
 
     @Test
+    void aWaitForExecutorsOfZeroIsRefusedBeforeSparkStarts() {
+        Run r = inProcess("--arch", "mlp", "--executor-wait", "0");
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("--executor-wait must be at least 1 second, got 0."), r.output());
+    }
+
+    @Test
     void anUnknownArchitectureIsNamedWithTheRegisteredOnes() {
         Run r = inProcess("--arch", "alexnet");
         assertEquals(2, r.code(), r.output());
