@@ -2,7 +2,9 @@ package net.dl4jnets.notebooks;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import net.dl4jnets.common.cli.NetsCommand;
 import net.dl4jnets.common.data.DataPaths;
@@ -60,7 +64,7 @@ public final class NotebookCommand implements NetsCommand {
             return 0;
         }
         String jupyter = onPath("jupyter");
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             probe.setReuseAddress(true);
         } catch (IOException taken) {
             throw new UserError("Port " + port + " on 127.0.0.1 is taken (another Jupyter?): choose another with --port.");
@@ -153,7 +157,7 @@ public final class NotebookCommand implements NetsCommand {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             kernels.forEach(ProcessHandle::destroyForcibly);
         }
     }

@@ -153,7 +153,7 @@ public final class SparkTrain implements NetsCommand {
                 System.out.println("Spark UI: " + url);
                 return null;
             });
-            awaitExecutors(sc, sc.master(), executorWaitSeconds(), workers, a);
+            awaitExecutors(sc, sc.master(), executorWaitSeconds(), workers);
             int n = workers > 0 ? workers : sc.defaultParallelism();
             TrainingConfig t = settings(a, n);
             if (dataUrl != null) {
@@ -185,7 +185,7 @@ public final class SparkTrain implements NetsCommand {
      * On a cluster the context starts before any executor: a Master without Workers (or without free cores or memory)
      * would leave the first round waiting for ever, and Spark's default parallelism would count no executor yet.
      */
-    static void awaitExecutors(JavaSparkContext sc, String master, int seconds, int workers, Architecture a) {
+    static void awaitExecutors(JavaSparkContext sc, String master, int seconds, int workers) {
         if (master.startsWith("local")) {
             return;
         }
@@ -210,7 +210,7 @@ public final class SparkTrain implements NetsCommand {
                 Thread.sleep(250);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new UserError("Interrupted while waiting for executors of " + a.id() + ".");
+                throw new UserError("--master " + master + ": interrupted while waiting for executors.");
             }
         }
         System.out.println("Spark: " + executors(sc) + " executor(s) joined");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -152,7 +153,7 @@ class SparkClusterIT {
     void aMasterWithoutWorkersIsOneLineNotAHang() throws Exception {
         try (StandaloneCluster cluster = new StandaloneCluster(dir, clusterJar())) {
             Path log = dir.resolve("driver.log");
-            List<String> args = new java.util.ArrayList<>(mlp(dir.resolve("runs"), 1));
+            List<String> args = new ArrayList<>(mlp(dir.resolve("runs"), 1));
             args.addAll(List.of("--executor-wait", "10"));
             SparkTrainTest.Run r = await(cluster.submit(log, args), log, 2);
             assertEquals(2, r.code(), r.output());

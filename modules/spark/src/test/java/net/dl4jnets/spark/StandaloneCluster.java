@@ -171,18 +171,6 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** Every process this cluster's JVMs started, still running (executors, drivers' children). */
-    List<ProcessHandle> alive() {
-        List<ProcessHandle> all = new ArrayList<>();
-        for (Process p : all()) {
-            if (p.isAlive()) {
-                all.add(p.toHandle());
-            }
-            p.descendants().filter(ProcessHandle::isAlive).forEach(all::add);
-        }
-        return all;
-    }
-
     private List<Process> all() {
         List<Process> all = new ArrayList<>(drivers);
         all.addAll(workers);

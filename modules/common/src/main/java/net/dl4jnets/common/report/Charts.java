@@ -7,7 +7,6 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -310,17 +309,9 @@ public final class Charts {
     }
 
     public static void writeImage(Path png, BufferedImage img) {
-        write(png, out -> ImageIO.write(img, "png", out));
-    }
-
-    interface PngWriter {
-        void write(OutputStream out) throws IOException;
-    }
-
-    private static void write(Path png, PngWriter writer) {
         AtomicFiles.write(png, tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.write(out);
+                ImageIO.write(img, "png", out);
             }
         });
     }
