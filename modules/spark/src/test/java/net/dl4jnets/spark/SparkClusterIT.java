@@ -114,7 +114,8 @@ class SparkClusterIT {
             Path run = runDir(out);
             assertTrue(stopped.output().contains("Resume with: --resume " + run), stopped.output());
             cluster.awaitNoApplication();
-            assertTrue(cluster.executors().isEmpty(), "executors left running: " + cluster.executors());
+            assertTrue(cluster.executors().isEmpty(), "executors left running: " + cluster.executors().stream()
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
 
             Path log2 = dir.resolve("driver-resumed.log");
             Process resumed = cluster.submit(log2, List.of("--arch", "mlp", "--resume", run.toString(), "--workers", "2"));

@@ -109,8 +109,9 @@ final class StandaloneCluster implements AutoCloseable {
         while (System.nanoTime() < end) {
             last = http.send(HttpRequest.newBuilder(json).build(), HttpResponse.BodyHandlers.ofString()).body();
             if (last.replaceAll("\\s", "").contains("\"activeapps\":[]")) {
-                // the Workers stop the application's executors as the Master tells them: give them the moment
-                long stop = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                // the Workers stop the application's executors as the Master tells them: SIGTERM, then up to 10 s
+                // of the executor's shutdown hooks before SIGKILL; on a busy 2-core machine that took over 30 s once
+                long stop = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 while (!executors().isEmpty() && System.nanoTime() < stop) {
                     Thread.sleep(200);
                 }
