@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
  * Trains any registered Fashion-MNIST architecture on a Spark cluster with dl4j-spark's parameter averaging, into
  * the same run folder as its own command (config.json, metrics, checkpoints, model.zip, eval, charts), plus Spark's
  * training statistics as HTML. The driver reads and batches the data with the common loader and sends the batches to
- * the executors, so executors need no access to the data files.
+ * the executors in the tasks, or writes them to a folder the executors read ({@code --batch-dir}); either way the
+ * executors need no access to the data files.
  */
 @Command(name = "spark-train", mixinStandardHelpOptions = true,
         description = "Train a Fashion-MNIST architecture on a Spark cluster (dl4j-spark, parameter averaging).")
@@ -104,6 +105,12 @@ public final class SparkTrain implements NetsCommand {
                     + "checks its four files (default: --data-dir and the usual places).")
     URI dataUrl;
 
+    @Option(names = "--batch-dir", paramLabel = "URI",
+            description = "A folder every Worker reads (a shared mount as file:///..., or hdfs://...): the driver writes "
+                    + "the training batches there once (every epoch if the architecture augments) and the executors "
+                    + "read them, so only file names travel in the tasks (default: the batches travel in the tasks).")
+    URI batchDir;
+
     @Option(names = "--executor-wait", paramLabel = "S", defaultValue = "120",
             description = "On a cluster, seconds to wait for the first executor before giving up (default: ${DEFAULT-VALUE}; "
                     + "--max-minutes, if shorter, wins).")
@@ -160,15 +167,26 @@ public final class SparkTrain implements NetsCommand {
                 t = t.withData(t.limit(), t.valSize(), HadoopData.fetch(dataUrl, sc.hadoopConfiguration()));
             }
             List<SparkFit> fits = new ArrayList<>();
+            List<BatchFolder> folders = new ArrayList<>();
             StopSignal stop = new StopSignal();
+            FashionTraining.Spec spec = a.spec().apply(t);
             FashionTraining.Outcome o;
             try (Cli.SignalHook hook = Cli.stopOnSignalBeforeShutdown(stop)) {
-                o = FashionTraining.run(a.spec().apply(t), t, stop, (graph, tt) -> {
+                o = FashionTraining.run(spec, t, stop, (graph, tt, run) -> {
+                    BatchFolder folder = batchDir == null ? null : new BatchFolder(batchDir,
+                            run.dir().getParent().getFileName() + "-" + run.dir().getFileName(), sc.hadoopConfiguration());
+                    if (folder != null) {
+                        folders.add(folder);
+                        System.out.println("Spark: batches for the executors in " + folder.location());
+                    }
                     SparkFit fit = new SparkFit(sc, graph, trainingMaster(sc, tt, n), n,
-                            mode == Parallelism.Mode.SHARED_GRADIENTS ? Integer.MAX_VALUE : n * averagingFrequency);
+                            mode == Parallelism.Mode.SHARED_GRADIENTS ? Integer.MAX_VALUE : n * averagingFrequency,
+                            folder, spec.augmentation().isNone(), tt.seed());
                     fits.add(fit);
                     return fit;
                 });
+            } finally {
+                folders.forEach(BatchFolder::close);
             }
             if (!fits.isEmpty()) {
                 writeStats(fits.get(0), o.run().dir().resolve("spark-stats.html"), sc);
@@ -230,20 +248,28 @@ public final class SparkTrain implements NetsCommand {
                     .collectTrainingStats(true)
                     .build();
         }
-        return new ParameterAveragingTrainingMaster.Builder(t.batchSize())
-                .batchSizePerWorker(t.batchSize())
+        return averaging(n, t.batchSize(), averagingFrequency, t.seed());
+    }
+
+    /** dl4j-spark's parameter averaging as this command sets it up. */
+    static ParameterAveragingTrainingMaster averaging(int workers, int batchSize, int averagingFrequency, long seed) {
+        // the number of workers given, not left to the master: dl4j-spark M2 reads it from a null network in
+        // fitPaths on a ComputationGraph otherwise (NullPointerException)
+        return new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
+                .batchSizePerWorker(batchSize)
                 .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(2)
-                // Each round's batches travel in its tasks. dl4j-spark's default, Export, writes them to the default
-                // Hadoop file system and reads them back: it refuses a cluster whose default is file:// (a batch
-                // written on one node is not on the others), and left folders under hadoop.tmp.dir after local runs.
+                // Each round's batches travel in its tasks, or their names do (--batch-dir). dl4j-spark's default,
+                // Export, writes them to the default Hadoop file system and reads them back: it refuses a cluster
+                // whose default is file:// (a batch written on one node is not on the others), and left folders under
+                // hadoop.tmp.dir after local runs.
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 // the round arrives as one partition per worker already; "Always" would shuffle it again every round
                 .repartionData(Repartition.NumPartitionsWorkersDiffers)
                 // Adam's moments are averaged with the parameters; without this the driver's copy never changed and
                 // went out again, unchanged, every round
                 .saveUpdater(true)
-                .rngSeed(t.seed())
+                .rngSeed(seed)
                 .collectTrainingStats(true)
                 .build();
     }

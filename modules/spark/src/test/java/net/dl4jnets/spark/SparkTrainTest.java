@@ -96,6 +96,41 @@ class SparkTrainTest {
         }
     }
 
+    /** With --batch-dir the executors open the batches themselves; the folder is gone when the run ends. */
+    @Test
+    void theExecutorsReadTheBatchesFromAFolderThatIsRemovedAfterwards() throws Exception {
+        Path batches = Files.createDirectories(out.resolve("shared"));
+        Run r = sparkTrain("--arch", "mlp", "--limit", "5000", "--val-size", "1000", "--epochs", "2",
+                "--master", "local[2]", "--out", out.toString(), "--spark-conf", "spark.ui.enabled=false",
+                "--batch-dir", batches.toUri().toString());
+        assertCompleteRun(out, r);
+        assertTrue(r.output().contains("Spark: batches for the executors in file:" + batches), r.output());
+        try (var left = Files.list(batches)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Run missing = sparkTrain("--arch", "mlp", "--master", "local[1]", "--out", out.toString(), "--limit", "500",
+                "--val-size", "100", "--spark-conf", "spark.ui.enabled=false",
+                "--batch-dir", out.resolve("nowhere").toUri().toString());
+        assertEquals(2, missing.code(), missing.output());
+        assertTrue(missing.output().contains("no such folder; create it where every Worker reads it"), missing.output());
+    }
+
+    /** After a round, the driver holds the mean of the workers' parameters and of their Adam moments. */
+    @Test
+    void aRoundAveragesTheParametersAndAdamsMoments() throws Exception {
+        Run r = java(System.getProperty("java.class.path"), AveragingProbe.class.getName(), List.of());
+        assertEquals(0, r.code(), r.output());
+        assertTrue(figure(r.output(), "moments |max|") > 1e-6, "the workers moved Adam's moments: " + r.output());
+        assertTrue(figure(r.output(), "parameters differ by") < 1e-6, r.output());
+        assertTrue(figure(r.output(), "moments differ by") < 1e-6, r.output());
+    }
+
+    private static double figure(String output, String label) {
+        return output.lines().filter(l -> l.startsWith(label)).mapToDouble(
+                l -> Double.parseDouble(l.substring(label.length()).trim())).findFirst().orElseThrow(
+                () -> new AssertionError("no \"" + label + "\" in\n" + output));
+    }
+
     /** An architecture whose layers the fast engine replaces (the fused LSTM, the softmax output) trains on Spark. */
     @Test
     void theRowLstmTrainsOnSparkWithTheFastEngine() throws Exception {

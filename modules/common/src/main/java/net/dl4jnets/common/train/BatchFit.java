@@ -24,13 +24,13 @@ public interface BatchFit {
         void batch(DataSet batch, double score);
     }
 
-    /** Makes the fitting of one run, once its graph is built or loaded. */
+    /** Makes the fitting of one run, once its graph is built or loaded and its folder exists. */
     interface Factory {
-        BatchFit of(ComputationGraph graph, TrainingConfig t);
+        BatchFit of(ComputationGraph graph, TrainingConfig t, RunFolder run);
     }
 
     /** One batch after another, or on replicas if the settings ask for several workers. */
-    Factory STANDARD = (graph, t) -> t.parallel().workers() > 1 ? new ParallelFit(graph, t.parallel())
+    Factory STANDARD = (graph, t, run) -> t.parallel().workers() > 1 ? new ParallelFit(graph, t.parallel())
             : sequential(graph);
 
     /**

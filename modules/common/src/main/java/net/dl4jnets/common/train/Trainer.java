@@ -98,7 +98,7 @@ public final class Trainer {
         Loop loop = new Loop(graph, run, config, run.state(), new ArrayList<>(run.history()));
         try {
             listeners.forEach(l -> l.onStart(loop));
-            BatchFit fit = fitting.of(graph, config);
+            BatchFit fit = fitting.of(graph, config, run);
             for (int epoch = loop.state.epochsDone(); epoch < config.epochs() && loop.outcome == null; epoch++) {
                 EpochRecord record = trainEpoch(loop, data, epoch, fit);
                 if (record == null) {
