@@ -62,14 +62,16 @@ class SparkClusterIT {
     }
 
     /**
-     * Test accuracy of the fault tests' runs: a clean run of the same settings (2 Workers, 4 epochs) reached 0.822
-     * here; a run that lost a Worker for part of it trains on fewer batches per round for a while, and may end a
-     * little lower.
+     * Test accuracy a run with a fault must keep: a clean run of the same settings (2 Workers, 4 epochs) reached
+     * 0.808 here and one with a link cut 0.814; 3 points below the clean run, as 1,000 test images alone give it a
+     * standard error of 1.2 points.
      */
-    static final double FAULT_TOLERANT_ACCURACY = 0.79;
+    static final double FAULT_TOLERANT_ACCURACY = 0.78;
 
-    static double testAccuracy(Path out) throws IOException {
-        return Json.read(runDir(out).resolve("eval.json"), JsonObject.class).get("accuracy").getAsDouble();
+    static void assertFaultTolerantAccuracy(Path out) throws IOException {
+        double accuracy = Json.read(runDir(out).resolve("eval.json"), JsonObject.class).get("accuracy").getAsDouble();
+        System.out.printf("test accuracy after the fault: %.4f%n", accuracy);
+        assertTrue(accuracy >= FAULT_TOLERANT_ACCURACY, "test accuracy " + accuracy);
     }
 
     /** What dl4j-spark's Export approach left behind: folders under Hadoop's temporary directory. */
@@ -126,7 +128,7 @@ class SparkClusterIT {
             SparkTrainTest.Run r = await(driver, log, 8);
             SparkTrainTest.assertCompleteRun(out, r);
             assertEquals(4, metricsRows(out), "one row per epoch:\n" + r.output());
-            assertTrue(testAccuracy(out) >= FAULT_TOLERANT_ACCURACY, "test accuracy " + testAccuracy(out));
+            assertFaultTolerantAccuracy(out);
         }
         assertNoBatchesLeft();
     }
@@ -154,7 +156,7 @@ class SparkClusterIT {
             SparkTrainTest.Run r = await(driver, log, 8);
             SparkTrainTest.assertCompleteRun(out, r);
             assertEquals(4, metricsRows(out), "one row per epoch:\n" + r.output());
-            assertTrue(testAccuracy(out) >= FAULT_TOLERANT_ACCURACY, "test accuracy " + testAccuracy(out));
+            assertFaultTolerantAccuracy(out);
             assertTrue(r.output().contains("Lost executor"), "the driver gave the cut-off executor up:\n" + r.output());
         }
         assertNoBatchesLeft();
