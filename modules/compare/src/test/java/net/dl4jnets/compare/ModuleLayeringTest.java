@@ -11,7 +11,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import net.dl4jnets.engine.Engine;
 
 /**
- * The modules depend one way, lowest first: layers (DL4J alone) → engine → common → the models → compare, and
+ * The modules depend one way, lowest first: layers (DL4J alone) → engine → common → the models → compare and web, and
  * whether a kernel runs is decided by the engine alone, behind its one door.
  */
 class ModuleLayeringTest {
@@ -40,6 +40,19 @@ class ModuleLayeringTest {
                         "net.dl4jnets.rnn..", "net.dl4jnets.attention..", "net.dl4jnets.compare..",
                         "net.dl4jnets.spark..")
                 .because("common finds the models through the registry, never by name")
+                .check(SUITE);
+    }
+
+    @Test
+    void theWebServesTheCourseFromAbove() {
+        noClasses().that().resideOutsideOfPackage("net.dl4jnets.web..")
+                .should().dependOnClassesThat().resideInAPackage("net.dl4jnets.web..")
+                .because("the pages sit on top: no model, loop or command needs a server")
+                .check(SUITE);
+        noClasses().that().resideInAPackage("net.dl4jnets.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("net.dl4jnets.cnn..", "net.dl4jnets.rnn..",
+                        "net.dl4jnets.attention..", "net.dl4jnets.compare..", "net.dl4jnets.spark..")
+                .because("the pages find trained models through the registry and run folders, never by class name")
                 .check(SUITE);
     }
 

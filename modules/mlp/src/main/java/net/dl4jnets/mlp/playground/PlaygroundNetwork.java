@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.mlp.playground;
 
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +15,9 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-import net.dl4jnets.mlp.web.PlaygroundSpec.Act;
-import net.dl4jnets.mlp.web.PlaygroundSpec.Problem;
-import net.dl4jnets.mlp.web.PlaygroundSpec.Regularization;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.Act;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.Problem;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.Regularization;
 
 /**
  * The network of a playground setting, in DL4J's own classes, and the same network as Java source a learner can copy.
@@ -173,14 +173,14 @@ public final class PlaygroundNetwork {
         };
     }
 
-    static String describe(PlaygroundSpec s) {
+    public static String describe(PlaygroundSpec s) {
         List<Integer> l = s.layers();
         return (l.isEmpty() ? "no hidden layer" : "hidden layers " + l + " " + s.activation().name().toLowerCase(Locale.ROOT))
                 + ", " + s.optimizer().name().toLowerCase(Locale.ROOT) + " at " + number(s.learningRate());
     }
 
     /** A double as a Java literal that reads back to the same value. */
-    static String number(double v) {
+    public static String number(double v) {
         return Double.toString(v);
     }
 }

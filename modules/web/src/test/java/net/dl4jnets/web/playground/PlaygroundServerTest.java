@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import net.dl4jnets.mlp.playground.PlaygroundSpec;
+import net.dl4jnets.mlp.playground.PlaygroundNetwork;
 
 
 /** The server without a browser: every limit it enforces, malformed and oversize requests, the session cap and expiry. */
@@ -190,6 +192,71 @@ class PlaygroundServerTest {
         http.send("DELETE", "/api/sessions/" + id, null);
     }
 
+    /** What another site's page can make a browser send: each refused with a message, and no session made. */
+    @Test
+    void refusesOtherSitesAndOtherHostNames() throws Exception {
+        int before = server.sessions();
+        // a cross-site form or fetch without preflight: text/plain, with the other site's Origin
+        assertEquals(415, raw("POST", "127.0.0.1:" + server.port(), "text/plain", null, "{}").status());
+        Http.Reply cross = raw("POST", "127.0.0.1:" + server.port(), "application/json", "https://evil.example", "{}");
+        assertEquals(403, cross.status(), cross.body());
+        assertTrue(cross.error().contains("another site (https://evil.example)"), cross.error());
+        // DNS rebinding: the other site's name resolving to 127.0.0.1, for the page and the API alike
+        for (String path : List.of("/", "/api/sessions")) {
+            Http.Reply rebound = raw(path.equals("/") ? "GET" : "POST", "evil.example:" + server.port(),
+                    "application/json", null, path.equals("/") ? null : "{}", path);
+            assertEquals(403, rebound.status(), rebound.body());
+            assertTrue(rebound.error().contains("not to Host evil.example"), rebound.error());
+        }
+        assertEquals(before, server.sessions(), "no session was made");
+        // the server's own names and origin are served
+        assertEquals(200, raw("GET", "localhost:" + server.port(), null, null, null, "/").status());
+        String id = http.session(null);
+        assertEquals(200, raw("POST", "127.0.0.1:" + server.port(), "application/json",
+                "http://127.0.0.1:" + server.port(), "", "/api/sessions/" + id + "/step").status());
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+    @Test
+    void capsSavesPerTab(@TempDir Path out) {
+        try (PlaygroundServer small = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 2, 600, 1, out))) {
+            Http h = new Http(small);
+            String id = h.session(null);
+            for (int i = 0; i < PlaygroundServer.MAX_SAVES_PER_SESSION; i++) {
+                assertEquals(200, h.post("/api/sessions/" + id + "/save", "").status());
+            }
+            Http.Reply over = h.post("/api/sessions/" + id + "/save", "");
+            assertEquals(429, over.status(), over.body());
+            assertTrue(over.error().contains("saved " + PlaygroundServer.MAX_SAVES_PER_SESSION + " runs"), over.error());
+        }
+    }
+
+    static Http.Reply raw(String method, String host, String type, String origin, String body) throws Exception {
+        return raw(method, host, type, origin, body, "/api/sessions");
+    }
+
+    /** One request over a plain socket, with any Host (Java's HTTP client will not set one). */
+    static Http.Reply raw(String method, String host, String type, String origin, String body, String path)
+            throws Exception {
+        byte[] content = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host
+                + "\r\nConnection: close\r\n");
+        if (type != null) {
+            req.append("Content-Type: ").append(type).append("\r\n");
+        }
+        if (origin != null) {
+            req.append("Origin: ").append(origin).append("\r\n");
+        }
+        req.append("Content-Length: ").append(content.length).append("\r\n\r\n");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(content);
+            String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(reply.substring(9, 12));
+            return new Http.Reply(status, reply.substring(reply.indexOf("\r\n\r\n") + 4));
+        }
+    }
+
     @Test
     void capsSessionsAndFreesIdleOnes(@TempDir Path out) throws Exception {
         try (PlaygroundServer small = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 2, 1, 1, out))) {
@@ -212,7 +279,7 @@ class PlaygroundServerTest {
 
     @Test
     void listensOnLoopbackByDefaultAndSaysWhenThePortIsTaken() {
-        assertEquals("127.0.0.1", new picocli.CommandLine(new net.dl4jnets.mlp.WebPlayground()).getCommandSpec()
+        assertEquals("127.0.0.1", new picocli.CommandLine(new net.dl4jnets.web.WebCommand()).getCommandSpec()
                 .findOption("--host").defaultValue());
         var e = org.junit.jupiter.api.Assertions.assertThrows(net.dl4jnets.common.io.UserError.class,
                 () -> PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", server.port(), 1, 60, 1, runs)));

@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

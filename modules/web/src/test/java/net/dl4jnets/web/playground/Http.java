@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +35,9 @@ final class Http {
 
     Reply send(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (!method.equals("GET")) { // as the page sends it
+            b.header("Content-Type", path.contains("/data") ? "text/csv" : "application/json");
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp;
+package net.dl4jnets.web;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -8,7 +8,7 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
 import net.dl4jnets.common.data.DataPaths;
-import net.dl4jnets.mlp.web.PlaygroundServer;
+import net.dl4jnets.web.playground.PlaygroundServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "web", mixinStandardHelpOptions = true,
         description = "The web playground: TensorFlow Playground's page, training a real DL4J network as you watch.")
-public final class WebPlayground implements NetsCommand {
+public final class WebCommand implements NetsCommand {
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where \"Save run\" writes: DIR/playground/<timestamp>/ (default: runs/ in the project).")
     Path out;
@@ -65,6 +65,6 @@ public final class WebPlayground implements NetsCommand {
     }
 
     public static void main(String[] args) {
-        Cli.main(new WebPlayground(), args);
+        Cli.main(new WebCommand(), args);
     }
 }

@@ -1,12 +1,21 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +29,7 @@ import com.google.gson.Gson;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -27,14 +37,16 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.RunFolder;
-import net.dl4jnets.mlp.web.PlaygroundSpec.BadRequest;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.BadRequest;
+import net.dl4jnets.mlp.playground.PlaygroundSpec;
 
 /**
  * The web playground's HTTP server, on the Vert.x that DL4J's dashboard already brings: the page and its script from
  * the module's resources (no CDN, works offline), and a small JSON API over {@link PlaygroundSession}s, one per tab.
  *
  * <p>Every limit is the server's: settings are checked by {@link PlaygroundSpec#checked}, uploads by
- * {@link PlaygroundData#parseCsv} and the body limit, sessions by {@link Options#maxSessions} and the idle timeout.
+ * {@link PlaygroundData#parseCsv} and the body limit, sessions by {@link Options#maxSessions} and the idle timeout,
+ * saves by a count per tab and in all; requests from other sites by {@link #guard}.
  * A bad request gets a 4xx with a message the page shows; nothing a request holds stops the server or another tab.
  */
 public final class PlaygroundServer implements AutoCloseable {
@@ -52,6 +64,9 @@ public final class PlaygroundServer implements AutoCloseable {
 
     /** Settings and other JSON requests are small; a CSV upload may be up to 1 MB. */
     static final int MAX_JSON_BYTES = 16 * 1024;
+    /** Saved runs per tab and per server: a folder of a few kilobytes each (at most 6 layers of 8 neurons). */
+    static final int MAX_SAVES_PER_SESSION = 20;
+    static final int MAX_SAVES = 200;
     private static final Gson GSON = new Gson();
 
     private final Options options;
@@ -61,6 +76,9 @@ public final class PlaygroundServer implements AutoCloseable {
     private final HttpServer server;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Resource> resources;
+    private final Map<String, AtomicInteger> saves = new ConcurrentHashMap<>();
+    private final AtomicInteger savedInAll = new AtomicInteger();
+    private volatile Set<String> hosts = Set.of();
 
     private record Resource(Buffer bytes, String type) {}
 
@@ -81,6 +99,7 @@ public final class PlaygroundServer implements AutoCloseable {
                 "/playground.css", resource("playground.css", "text/css; charset=utf-8"));
         this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setBlockedThreadCheckInterval(10_000));
         Router router = Router.router(vertx);
+        router.route().handler(this::guard);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(PlaygroundData.MAX_UPLOAD_BYTES));
         resources.forEach((path, r) -> router.get(path).handler(ctx -> ctx.response()
                 .putHeader("content-type", r.type()).putHeader("cache-control", "no-store").end(r.bytes())));
@@ -102,6 +121,7 @@ public final class PlaygroundServer implements AutoCloseable {
         router.post("/api/sessions/:id/:action").blockingHandler(ctx -> answer(ctx, this::act), false);
         router.delete("/api/sessions/:id").handler(ctx -> answer(ctx, c -> {
             PlaygroundSession s = sessions.remove(c.pathParam("id"));
+            saves.remove(c.pathParam("id"));
             if (s != null) {
                 s.close();
             }
@@ -129,6 +149,7 @@ public final class PlaygroundServer implements AutoCloseable {
         });
         try {
             listening.get(30, TimeUnit.SECONDS);
+            hosts = ownHosts(options.host(), server.actualPort());
         } catch (Exception e) {
             close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -137,6 +158,71 @@ public final class PlaygroundServer implements AutoCloseable {
         }
         long period = Math.max(1000, Math.min(10_000, options.idleSeconds() * 1000 / 4));
         vertx.setPeriodic(period, t -> expireIdle());
+    }
+
+    /**
+     * Answers only requests meant for this server, from its own page. A page of another site may send a browser
+     * anywhere: a Host that is not the server's own is a DNS-rebinding page and is refused everywhere; a request that
+     * changes state must come from the server's own origin (when the browser names one) and carry a JSON (or, for an
+     * upload, CSV) body type, which a browser sends to another site only after a preflight this server never grants;
+     * a cross-site {@code text/plain} POST, which needs no preflight, is refused.
+     */
+    private void guard(RoutingContext ctx) {
+        String host = ctx.request().host();
+        if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+            error(ctx, 403, "This playground answers to " + String.join(", ", new TreeSet<>(hosts)) + " only, not to "
+                    + "Host " + host + ": open it at " + address() + ", or start it with --host set to this name.");
+            return;
+        }
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            String origin = ctx.request().getHeader("Origin");
+            if (origin != null && !hosts.contains(origin.toLowerCase(Locale.ROOT).replaceFirst("^https?://", ""))) {
+                error(ctx, 403, "Requests from another site (" + origin + ") may not change the playground.");
+                return;
+            }
+            String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+            boolean upload = ctx.request().path().endsWith("/data");
+            if (!type.startsWith("application/json") && !(upload && type.startsWith("text/csv"))) {
+                error(ctx, 415, "Requests that change the playground must be JSON (Content-Type: application/json"
+                        + (upload ? ", or text/csv for an upload" : "") + "), got " + type + ".");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    /** The Host values that name this server: its address and port, and for loopback every loopback name. */
+    static Set<String> ownHosts(String bound, int port) {
+        Set<String> names = new HashSet<>();
+        String b = bound.toLowerCase(Locale.ROOT);
+        boolean wildcard = b.equals("0.0.0.0") || b.equals("::") || b.equals("[::]");
+        if (wildcard || b.equals("127.0.0.1") || b.equals("localhost") || b.equals("::1") || b.equals("[::1]")) {
+            names.addAll(List.of("127.0.0.1", "localhost", "[::1]"));
+        }
+        if (wildcard) { // every name and address of this machine
+            try {
+                names.add(InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT));
+                for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                        String h = a.getHostAddress().replaceFirst("%.*$", "");
+                        names.add(a instanceof Inet6Address ? "[" + h + "]" : h);
+                    }
+                }
+            } catch (IOException e) {
+                // the loopback names still serve
+            }
+        } else {
+            names.add(b.contains(":") && !b.startsWith("[") ? "[" + b + "]" : b);
+        }
+        Set<String> hosts = new HashSet<>();
+        for (String n : names) {
+            hosts.add(n + ":" + port);
+            if (port == 80) {
+                hosts.add(n);
+            }
+        }
+        return Set.copyOf(hosts);
     }
 
     public static PlaygroundServer start(Options options) {
@@ -186,6 +272,17 @@ public final class PlaygroundServer implements AutoCloseable {
             case "step" -> s.step();
             case "reset" -> s.restart();
             case "save" -> {
+                AtomicInteger mine = saves.computeIfAbsent(s.id, k -> new AtomicInteger());
+                if (mine.get() >= MAX_SAVES_PER_SESSION) {
+                    throw new Refused(429, "This tab has saved " + MAX_SAVES_PER_SESSION + " runs, its limit: the "
+                            + "folders are in " + options.runs().resolve("playground") + ".");
+                }
+                if (savedInAll.incrementAndGet() > MAX_SAVES) {
+                    savedInAll.decrementAndGet();
+                    throw new Refused(429, "The playground has saved " + MAX_SAVES + " runs since it started, its "
+                            + "limit: restart ./nets web to save more.");
+                }
+                mine.incrementAndGet();
                 Path dir = s.save(RunFolder.create(options.runs(), "playground"));
                 return GSON.toJson(Map.of("folder", dir.toAbsolutePath().toString()));
             }
@@ -239,6 +336,7 @@ public final class PlaygroundServer implements AutoCloseable {
         long limit = TimeUnit.SECONDS.toNanos(options.idleSeconds());
         sessions.values().removeIf(s -> {
             if (s.idleNanos() > limit) {
+                saves.remove(s.id);
                 s.close();
                 return true;
             }

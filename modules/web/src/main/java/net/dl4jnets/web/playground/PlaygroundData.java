@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -14,8 +14,9 @@ import org.datavec.api.writable.Writable;
 import net.dl4jnets.common.data.Shuffle;
 import net.dl4jnets.common.data.ToyDatasets;
 import net.dl4jnets.common.data.ToyDatasets.Feature;
-import net.dl4jnets.mlp.web.PlaygroundSpec.BadRequest;
-import net.dl4jnets.mlp.web.PlaygroundSpec.Dataset;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.BadRequest;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.Dataset;
+import net.dl4jnets.mlp.playground.PlaygroundSpec;
 
 /**
  * The points of a playground: x, y in about [-1, 1]² and a class (0..k-1) or a target value, split into train and

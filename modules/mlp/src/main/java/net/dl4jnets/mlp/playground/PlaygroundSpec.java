@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.mlp.playground;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -145,7 +145,7 @@ public record PlaygroundSpec(Problem problem, Dataset dataset, int classes, int 
     }
 
     /** The data of this spec are those of {@code other}: same points, same split. */
-    boolean sameData(PlaygroundSpec other) {
+    public boolean sameData(PlaygroundSpec other) {
         return problem == other.problem && dataset == other.dataset && classes == other.classes
                 && noise == other.noise && trainPercent == other.trainPercent && seed == other.seed;
     }

@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,6 +39,8 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import net.dl4jnets.common.data.ToyDatasets.Feature;
+import net.dl4jnets.mlp.playground.PlaygroundSpec;
+import net.dl4jnets.mlp.playground.PlaygroundNetwork;
 
 /**
  * The web playground in a real browser: Debian's chromium, headless, driven by Selenium through Debian's

@@ -1,4 +1,4 @@
-package net.dl4jnets.mlp.web;
+package net.dl4jnets.web.playground;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +30,10 @@ import net.dl4jnets.engine.Engine;
 import net.dl4jnets.common.report.BoundaryChart;
 import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.train.RunFolder;
-import net.dl4jnets.mlp.web.PlaygroundSpec.BadRequest;
-import net.dl4jnets.mlp.web.PlaygroundSpec.Dataset;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.BadRequest;
+import net.dl4jnets.mlp.playground.PlaygroundSpec.Dataset;
+import net.dl4jnets.mlp.playground.PlaygroundSpec;
+import net.dl4jnets.mlp.playground.PlaygroundNetwork;
 
 /**
  * One browser tab's playground: its points, its DL4J network and the training of it. Training runs in slices of

@@ -59,10 +59,9 @@ function writeHash() {
 // ---------- talking to the server ----------
 async function api(method, path, body, type) {
   const opts = {method, headers: {}};
-  if (body !== undefined) {
-    opts.body = body;
-    opts.headers['content-type'] = type || 'application/json';
-  }
+  if (body !== undefined) opts.body = body;
+  // the server refuses a change that is not JSON (or CSV): what another site's page could send without asking
+  if (method !== 'GET') opts.headers['content-type'] = type || 'application/json';
   let res;
   try {
     res = await fetch('/api/sessions' + path, opts);
@@ -526,7 +525,7 @@ async function start() {
   }
   addEventListener('resize', () => { structure = ''; if (state) render(state); });
   // a closed tab frees its network at once instead of after the idle timeout
-  addEventListener('pagehide', () => { if (session) fetch('/api/sessions/' + session, {method: 'DELETE', keepalive: true}); });
+  addEventListener('pagehide', () => { if (session) fetch('/api/sessions/' + session, {method: 'DELETE', keepalive: true, headers: {'content-type': 'application/json'}}); });
   frames();
 }
 
