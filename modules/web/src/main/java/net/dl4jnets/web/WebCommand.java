@@ -8,21 +8,23 @@ import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.CommonOptions;
 import net.dl4jnets.common.cli.NetsCommand;
 import net.dl4jnets.common.data.DataPaths;
-import net.dl4jnets.web.playground.PlaygroundServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Week 1 in the browser: TensorFlow Playground's page on a real DL4J network. The server trains a stock DL4J
- * {@code ComputationGraph} per browser tab while the page draws its decision boundary, every neuron and the losses
- * live; "Show the DL4J code" gives the builder chain of exactly that network. See {@code docs/playground.md}.
+ * The course in the browser ({@link WebServer}): week 1's playground, TensorFlow Playground's page on a real DL4J
+ * network, trained per browser tab while the page draws its decision boundary, every neuron and the losses live;
+ * and any Fashion-MNIST model under the runs folder tried on a drawing, an uploaded picture or a test image. See
+ * {@code docs/playground.md} and {@code docs/web.md}.
  */
 @Command(name = "web", mixinStandardHelpOptions = true,
-        description = "The web playground: TensorFlow Playground's page, training a real DL4J network as you watch.")
+        description = "The course in a browser: the playground (TensorFlow Playground's page on a real DL4J network) "
+                + "and your trained models tried on drawings, pictures and test images.")
 public final class WebCommand implements NetsCommand {
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Where \"Save run\" writes: DIR/playground/<timestamp>/ (default: runs/ in the project).")
+            description = "The runs folder: the models to try, and where \"Save run\" writes DIR/playground/<timestamp>/ "
+                    + "(default: runs/ in the project).")
     Path out;
 
     @Mixin
@@ -39,8 +41,9 @@ public final class WebCommand implements NetsCommand {
             description = "Browser tabs training at once, at most (default: ${DEFAULT-VALUE}).")
     int maxSessions;
 
-    @Option(names = "--idle-minutes", paramLabel = "N", defaultValue = "10",
-            description = "A tab's network is freed after this long without a request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-minutes", paramLabel = "N", defaultValue = "2",
+            description = "A tab's network is freed after this long without a request; training pauses after 5 s "
+                    + "(default: ${DEFAULT-VALUE}).")
     int idleMinutes;
 
     @Override
@@ -55,9 +58,10 @@ public final class WebCommand implements NetsCommand {
         // one thread per network: its matrices are a few dozen numbers, and the tabs share the cores instead
         Backend.start(common.threads > 0 ? common.threads : 1, Backend.Workload.DENSE);
         int cores = Runtime.getRuntime().availableProcessors();
-        try (PlaygroundServer server = PlaygroundServer.start(new PlaygroundServer.Options(host, port, maxSessions,
+        try (WebServer server = WebServer.start(new WebServer.Options(host, port, maxSessions,
                 idleMinutes * 60L, cores, out != null ? out : DataPaths.home().resolve("runs")))) {
-            System.out.println("Playground: " + server.address() + "   (Ctrl-C stops it)");
+            System.out.println("The course: " + server.address() + "   playground: " + server.address()
+                    + "playground/   try a trained model: " + server.address() + "try/   (Ctrl-C stops it)");
             CountDownLatch forever = new CountDownLatch(1);
             forever.await();
         }

@@ -74,7 +74,9 @@ async function api(method, path, body, type) {
   if (!res.ok) {
     const text = json && json.error ? json.error : 'The server refused the request (' + res.status + ').';
     if (res.status === 404 && session) session = null;
-    throw new Error(text);
+    const error = new Error(text);
+    error.status = res.status;
+    throw error;
   }
   return json;
 }
@@ -85,7 +87,9 @@ async function send(method, action, body, type) {
   if (!session) { showMessage('This session has ended: reload the page.'); return null; }
   try {
     const st = await api(method, '/' + session + action, body, type);
-    showMessage('');
+    // a change that went through answers any earlier message; fetching the points does not (it cleared the refused
+    // link's message 30 ms after it appeared)
+    if (method !== 'GET') showMessage('');
     return st;
   } catch (e) {
     showMessage(e.message);
@@ -94,10 +98,22 @@ async function send(method, action, body, type) {
   }
 }
 
-async function changeSpec(change) {
-  const next = Object.assign({}, spec, change);
-  const st = await send('PUT', '/spec', JSON.stringify(next));
-  if (st) accept(st);
+// The settings as the user has asked for them, ahead of the server's answers: each change applies to these at once
+// and the requests go out one after another, so quick clicks all count (three "+" clicks 50 ms apart used to add one
+// neuron, each computed from the settings the server had last answered with).
+let intended = null;
+let changes = Promise.resolve();
+
+function changeSpec(change) {
+  const base = intended || spec;
+  intended = Object.assign({}, base, typeof change === 'function' ? change(base) : change);
+  const body = JSON.stringify(intended);
+  const mine = changes = changes.then(async () => {
+    const st = await send('PUT', '/spec', body);
+    if (st) accept(st);
+    else intended = null; // refused: the server's settings stand
+  }).then(() => { if (changes === mine) intended = null; });
+  return mine;
 }
 
 function accept(st) {
@@ -156,12 +172,10 @@ function buildControls() {
   $('step').addEventListener('click', async () => { const st = await send('POST', '/step'); if (st) accept(st); });
   $('reset').addEventListener('click', async () => { const st = await send('POST', '/reset'); if (st) accept(st); });
   $('addLayer').addEventListener('click', () => {
-    if (spec.layers.length >= MAX_LAYERS) return;
-    changeSpec({layers: spec.layers.concat([2]), dropout: spec.dropout.concat([0])});
+    changeSpec(s => s.layers.length >= MAX_LAYERS ? {} : {layers: s.layers.concat([2]), dropout: s.dropout.concat([0])});
   });
   $('removeLayer').addEventListener('click', () => {
-    if (spec.layers.length === 0) return;
-    changeSpec({layers: spec.layers.slice(0, -1), dropout: spec.dropout.slice(0, -1)});
+    changeSpec(s => s.layers.length === 0 ? {} : {layers: s.layers.slice(0, -1), dropout: s.dropout.slice(0, -1)});
   });
   $('showTestData').addEventListener('change', e => { view.showTestData = e.target.checked; writeHash(); drawPoints(); });
   $('discretize').addEventListener('change', e => { view.discretize = e.target.checked; writeHash(); drawOutput(); });
@@ -334,8 +348,10 @@ function buildNetwork() {
     const v = featureValues(fn, 20);
     paint(c, 20, i => colour(Math.max(0, Math.min(1, (v[i] + 1) / 2))));
     node.addEventListener('click', () => {
-      const on = spec.features.includes(id) ? spec.features.filter(f => f !== id) : spec.features.concat([id]);
-      changeSpec({features: FEATURES.map(f => f[0]).filter(f => on.includes(f))});
+      changeSpec(s => {
+        const on = s.features.includes(id) ? s.features.filter(f => f !== id) : s.features.concat([id]);
+        return {features: FEATURES.map(f => f[0]).filter(f => on.includes(f))};
+      });
     });
     node.addEventListener('mouseenter', () => { hovered = {feature: id}; drawOutput(); });
     node.addEventListener('mouseleave', () => { hovered = null; drawOutput(); });
@@ -358,16 +374,20 @@ function buildNetwork() {
     }
     sel.value = String(spec.dropout[l]);
     sel.addEventListener('change', e => {
-      const dropout = spec.dropout.slice(); dropout[l] = Number(e.target.value);
-      changeSpec({dropout});
+      const d = Number(e.target.value);
+      changeSpec(s => { const dropout = s.dropout.slice(); dropout[l] = d; return {dropout}; });
     });
     lh.querySelector('.add').addEventListener('click', () => {
-      if (n >= MAX_NEURONS) return;
-      const layers = spec.layers.slice(); layers[l] = n + 1; changeSpec({layers});
+      changeSpec(s => {
+        if (l >= s.layers.length || s.layers[l] >= MAX_NEURONS) return {};
+        const layers = s.layers.slice(); layers[l] += 1; return {layers};
+      });
     });
     lh.querySelector('.remove').addEventListener('click', () => {
-      if (n <= 1) return;
-      const layers = spec.layers.slice(); layers[l] = n - 1; changeSpec({layers});
+      changeSpec(s => {
+        if (l >= s.layers.length || s.layers[l] <= 1) return {};
+        const layers = s.layers.slice(); layers[l] -= 1; return {layers};
+      });
     });
     col.appendChild(lh);
     for (let j = 0; j < n; j++) {
@@ -512,17 +532,49 @@ async function frames() {
   }
 }
 
+/** The link's settings with the field a refusal names set back to its default (all of them if none is named). */
+function withoutRefused(settings, message) {
+  const named = {'a hidden layer': 'layers', 'dropout': 'dropout', 'at least one input feature': 'features',
+    'a feature is listed': 'features'};
+  let field = Object.keys(named).find(p => message.startsWith(p));
+  field = field ? named[field] : (message.match(/^(\w+) /) || [])[1];
+  if (!field || !(field in DEFAULTS)) return DEFAULTS;
+  const next = Object.assign({}, settings, {[field]: DEFAULTS[field]});
+  if (field === 'layers') next.dropout = DEFAULTS.dropout;
+  if (field === 'dropout') next.dropout = next.layers.map(() => 0);
+  if (field === 'dataset' || field === 'problem') Object.assign(next, {problem: DEFAULTS.problem, dataset: DEFAULTS.dataset});
+  return next;
+}
+
+let linkMessage = '';
+
 async function start() {
-  buildControls();
   const [wanted, v] = readHash();
   view = v;
+  let first;
   try {
-    accept(await api('POST', '', JSON.stringify(wanted)));
+    first = await api('POST', '', JSON.stringify(wanted));
   } catch (e) {
-    // settings from the link the server refuses: say why, and start from the playground's defaults
-    showMessage(e.message);
-    try { accept(await api('POST', '', JSON.stringify(DEFAULTS))); } catch (e2) { showMessage(e2.message); return; }
+    if (e.status !== 400) { // the server is full, or not there: say so, and draw no controls that cannot work
+      showMessage(e.message);
+      document.body.classList.add('no-session');
+      return;
+    }
+    // settings from the link the server refuses: the field it names goes back to its default, the others stay
+    let tried = wanted, error = e;
+    for (let i = 0; i < 8 && !first && error; i++) {
+      tried = withoutRefused(tried, error.message);
+      try { first = await api('POST', '', JSON.stringify(tried)); error = null; } catch (e2) { error = e2.status === 400 ? e2 : null; }
+    }
+    if (!first) {
+      try { first = await api('POST', '', JSON.stringify(DEFAULTS)); } catch (e3) { showMessage(e3.message); return; }
+    }
+    linkMessage = 'The link asked for what the playground refuses: ' + e.message
+      + (tried === DEFAULTS || !first ? ' Starting from the defaults.' : ' That setting is back at its default; the others are as linked.');
   }
+  buildControls();
+  accept(first);
+  if (linkMessage) showMessage(linkMessage);
   addEventListener('resize', () => { structure = ''; if (state) render(state); });
   // a closed tab frees its network at once instead of after the idle timeout
   addEventListener('pagehide', () => { if (session) fetch('/api/sessions/' + session, {method: 'DELETE', keepalive: true, headers: {'content-type': 'application/json'}}); });

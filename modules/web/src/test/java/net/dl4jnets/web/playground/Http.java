@@ -1,5 +1,6 @@
 package net.dl4jnets.web.playground;
 
+import net.dl4jnets.web.WebServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +26,7 @@ final class Http {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    Http(PlaygroundServer server) {
+    Http(WebServer server) {
         this("http://127.0.0.1:" + server.port());
     }
 

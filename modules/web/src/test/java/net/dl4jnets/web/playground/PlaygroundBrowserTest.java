@@ -1,17 +1,17 @@
 package net.dl4jnets.web.playground;
 
+import net.dl4jnets.web.Chromium;
+import net.dl4jnets.web.WebServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -30,47 +30,28 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import net.dl4jnets.common.data.ToyDatasets.Feature;
 import net.dl4jnets.mlp.playground.PlaygroundSpec;
 import net.dl4jnets.mlp.playground.PlaygroundNetwork;
 
-/**
- * The web playground in a real browser: Debian's chromium, headless, driven by Selenium through Debian's
- * chromedriver (nothing is downloaded). Screenshots go to target/playground-screenshots/.
- */
+/** The web playground in a real browser ({@link Chromium}). Screenshots go to target/playground-screenshots/. */
 class PlaygroundBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target", "playground-screenshots");
     static final String SPIRAL = "#problem=CLASSIFICATION&dataset=SPIRAL&features=X,Y,X2,Y2,XY,SINX,SINY&layers=8,8&dropout=0,0";
 
     @TempDir
     static Path runs;
-    static PlaygroundServer server;
+    static WebServer server;
     static ChromeDriver browser;
 
     @BeforeAll
     static void start() throws IOException {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver (.ci/run does)");
-        server = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 8, 600, 2, runs));
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,950");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        o.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, o);
+        server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 8, 600, 2, runs));
+        browser = Chromium.start();
         Files.createDirectories(SHOTS);
     }
 
@@ -91,7 +72,7 @@ class PlaygroundBrowserTest {
     }
 
     static void open(String hash) {
-        browser.get(server.address() + "#" + hash.replaceFirst("^#", ""));
+        browser.get(server.address() + "playground/#" + hash.replaceFirst("^#", ""));
         browser.navigate().refresh(); // a hash change alone would not reload the page
         waitUntil(30, () -> !text("testLoss").isEmpty() && !text("testLoss").equals("–"));
     }
@@ -105,7 +86,7 @@ class PlaygroundBrowserTest {
     }
 
     static void waitUntil(int seconds, java.util.function.BooleanSupplier done) {
-        new WebDriverWait(browser, Duration.ofSeconds(seconds)).pollingEvery(Duration.ofMillis(100)).until(d -> done.getAsBoolean());
+        Chromium.waitUntil(browser, seconds, done);
     }
 
     static double testLoss() {
@@ -128,6 +109,7 @@ class PlaygroundBrowserTest {
 
     @Test
     void pageLoadsWithoutConsoleErrors() {
+        browser.manage().logs().get(LogType.BROWSER); // what earlier tests left (a refused link's 400) is read away
         open("");
         assertEquals("000,000", text("epoch"));
         assertEquals(7, browser.findElements(By.cssSelector(".node.feature")).size());
@@ -188,6 +170,50 @@ class PlaygroundBrowserTest {
         // a control changed in the page goes into the link
         new Select(browser.findElement(By.id("activation"))).selectByValue("SIGMOID");
         waitUntil(10, () -> browser.getCurrentUrl().contains("activation=SIGMOID"));
+    }
+
+    /** A link with one setting the server refuses keeps the others, and says so until the user changes something. */
+    @Test
+    void aRefusedLinkKeepsItsValidFieldsAndItsMessage() throws InterruptedException {
+        open("dataset=SPIRAL&noise=25&layers=100&dropout=0&learningRate=0.1");
+        Thread.sleep(1500); // the message used to vanish within 30 ms
+        String message = text("message");
+        assertTrue(message.contains("a hidden layer has 1 to 8 neurons, got 100"), message);
+        assertTrue(message.contains("the others are as linked"), message);
+        assertEquals("SPIRAL", js("return spec.dataset"));
+        assertEquals(25L, js("return spec.noise"));
+        assertEquals(0.1, ((Number) js("return spec.learningRate")).doubleValue());
+        assertEquals("[4,2]", js("return JSON.stringify(spec.layers)"), "the refused layers went back to the default");
+    }
+
+    /** Clicks quicker than the server answers all count, each applied to the settings the previous one made. */
+    @Test
+    void rapidClicksAllCount() {
+        open("");
+        // three clicks 50 ms apart on the first layer's "+", wherever the page has drawn it by then
+        js("for (let i = 0; i < 3; i++) setTimeout(() => "
+                + "document.querySelector(\".layer[data-layer='0'] .add\").click(), i * 50);");
+        waitUntil(10, () -> "[7,2]".equals(js("return JSON.stringify(spec.layers)")));
+        js("document.getElementById('stopEpochs').value = '40';"
+                + "document.getElementById('stopEpochs').dispatchEvent(new Event('change'));"
+                + "document.getElementById('regenerate').click();");
+        long before = ((Number) js("return state.spec.seed")).longValue();
+        waitUntil(10, () -> Long.valueOf(40).equals(js("return spec.stopEpochs"))
+                && ((Number) js("return spec.seed")).longValue() != before);
+        assertEquals("[7,2]", js("return JSON.stringify(spec.layers)"));
+    }
+
+    /** At the session cap the page says so and draws no controls that could not work. */
+    @Test
+    void aFullServerSaysSoBeforeDrawingControls(@TempDir Path out) {
+        try (WebServer full = WebServer.start(new WebServer.Options("127.0.0.1", 0, 1, 600, 1, out))) {
+            new Http(full).session(null);
+            browser.get(full.address() + "playground/");
+            waitUntil(20, () -> !text("message").isEmpty());
+            assertTrue(text("message").contains("already runs 1 sessions"), text("message"));
+            assertTrue(!browser.findElement(By.id("play")).isDisplayed(), "no controls without a session");
+            assertEquals(0, browser.findElements(By.cssSelector(".node.feature")).size());
+        }
     }
 
     @Test
@@ -280,7 +306,7 @@ class PlaygroundBrowserTest {
      */
     @Test
     void measuresTheDefaultNetworkWhilePlaying() throws InterruptedException {
-        String url = System.getProperty("playground.url", server.address());
+        String url = System.getProperty("playground.url", server.address() + "playground/");
         int seconds = Integer.getInteger("playground.seconds", 4);
         browser.get(url + "#");
         browser.navigate().refresh();

@@ -1,5 +1,6 @@
 package net.dl4jnets.web.playground;
 
+import net.dl4jnets.web.WebServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +29,8 @@ class PlaygroundLoadTest {
         int sessions = 8;
         int seconds = Integer.getInteger("playground.seconds", 8);
         String url = System.getProperty("playground.url");
-        try (PlaygroundServer server = url == null
-                ? PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, sessions, 600, 2, runs)) : null) {
+        try (WebServer server = url == null
+                ? WebServer.start(new WebServer.Options("127.0.0.1", 0, sessions, 600, 2, runs)) : null) {
             Http http = url == null ? new Http(server) : new Http(url);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < sessions; i++) {

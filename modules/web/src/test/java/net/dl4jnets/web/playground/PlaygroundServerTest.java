@@ -1,5 +1,6 @@
 package net.dl4jnets.web.playground;
 
+import net.dl4jnets.web.WebServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,12 +27,12 @@ import net.dl4jnets.mlp.playground.PlaygroundNetwork;
 class PlaygroundServerTest {
     @TempDir
     static Path runs;
-    static PlaygroundServer server;
+    static WebServer server;
     static Http http;
 
     @BeforeAll
     static void start() {
-        server = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 6, 600, 2, runs));
+        server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 6, 600, 2, runs));
         http = new Http(server);
     }
 
@@ -192,6 +193,62 @@ class PlaygroundServerTest {
         http.send("DELETE", "/api/sessions/" + id, null);
     }
 
+    /**
+     * Two heavy tabs (spiral, 90% training points, batch 1, six layers of 8, every feature: 1.5 s an epoch) and one
+     * light tab on one training thread: the light one moves on between any two looks a second apart, as slices end
+     * between batches; when a slice ran whole epochs it waited for both heavy epochs each time.
+     */
+    @Test
+    void heavyTabsDoNotStarveALightOne(@TempDir Path out) throws Exception {
+        try (WebServer one = WebServer.start(new WebServer.Options("127.0.0.1", 0, 4, 600, 1, out))) {
+            Http h = new Http(one);
+            String heavy = spec(o -> {
+                o.addProperty("dataset", "SPIRAL");
+                o.addProperty("trainPercent", 90);
+                o.addProperty("batchSize", 1);
+                o.add("features", JsonParser.parseString("[\"X\",\"Y\",\"X2\",\"Y2\",\"XY\",\"SINX\",\"SINY\"]"));
+                o.add("layers", JsonParser.parseString("[8,8,8,8,8,8]"));
+                o.add("dropout", JsonParser.parseString("[0,0,0,0,0,0]"));
+                return o;
+            });
+            List<String> ids = List.of(h.session(heavy), h.session(heavy), h.session(null));
+            for (String id : ids) {
+                assertEquals(200, h.post("/api/sessions/" + id + "/play", "").status());
+            }
+            String light = ids.get(2);
+            int looks = 8;
+            int moved = 0;
+            int last = h.state(light).get("epoch").getAsInt();
+            for (int i = 0; i < looks; i++) {
+                Thread.sleep(1000);
+                for (String id : ids.subList(0, 2)) {
+                    h.state(id); // the heavy tabs are watched too, or they would pause
+                }
+                int now = h.state(light).get("epoch").getAsInt();
+                moved += now > last ? 1 : 0;
+                last = now;
+            }
+            System.out.printf("light tab: %d epochs in %d s beside two heavy tabs (heavy: %d and %d epochs)%n", last,
+                    looks, h.state(ids.get(0)).get("epoch").getAsInt(), h.state(ids.get(1)).get("epoch").getAsInt());
+            assertEquals(looks, moved, "the light tab trained between every two looks");
+        }
+    }
+
+    /** A tab that stops asking (closed without a word) stops training within seconds. */
+    @Test
+    void aTabThatStopsAskingIsPaused() throws Exception {
+        String id = http.session(null);
+        assertEquals(200, http.post("/api/sessions/" + id + "/play", "").status());
+        Thread.sleep(PlaygroundSession.UNWATCHED_MILLIS + 1500);
+        JsonObject st = http.state(id);
+        assertTrue(!st.get("playing").getAsBoolean(), "still training: " + st);
+        assertTrue(st.get("message").getAsString().contains("stopped asking"), st.toString());
+        int epoch = st.get("epoch").getAsInt();
+        Thread.sleep(500);
+        assertEquals(epoch, http.state(id).get("epoch").getAsInt());
+        http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
     /** What another site's page can make a browser send: each refused with a message, and no session made. */
     @Test
     void refusesOtherSitesAndOtherHostNames() throws Exception {
@@ -219,15 +276,15 @@ class PlaygroundServerTest {
 
     @Test
     void capsSavesPerTab(@TempDir Path out) {
-        try (PlaygroundServer small = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 2, 600, 1, out))) {
+        try (WebServer small = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 600, 1, out))) {
             Http h = new Http(small);
             String id = h.session(null);
-            for (int i = 0; i < PlaygroundServer.MAX_SAVES_PER_SESSION; i++) {
+            for (int i = 0; i < PlaygroundApi.MAX_SAVES_PER_SESSION; i++) {
                 assertEquals(200, h.post("/api/sessions/" + id + "/save", "").status());
             }
             Http.Reply over = h.post("/api/sessions/" + id + "/save", "");
             assertEquals(429, over.status(), over.body());
-            assertTrue(over.error().contains("saved " + PlaygroundServer.MAX_SAVES_PER_SESSION + " runs"), over.error());
+            assertTrue(over.error().contains("saved " + PlaygroundApi.MAX_SAVES_PER_SESSION + " runs"), over.error());
         }
     }
 
@@ -259,7 +316,7 @@ class PlaygroundServerTest {
 
     @Test
     void capsSessionsAndFreesIdleOnes(@TempDir Path out) throws Exception {
-        try (PlaygroundServer small = PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", 0, 2, 1, 1, out))) {
+        try (WebServer small = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 1, 1, out))) {
             Http h = new Http(small);
             String a = h.session(null);
             h.session(null);
@@ -282,7 +339,7 @@ class PlaygroundServerTest {
         assertEquals("127.0.0.1", new picocli.CommandLine(new net.dl4jnets.web.WebCommand()).getCommandSpec()
                 .findOption("--host").defaultValue());
         var e = org.junit.jupiter.api.Assertions.assertThrows(net.dl4jnets.common.io.UserError.class,
-                () -> PlaygroundServer.start(new PlaygroundServer.Options("127.0.0.1", server.port(), 1, 60, 1, runs)));
+                () -> WebServer.start(new WebServer.Options("127.0.0.1", server.port(), 1, 60, 1, runs)));
         assertTrue(e.getMessage().contains("--port"), e.getMessage());
     }
 
