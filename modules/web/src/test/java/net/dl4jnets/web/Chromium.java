@@ -2,12 +2,15 @@ package net.dl4jnets.web;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -35,6 +38,23 @@ public final class Chromium {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, o);
+    }
+
+    /** The browser's window now, as {@code dir/<test method>.png}, for a person to look at. */
+    public static void screenshot(ChromeDriver browser, Path dir, TestInfo test) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(test.getTestMethod().orElseThrow().getName() + ".png"),
+                browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Quits the browser and stops the server, whichever of them started. */
+    public static void stop(ChromeDriver browser, AutoCloseable server) throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
     }
 
     public static void waitUntil(ChromeDriver browser, int seconds, BooleanSupplier done) {

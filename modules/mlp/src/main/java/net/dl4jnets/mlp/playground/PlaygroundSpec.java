@@ -53,7 +53,8 @@ public record PlaygroundSpec(Problem problem, Dataset dataset, int classes, int 
         public static final int MAX_BATCH = 30;
         public static final int MAX_CLASSES = 5;
         public static final int MAX_STOP_EPOCHS = 1_000_000;
-        public static final double MAX_DROPOUT = 0.9;
+        /** The page offers 0 to 0.5, as the docs say; more would be a setting no control shows. */
+        public static final double MAX_DROPOUT = 0.5;
         /** The playground's learning-rate list. */
         public static final double[] LEARNING_RATES = {0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10};
         /** The playground's regularisation-rate list. */

@@ -93,7 +93,7 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
     }
 
     /**
-     * Points from a CSV upload: a header, then {@code x,y,label} (classification, labels 0..4) or {@code x,y,target}
+     * Points from a CSV upload: a header line if it likes, then {@code x,y,label} (classification, labels 0..4) or {@code x,y,target}
      * (regression). Points are scaled into [-1, 1]² if they lie outside it. Every problem names its line.
      */
     public static PlaygroundData parseCsv(String text, boolean regression) {
@@ -104,10 +104,13 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
             throw new BadRequest("The CSV file is larger than 1 MB.");
         }
         List<double[]> rows = new ArrayList<>();
-        try (CSVRecordReader reader = new CSVRecordReader(1, ',')) {
+        // a first line of numbers is a point, not a header (it was skipped, and the point silently lost)
+        String first = text.strip().lines().findFirst().orElse("");
+        boolean header = !first.matches("\\s*[-+0-9.eE]+\\s*,\\s*[-+0-9.eE]+\\s*,\\s*[-+0-9.eE]+\\s*");
+        try (CSVRecordReader reader = new CSVRecordReader(header ? 1 : 0, ',')) {
             reader.initialize(new InputStreamInputSplit(new java.io.ByteArrayInputStream(
                     text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-            int line = 1;
+            int line = header ? 1 : 0;
             while (reader.hasNext()) {
                 line++;
                 List<Writable> row = reader.next();
@@ -144,7 +147,7 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
             throw new BadRequest("The file could not be read as CSV (" + e.getMessage() + ").");
         }
         if (rows.size() < 4) {
-            throw new BadRequest("The CSV file needs at least 4 points after its header line, has " + rows.size() + ".");
+            throw new BadRequest("The CSV file needs at least 4 points, has " + rows.size() + ".");
         }
         double scale = 0;
         int classes = 0;

@@ -363,6 +363,9 @@ final class PlaygroundSession {
         s.put("epoch", epoch);
         s.put("playing", playing);
         s.put("message", message);
+        // what the user asked for (a stop condition met, a pause) is news, not a failure: the page styles it so
+        s.put("messageKind", message == null ? null : message.startsWith("Stopped") || message.startsWith("Paused")
+                ? "info" : "error");
         s.put("dataVersion", dataVersion);
         s.put("scaleNote", data.scaleNote());
         s.put("classes", data.regression() ? 0 : data.classes());

@@ -81,7 +81,10 @@ async function api(method, path, body, type) {
   return json;
 }
 
-function showMessage(text) { $('message').textContent = text || ''; }
+function showMessage(text, kind) {
+  $('message').textContent = text || '';
+  $('message').classList.toggle('info', kind === 'info');
+}
 
 async function send(method, action, body, type) {
   if (!session) { showMessage('This session has ended: reload the page.'); return null; }
@@ -487,7 +490,7 @@ function render(st) {
   $('trainAccuracyBox').hidden = $('testAccuracyBox').hidden = st.classes === 0;
   $('showTestData').checked = view.showTestData;
   $('discretize').checked = view.discretize;
-  if (st.message) showMessage(st.message);
+  if (st.message) showMessage(st.message, st.messageKind);
   if (st.scaleNote && s.dataset === 'UPLOAD') $('dataMessage').textContent = st.scaleNote;
   drawNetwork();
   drawOutput();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -54,23 +52,16 @@ class TryPageBrowserTest {
                 .run().dir();
         server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 600, 1, runs));
         browser = Chromium.start();
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        Chromium.stop(browser, server);
     }
 
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
-        Files.write(SHOTS.resolve(test.getTestMethod().orElseThrow().getName() + ".png"),
-                browser.getScreenshotAs(OutputType.BYTES));
+        Chromium.screenshot(browser, SHOTS, test);
     }
 
     static Object js(String script) {

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -52,23 +51,16 @@ class PlaygroundBrowserTest {
     static void start() throws IOException {
         server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 8, 600, 2, runs));
         browser = Chromium.start();
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        Chromium.stop(browser, server);
     }
 
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
-        Path png = SHOTS.resolve(test.getTestMethod().orElseThrow().getName() + ".png");
-        Files.write(png, browser.getScreenshotAs(OutputType.BYTES));
+        Chromium.screenshot(browser, SHOTS, test);
     }
 
     static void open(String hash) {
@@ -194,10 +186,10 @@ class PlaygroundBrowserTest {
         js("for (let i = 0; i < 3; i++) setTimeout(() => "
                 + "document.querySelector(\".layer[data-layer='0'] .add\").click(), i * 50);");
         waitUntil(10, () -> "[7,2]".equals(js("return JSON.stringify(spec.layers)")));
+        long before = ((Number) js("return state.spec.seed")).longValue();
         js("document.getElementById('stopEpochs').value = '40';"
                 + "document.getElementById('stopEpochs').dispatchEvent(new Event('change'));"
                 + "document.getElementById('regenerate').click();");
-        long before = ((Number) js("return state.spec.seed")).longValue();
         waitUntil(10, () -> Long.valueOf(40).equals(js("return spec.stopEpochs"))
                 && ((Number) js("return spec.seed")).longValue() != before);
         assertEquals("[7,2]", js("return JSON.stringify(spec.layers)"));

@@ -69,7 +69,7 @@ class PlaygroundServerTest {
         refused(spec(o -> { o.addProperty("classes", 3); return o; }), "2 classes");
         refused(spec(o -> { o.addProperty("classes", 6); o.addProperty("dataset", "GAUSS"); return o; }), "classes");
         refused(spec(o -> { o.add("dropout", JsonParser.parseString("[0.5]")); return o; }), "dropout");
-        refused(spec(o -> { o.add("dropout", JsonParser.parseString("[0.95, 0]")); return o; }), "dropout");
+        refused(spec(o -> { o.add("dropout", JsonParser.parseString("[0.6, 0]")); return o; }), "dropout must be 0 to 0.5");
         refused(spec(o -> { o.addProperty("activation", "SWISH"); return o; }), "activation");
         refused(spec(o -> { o.addProperty("dataset", "PLANE"); return o; }), "regression");
         refused(spec(o -> { o.addProperty("stopEpochs", -1); return o; }), "stopEpochs");
@@ -154,6 +154,7 @@ class PlaygroundServerTest {
         JsonObject st = waitFor(id, s -> !s.get("playing").getAsBoolean());
         assertEquals(7, st.get("epoch").getAsInt());
         assertTrue(st.get("message").getAsString().contains("7 epochs"));
+        assertEquals("info", st.get("messageKind").getAsString(), "a stop the user asked for is news, not an error");
         String gauss = http.session(spec(o -> { o.addProperty("dataset", "GAUSS"); o.addProperty("stopTestLoss", 0.3); return o; }));
         http.post("/api/sessions/" + gauss + "/play", "");
         JsonObject g = waitFor(gauss, s -> !s.get("playing").getAsBoolean());
@@ -247,6 +248,14 @@ class PlaygroundServerTest {
         Thread.sleep(500);
         assertEquals(epoch, http.state(id).get("epoch").getAsInt());
         http.send("DELETE", "/api/sessions/" + id, null);
+    }
+
+    /** A CSV file without a header keeps its first point; with one, the header is not a point. */
+    @Test
+    void aCsvFirstLineIsAPointUnlessItIsAHeader() {
+        String points = "0.1,0.2,0\n0.3,0.4,1\n-0.5,0.6,0\n0.7,-0.8,1\n0.9,0.1,1\n";
+        assertEquals(5, PlaygroundData.parseCsv(points, false).size());
+        assertEquals(5, PlaygroundData.parseCsv("x,y,label\n" + points, false).size());
     }
 
     /** What another site's page can make a browser send: each refused with a message, and no session made. */
