@@ -3,8 +3,18 @@ package net.dl4jnets.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import com.google.gson.Gson;
 
@@ -74,6 +84,36 @@ public final class Api {
                     : "application/octet-stream";
             router.get(f.equals("index.html") ? base : base + f).handler(ctx -> ctx.response()
                     .putHeader("content-type", type).putHeader("cache-control", "no-store").end(bytes));
+        }
+    }
+
+    /** Every run folder under {@code runs} ({@code runs/<model>/<run>/}) that holds all the files named. */
+    public static List<Path> runFolders(Path runs, String... files) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(runs)) {
+            return out;
+        }
+        try (Stream<Path> models = Files.list(runs)) {
+            for (Path model : models.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> dirs = Files.list(model)) {
+                    dirs.filter(d -> Arrays.stream(files).allMatch(f -> Files.isRegularFile(d.resolve(f))))
+                            .forEach(out::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Twelve hex digits of a run folder's path under the runs folder: stable, and no path in a request. */
+    public static String runId(Path runs, Path dir) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(runs.relativize(dir).toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -25,10 +25,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.web.models.ModelsApi;
 import net.dl4jnets.web.playground.PlaygroundApi;
+import net.dl4jnets.web.text.TextApi;
 
 /**
  * The course's web server, on the Vert.x that DL4J's dashboard already brings: the home page with the five weeks,
- * the playground ({@code /playground/}) and "try a trained model" ({@code /try/}), each a page from this module's
+ * the playground ({@code /playground/}), "try a trained model" ({@code /try/}) and text generation
+ * ({@code /generate/}), each a page from this module's
  * resources and a small JSON API. Every limit is the server's own, and {@link #guard} refuses requests from other
  * sites; a bad request gets a 4xx with a message the page shows, and nothing a request holds stops the server.
  */
@@ -52,6 +54,7 @@ public final class WebServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private final PlaygroundApi playground;
+    private final TextApi text;
     private volatile Set<String> hosts = Set.of();
 
     private WebServer(Options options) {
@@ -68,6 +71,8 @@ public final class WebServer implements AutoCloseable {
                 options.runs());
         playground.mount(vertx, router);
         new ModelsApi(options.runs()).mount(router);
+        this.text = new TextApi(options.runs());
+        text.mount(vertx, router);
         // what a handler could not answer (the body limit's 413, a failure in Vert.x) still gets a message
         router.route().failureHandler(ctx -> {
             int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -190,6 +195,9 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         if (playground != null) {
             playground.close();
+        }
+        if (text != null) {
+            text.close();
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         vertx.close(r -> done.complete(null));

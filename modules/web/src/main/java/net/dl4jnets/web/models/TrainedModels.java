@@ -4,20 +4,14 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
@@ -35,6 +29,7 @@ import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.web.Api;
 
 /**
  * The Fashion-MNIST classifiers under the runs folder, and what each makes of an image: the class probabilities
@@ -69,24 +64,11 @@ public final class TrainedModels {
     /** Every finished Fashion-MNIST run (a model file, its settings and its test figures), newest first. */
     public List<Entry> list() {
         List<Entry> out = new ArrayList<>();
-        if (!Files.isDirectory(runs)) {
-            return out;
-        }
-        try (Stream<Path> models = Files.list(runs)) {
-            for (Path model : models.filter(Files::isDirectory).toList()) {
-                try (Stream<Path> dirs = Files.list(model)) {
-                    for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("model.zip"))
-                            && Files.isRegularFile(d.resolve("eval.json"))
-                            && Files.isRegularFile(d.resolve(RunConfig.FILE))).toList()) {
-                        Entry e = entry(dir);
-                        if (e != null) {
-                            out.add(e);
-                        }
-                    }
-                }
+        for (Path dir : Api.runFolders(runs, "model.zip", "eval.json", RunConfig.FILE)) {
+            Entry e = entry(dir);
+            if (e != null) {
+                out.add(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         out.sort(Comparator.comparing(Entry::created).reversed());
         return out;
@@ -99,22 +81,11 @@ public final class TrainedModels {
                 return null; // a text model, or the playground's
             }
             JsonElement acc = Json.read(dir.resolve("eval.json"), JsonObject.class).get("accuracy");
-            return new Entry(id(dir), c.architecture(), acc == null ? Double.NaN : acc.getAsDouble(),
+            return new Entry(Api.runId(runs, dir), c.architecture(), acc == null ? Double.NaN : acc.getAsDouble(),
                     c.created() == null ? dir.getFileName().toString() : c.created(),
                     runs.relativize(dir).toString());
         } catch (RuntimeException unreadable) {
             return null; // a folder being written, or from another version: not offered
-        }
-    }
-
-    /** Twelve hex digits of the folder's path under the runs folder: stable, and no path in a request. */
-    private String id(Path dir) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(runs.relativize(dir).toString()
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

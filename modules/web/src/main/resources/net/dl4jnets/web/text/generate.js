@@ -1,0 +1,75 @@
+// Text generation: the server writes with the chosen char-LSTM or GPT and streams each character as it is written.
+'use strict';
+const $ = id => document.getElementById(id);
+let model = null, running = null;
+window.generateStats = {chunks: 0, texts: []};
+
+function showMessage(text) { $('message').textContent = text || ''; }
+
+async function loadModels() {
+  const res = await fetch('/api/text-models');
+  const {models} = await res.json();
+  if (models.length === 0) {
+    showMessage('No trained text model in the runs folder yet: train one (./nets char-lstm --epochs 1, or ./nets gpt) and reload.');
+    return;
+  }
+  for (const m of models) {
+    const o = document.createElement('option');
+    o.value = m.id;
+    o.textContent = m.model + (Number.isFinite(m.testLoss) ? ' · test ' + m.testLoss.toFixed(3) + ' nats/char' : '')
+      + ' · ' + m.created.replace('T', ' ').slice(0, 16);
+    o.title = m.run;
+    $('model').appendChild(o);
+  }
+  model = models[0].id;
+  $('model').addEventListener('change', e => { model = e.target.value; });
+}
+
+async function generate(rapid) {
+  if (!model) return;
+  if (running) running.abort();
+  const controller = new AbortController();
+  running = controller;
+  const body = JSON.stringify({prompt: $('prompt').value, length: Number($('length').value), unit: $('unit').value,
+    temperature: Number($('temperature').value), topK: Number($('topK').value), seed: Number($('seed').value), rapid});
+  $('given').textContent = $('prompt').value;
+  $('written').textContent = '';
+  $('stop').disabled = false;
+  $('status').textContent = rapid ? 'writing…' : 'writing as the model goes…';
+  showMessage('');
+  const t0 = performance.now();
+  let written = '';
+  try {
+    const res = await fetch('/api/text-models/' + model + '/generate',
+      {method: 'POST', headers: {'content-type': 'application/json'}, body, signal: controller.signal});
+    if (!res.ok) {
+      let error = 'The server refused (' + res.status + ').';
+      try { error = (await res.json()).error; } catch (e) { /* not JSON */ }
+      throw new Error(error);
+    }
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) break;
+      written += decoder.decode(value, {stream: true});
+      window.generateStats.chunks++;
+      $('written').textContent = written;
+    }
+    written += decoder.decode();
+    $('written').textContent = written;
+    const s = (performance.now() - t0) / 1000;
+    $('status').textContent = written.length + ' characters in ' + s.toFixed(1) + ' s';
+    window.generateStats.texts.push(written);
+  } catch (e) {
+    if (e.name === 'AbortError') $('status').textContent = 'stopped after ' + written.length + ' characters';
+    else showMessage(e.message);
+  } finally {
+    if (running === controller) { running = null; $('stop').disabled = true; }
+  }
+}
+
+$('generate').addEventListener('click', () => generate(false));
+$('rapid').addEventListener('click', () => generate(true));
+$('stop').addEventListener('click', () => { if (running) running.abort(); });
+loadModels().catch(e => showMessage(e.message));

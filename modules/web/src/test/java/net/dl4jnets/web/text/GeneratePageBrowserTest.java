@@ -1,0 +1,143 @@
+package net.dl4jnets.web.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import net.dl4jnets.common.cli.Cli;
+import net.dl4jnets.common.cli.TextCommand;
+import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.rnn.CharLstmGenerator;
+import net.dl4jnets.web.Chromium;
+import net.dl4jnets.web.WebServer;
+
+/**
+ * The text-generation page in a real browser, with a char-LSTM trained here for a few seconds on a repeated verse:
+ * characters stream, Rapid repeats itself, Stop stops. Screenshots go to target/generate-screenshots/.
+ */
+class GeneratePageBrowserTest {
+    static final Path SHOTS = Path.of("target", "generate-screenshots");
+    @TempDir
+    static Path runs;
+    static WebServer server;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path corpus = Files.writeString(runs.resolve("verse.txt"),
+                "shall i compare thee to a summer's day?\nthou art more lovely and more temperate.\n".repeat(150));
+        TextCommand<?> lstm = TextCommand.of(CharLstmGenerator.MODEL);
+        Cli.commandLine(lstm).parseArgs("--corpus", corpus.toString(), "--out", runs.toString(), "--hidden", "64",
+                "--layers", "1", "--seq-length", "60", "--tbptt", "30", "--batch-size", "16", "--lr", "0.02",
+                "--epochs", "2", "--sample-length", "20");
+        lstm.run(new StopSignal());
+        server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 600, 1, runs));
+        browser = Chromium.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Chromium.stop(browser, server);
+    }
+
+    @AfterEach
+    void screenshot(TestInfo test) throws IOException {
+        Chromium.screenshot(browser, SHOTS, test);
+    }
+
+    static Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    static void open() {
+        browser.get(server.address() + "generate/");
+        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 1);
+        js("document.getElementById('prompt').value = 'shall i ';");
+    }
+
+    static String written() {
+        return browser.findElement(By.id("written")).getText();
+    }
+
+    static void set(String id, String value) {
+        js("document.getElementById('" + id + "').value = '" + value + "';");
+    }
+
+    @Test
+    void charactersStreamAsTheyAreWritten() {
+        open();
+        set("length", "400");
+        set("unit", "characters");
+        browser.findElement(By.id("generate")).click();
+        Chromium.waitUntil(browser, 60, () -> browser.findElement(By.id("status")).getText().contains("characters in"));
+        assertTrue(written().length() >= 200, written());
+        assertTrue(written().length() <= 400 && !written().startsWith("shall i "), "the text after the prompt, of "
+                + "the length asked: " + written());
+        long chunks = ((Number) js("return window.generateStats.chunks")).longValue();
+        assertTrue(chunks > 5, "the text came in " + chunks + " pieces, not as it was written");
+    }
+
+    @Test
+    void rapidWritesTheSameTextTwice() {
+        open();
+        set("length", "30");
+        set("unit", "words");
+        browser.findElement(By.id("rapid")).click();
+        Chromium.waitUntil(browser, 60, () -> ((Number) js("return window.generateStats.texts.length")).intValue() >= 1);
+        set("seed", "99"); // greedy decoding draws nothing: the seed does not matter
+        browser.findElement(By.id("rapid")).click();
+        Chromium.waitUntil(browser, 60, () -> ((Number) js("return window.generateStats.texts.length")).intValue() >= 2);
+        String first = (String) js("return window.generateStats.texts[0]");
+        String second = (String) js("return window.generateStats.texts[1]");
+        assertEquals(first, second);
+        assertEquals(30, first.trim().split("\\s+").length, first);
+    }
+
+    @Test
+    void stopHaltsWithinASecond() throws Exception {
+        open();
+        set("length", "3000");
+        set("unit", "characters");
+        browser.findElement(By.id("generate")).click();
+        Chromium.waitUntil(browser, 30, () -> written().length() > 20);
+        browser.findElement(By.id("stop")).click();
+        Chromium.waitUntil(browser, 1, () -> browser.findElement(By.id("status")).getText().startsWith("stopped"));
+        int atStop = written().length();
+        Thread.sleep(1000);
+        assertEquals(atStop, written().length(), "nothing more was written after Stop");
+        assertTrue(atStop < 3000, "stopped before the end: " + atStop);
+        // the server is free again at once: another text is written
+        set("length", "10");
+        browser.findElement(By.id("rapid")).click();
+        Chromium.waitUntil(browser, 30, () -> browser.findElement(By.id("status")).getText().contains("characters in"));
+    }
+
+    @Test
+    void aPromptWithUnknownCharactersIsRefusedWithItsMessage() throws Exception {
+        open();
+        String model = browser.findElement(By.cssSelector("#model option")).getAttribute("value");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.address() + "api/text-models/" + model + "/generate")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"ZZZ\",\"length\":5,\"unit\":\"words\","
+                        + "\"temperature\":1,\"topK\":0,\"seed\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("characters the model never saw"), r.body());
+    }
+}
