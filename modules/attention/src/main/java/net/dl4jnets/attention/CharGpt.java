@@ -107,7 +107,7 @@ public final class CharGpt {
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(NAME, CharGpt::generate);
+            return Map.of(NAME, TextSampler.of(CharGpt::generate, CharGpt::next));
         }
 
         @Override
@@ -155,6 +155,25 @@ public final class CharGpt {
     public static TextTraining.Spec spec(Config c, int sampleLength) {
         return new TextTraining.Spec(NAME, Backend.Workload.DENSE, c.blockSize(), c::withVocabulary,
                 (v, t) -> graph(c.withVocabulary(v), t), CharGpt::generate, sampleLength, true);
+    }
+
+    /** The probabilities of the character after {@code text}: its last block read, the last position's softmax. */
+    public static double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
+        TextSampler.checkPrompt(vocab, text);
+        int block = blockSize(graph);
+        int v = vocab.size();
+        int start = Math.max(0, text.length() - block);
+        int used = text.length() - start;
+        INDArray window = Nd4j.zeros(graph.getLayer("embed").getParam("W").dataType(), 1, v, block);
+        for (int t = 0; t < used; t++) {
+            window.putScalar(0, vocab.index(text.charAt(start + t)), t, 1);
+        }
+        INDArray probs = graph.outputSingle(false, window);
+        double[] p = new double[v];
+        for (int k = 0; k < v; k++) {
+            p[k] = probs.getDouble(0, k, used - 1);
+        }
+        return p;
     }
 
     /**

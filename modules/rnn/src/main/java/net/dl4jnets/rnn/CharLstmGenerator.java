@@ -95,7 +95,7 @@ public final class CharLstmGenerator {
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(NAME, TextGenerator::generate);
+            return Map.of(NAME, TextSampler.of(TextGenerator::generate, TextGenerator::next));
         }
 
         @Override

@@ -19,6 +19,19 @@ import net.dl4jnets.common.train.TextSampler;
 public final class TextGenerator {
     private TextGenerator() {}
 
+    /** The probabilities of the character after {@code text}: the text read through, the last step's softmax. */
+    public static double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
+        TextSampler.checkPrompt(vocab, text);
+        graph.rnnClearPreviousState();
+        INDArray in = Nd4j.zeros(1, vocab.size(), text.length());
+        for (int t = 0; t < text.length(); t++) {
+            in.putScalar(new long[] {0, vocab.index(text.charAt(t)), t}, 1);
+        }
+        INDArray out = graph.rnnTimeStep(in)[0];
+        graph.rnnClearPreviousState();
+        return out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(text.length() - 1)).toDoubleVector();
+    }
+
     /**
      * Generates {@code n} characters after the prompt; if {@code stream} is not null the prompt and then each new
      * character are printed as they come.

@@ -21,6 +21,7 @@ import com.google.gson.Gson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.mlp.playground.PlaygroundSpec.BadRequest;
 
 /** What every page's API shares: JSON answers, errors with a message the page shows, and the pages' own files. */
@@ -44,6 +45,8 @@ public final class Api {
             error(ctx, 400, e.getMessage());
         } catch (Refused e) {
             error(ctx, e.status, e.getMessage());
+        } catch (UserError e) {
+            error(ctx, 400, e.getMessage());
         } catch (RuntimeException | Error e) {
             // a bug, not the user's doing: the server and the other tabs carry on, the page says what happened
             e.printStackTrace();

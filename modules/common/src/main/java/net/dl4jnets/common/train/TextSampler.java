@@ -19,10 +19,41 @@ import net.dl4jnets.common.io.UserError;
  * character; a transformer re-reads its window. Text models declare theirs through
  * {@link ArchitectureProvider#samplers()}, by the model name their runs record.
  */
-@FunctionalInterface
 public interface TextSampler {
     String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
                   double temperature, int topK, long seed, PrintStream stream);
+
+    /** The model's probabilities for the character after {@code text}, one per vocabulary entry. */
+    double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
+
+    /** How a model writes. */
+    @FunctionalInterface
+    interface Writer {
+        String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
+                      double temperature, int topK, long seed, PrintStream stream);
+    }
+
+    /** What a model expects next. */
+    @FunctionalInterface
+    interface Reader {
+        double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
+    }
+
+    /** A sampler from a model's writing and reading functions. */
+    static TextSampler of(Writer writer, Reader reader) {
+        return new TextSampler() {
+            @Override
+            public String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
+                                 double temperature, int topK, long seed, PrintStream stream) {
+                return writer.sample(graph, vocabulary, prompt, length, temperature, topK, seed, stream);
+            }
+
+            @Override
+            public double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
+                return reader.next(graph, vocabulary, text);
+            }
+        };
+    }
 
     /** The samplers of the modules on the classpath, by model name. */
     static Map<String, TextSampler> registered() {

@@ -45,8 +45,8 @@ public final class TextTraining {
      *                        on a grid that moves each epoch
      */
     public record Spec(String model, Backend.Workload workload, int sequenceLength, IntFunction<Record> hyperParameters,
-                       BiFunction<Integer, TrainingConfig, ComputationGraphConfiguration> graph, TextSampler sampler,
-                       int sampleLength, boolean anyStart) {}
+                       BiFunction<Integer, TrainingConfig, ComputationGraphConfiguration> graph,
+                       TextSampler.Writer sampler, int sampleLength, boolean anyStart) {}
 
     /**
      * What a run produced; {@code initialLoss} is NaN for a resumed run, {@code testLoss} (nats per character of the

@@ -59,15 +59,40 @@ public final class TextApi implements AutoCloseable {
         Api.page(router, "/generate/", TextApi.class, "index.html", "generate.js", "generate.css");
         router.get("/api/text-models").blockingHandler(ctx -> Api.answer(ctx,
                 c -> Api.toJson(Map.of("models", list()))), false);
+        router.post("/api/text-models/:id/next").handler(ctx -> writers.executeBlocking(done -> {
+            Api.answer(ctx, c -> {
+                String text;
+                try {
+                    text = JsonParser.parseString(Api.json(c)).getAsJsonObject().get("text").getAsString();
+                } catch (RuntimeException bad) {
+                    throw new Refused(400, "The request is not the JSON this page sends: {\"text\": \"...\"}.");
+                }
+                if (text.isEmpty() || text.length() > MAX_PROMPT + MAX_CHARS + 100) {
+                    throw new Refused(400, "The text must have 1 to " + (MAX_PROMPT + MAX_CHARS) + " characters.");
+                }
+                Generate.TextModel m = model(entry(c));
+                double[] p;
+                try {
+                    synchronized (m) {
+                        p = m.sampler().next(m.graph(), m.vocabulary(), text);
+                    }
+                } catch (UserError e) {
+                    throw new Refused(400, e.getMessage());
+                }
+                List<String> chars = new ArrayList<>();
+                for (int k = 0; k < p.length; k++) {
+                    chars.add(String.valueOf(m.vocabulary().charAt(k)));
+                }
+                return Api.toJson(Map.of("chars", chars, "probabilities", p));
+            });
+            done.complete();
+        }, false, ignored -> { }));
         router.post("/api/text-models/:id/generate").handler(ctx -> {
             Request r;
             Generate.TextModel m;
             try {
                 r = Request.parse(Api.json(ctx));
-                Entry e = list().stream().filter(x -> x.id().equals(ctx.pathParam("id"))).findFirst()
-                        .orElseThrow(() -> new Refused(404, "No text model with id " + ctx.pathParam("id")
-                                + " in the runs folder: reload the list."));
-                m = model(e);
+                m = model(entry(ctx));
                 TextSampler.checkPrompt(m.vocabulary(), r.prompt());
             } catch (UserError e) {
                 Api.error(ctx, 400, e.getMessage());
@@ -235,6 +260,12 @@ public final class TextApi implements AutoCloseable {
         }
         out.sort(Comparator.comparing(Entry::created).reversed());
         return out;
+    }
+
+    private Entry entry(RoutingContext c) {
+        return list().stream().filter(x -> x.id().equals(c.pathParam("id"))).findFirst()
+                .orElseThrow(() -> new Refused(404, "No text model with id " + c.pathParam("id")
+                        + " in the runs folder: reload the list."));
     }
 
     private Generate.TextModel model(Entry e) {

@@ -67,6 +67,30 @@ async function generate(rapid) {
   } finally {
     if (running === controller) { running = null; $('stop').disabled = true; }
   }
+  if (running === null) showNext($('prompt').value + written);
+}
+
+/** The ten likeliest next characters after the text, as bars. */
+async function showNext(text) {
+  try {
+    const res = await fetch('/api/text-models/' + model + '/next',
+      {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({text})});
+    const r = await res.json();
+    if (!res.ok) throw new Error(r.error);
+    window.generateStats.next = r;
+    const order = r.probabilities.map((p, k) => [p, k]).sort((a, b) => b[0] - a[0]).slice(0, 10);
+    $('next').innerHTML = '';
+    for (const [p, k] of order) {
+      const c = r.chars[k];
+      const shown = c === '\n' ? '\\n' : c === ' ' ? 'space' : c;
+      const row = document.createElement('div');
+      row.className = 'bar';
+      row.innerHTML = `<span></span><span class="track"><div class="fill" style="width:${(100 * p).toFixed(1)}%"></div></span><span>${(100 * p).toFixed(1)}%</span>`;
+      row.firstChild.textContent = shown;
+      $('next').appendChild(row);
+    }
+    $('nextSection').hidden = false;
+  } catch (e) { showMessage(e.message); }
 }
 
 $('generate').addEventListener('click', () => generate(false));

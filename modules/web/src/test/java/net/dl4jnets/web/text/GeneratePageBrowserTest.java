@@ -92,6 +92,10 @@ class GeneratePageBrowserTest {
                 + "the length asked: " + written());
         long chunks = ((Number) js("return window.generateStats.chunks")).longValue();
         assertTrue(chunks > 5, "the text came in " + chunks + " pieces, not as it was written");
+        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#next .bar")).size() == 10);
+        double sum = ((Number) js("return window.generateStats.next.probabilities.reduce((a, b) => a + b, 0)"))
+                .doubleValue();
+        assertEquals(1.0, sum, 1e-4, "the next character's probabilities");
     }
 
     @Test
