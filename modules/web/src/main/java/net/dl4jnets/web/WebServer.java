@@ -26,11 +26,12 @@ import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.web.models.ModelsApi;
 import net.dl4jnets.web.playground.PlaygroundApi;
 import net.dl4jnets.web.text.TextApi;
+import net.dl4jnets.web.train.TrainApi;
 
 /**
  * The course's web server, on the Vert.x that DL4J's dashboard already brings: the home page with the five weeks,
- * the playground ({@code /playground/}), "try a trained model" ({@code /try/}) and text generation
- * ({@code /generate/}), each a page from this module's
+ * the playground ({@code /playground/}), "try a trained model" ({@code /try/}), "train and watch" ({@code /train/})
+ * and text generation ({@code /generate/}), each a page from this module's
  * resources and a small JSON API. Every limit is the server's own, and {@link #guard} refuses requests from other
  * sites; a bad request gets a 4xx with a message the page shows, and nothing a request holds stops the server.
  */
@@ -55,6 +56,7 @@ public final class WebServer implements AutoCloseable {
     private final HttpServer server;
     private final PlaygroundApi playground;
     private final TextApi text;
+    private final TrainApi train;
     private volatile Set<String> hosts = Set.of();
 
     private WebServer(Options options) {
@@ -73,6 +75,8 @@ public final class WebServer implements AutoCloseable {
         new ModelsApi(options.runs()).mount(router);
         this.text = new TextApi(options.runs());
         text.mount(vertx, router);
+        this.train = new TrainApi(options.runs());
+        train.mount(router);
         // what a handler could not answer (the body limit's 413, a failure in Vert.x) still gets a message
         router.route().failureHandler(ctx -> {
             int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -198,6 +202,9 @@ public final class WebServer implements AutoCloseable {
         }
         if (text != null) {
             text.close();
+        }
+        if (train != null) {
+            train.close();
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         vertx.close(r -> done.complete(null));

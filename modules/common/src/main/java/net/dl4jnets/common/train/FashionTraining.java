@@ -1,6 +1,7 @@
 package net.dl4jnets.common.train;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -64,6 +65,12 @@ public final class FashionTraining {
      * {@link TrainingConfig#noTest()} it ends at the best epoch's validation figures and leaves the test split unread.
      */
     public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting) {
+        return run(spec, t, stop, fitting, List.of());
+    }
+
+    /** The same run with {@code watchers} told of every batch and epoch too (a web page's progress, for one). */
+    public static Outcome run(Spec spec, TrainingConfig t, StopSignal stop, BatchFit.Factory fitting,
+                              List<LoopListener> watchers) {
         t.validate();
         Backend.BackendInfo backend = Backend.start(t.threads(), spec.workload(), t.parallel().workers());
         t = t.resolvedBy(backend);
@@ -94,6 +101,7 @@ public final class FashionTraining {
         Trainer trainer = new Trainer(t, Trainer.Task.classifier(FashionMnist.CLASSES), stop).fitWith(fitting)
                 .listen(LoopListener.afterEachEpoch(loop -> RunCharts.draw(loop.run(), spec.architecture(),
                         loop.history())));
+        watchers.forEach(trainer::listen);
         Trainer.Result result = trainer.fit(graph, trainerData, run);
         if (result.outcome() == Trainer.Outcome.INTERRUPTED) {
             return new Outcome(run, started.config(), result, null, null, split.test(), evalOptions);
