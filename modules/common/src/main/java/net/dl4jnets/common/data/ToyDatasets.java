@@ -150,4 +150,62 @@ public final class ToyDatasets {
         }
         return new Points(xy, labels).shuffled(rng);
     }
+
+    /**
+     * The points TensorFlow Playground draws (its {@code dataset.ts}), in coordinates a fifth of its own, so that they
+     * lie in about [-1, 1]²: {@code noise} is its slider over 100 (0 to 0.5), and means what it means there. For the
+     * circle and XOR a point stays where it is and its label is that of a copy moved by up to {@code noise} (of the
+     * square's half-width) each way, so noise blurs the boundary instead of scattering the points; the Gaussians
+     * spread from a variance of 0.5 to 4 (of its units); the spiral's points move by up to {@code noise} of its units.
+     * More than two classes, which the playground does not have: the Gaussians sit on a circle and the spiral has an
+     * arm per class, as in {@link #make(Kind, int, double, long, int)}.
+     */
+    public static Points playground(Kind kind, int n, double noise, long seed, int classes) {
+        if (classes < 2 || (classes > 2 && (kind == Kind.CIRCLE || kind == Kind.XOR))) {
+            throw new IllegalArgumentException(kind.id() + " cannot have " + classes + " classes");
+        }
+        Random rng = new Random(seed);
+        double[][] xy = new double[n][];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int label = i % classes;
+            switch (kind) {
+                case CIRCLE -> {
+                    double r = label == 0 ? 0.5 * rng.nextDouble() : 0.7 + 0.3 * rng.nextDouble();
+                    double t = 2 * Math.PI * rng.nextDouble();
+                    double x = r * Math.sin(t);
+                    double y = r * Math.cos(t);
+                    double nx = x + (2 * rng.nextDouble() - 1) * noise;
+                    double ny = y + (2 * rng.nextDouble() - 1) * noise;
+                    xy[i] = new double[] {x, y};
+                    label = Math.hypot(nx, ny) < 0.5 ? 0 : 1;
+                }
+                case XOR -> {
+                    double x = rng.nextDouble() * 2 - 1;
+                    double y = rng.nextDouble() * 2 - 1;
+                    x += Math.signum(x) * 0.06; // its padding of 0.3 around the axes
+                    y += Math.signum(y) * 0.06;
+                    double nx = x + (2 * rng.nextDouble() - 1) * noise;
+                    double ny = y + (2 * rng.nextDouble() - 1) * noise;
+                    xy[i] = new double[] {x, y};
+                    label = nx * ny >= 0 ? 1 : 0;
+                }
+                case GAUSS -> {
+                    double a = 1.25 * Math.PI + 2 * Math.PI * label / classes;
+                    double sd = Math.sqrt(0.5 + 7 * noise) / 5; // its variance, 0.5 to 4, in its units
+                    xy[i] = new double[] {0.4 * Math.sqrt(2) * Math.cos(a) + sd * rng.nextGaussian(),
+                            0.4 * Math.sqrt(2) * Math.sin(a) + sd * rng.nextGaussian()};
+                }
+                case SPIRAL -> {
+                    double f = rng.nextDouble();
+                    double r = f;
+                    double t = 1.75 * f * 2 * Math.PI + label * 2 * Math.PI / classes;
+                    xy[i] = new double[] {r * Math.sin(t) + (2 * rng.nextDouble() - 1) * noise / 5,
+                            r * Math.cos(t) + (2 * rng.nextDouble() - 1) * noise / 5};
+                }
+            }
+            labels[i] = label;
+        }
+        return new Points(xy, labels).shuffled(rng);
+    }
 }

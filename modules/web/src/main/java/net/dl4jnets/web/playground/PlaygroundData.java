@@ -51,8 +51,8 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
             }
             case PLANE, MULTIGAUSS -> regression(spec.dataset(), noise, rng);
             default -> {
-                ToyDatasets.Points p = ToyDatasets.make(ToyDatasets.Kind.valueOf(spec.dataset().name()), CLASSIFY_POINTS,
-                        noise, spec.seed(), spec.classes());
+                ToyDatasets.Points p = ToyDatasets.playground(ToyDatasets.Kind.valueOf(spec.dataset().name()),
+                        CLASSIFY_POINTS, noise, spec.seed(), spec.classes());
                 double[] labels = new double[p.size()];
                 for (int i = 0; i < labels.length; i++) {
                     labels[i] = p.labels()[i];
@@ -64,7 +64,10 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
         return new PlaygroundData(all.xy, all.y, all.classes, train, all.scaleNote);
     }
 
-    /** TensorFlow Playground's regression sets on [-1, 1]²: a tilted plane, and six signed Gaussian bumps. */
+    /**
+     * TensorFlow Playground's regression sets on [-1, 1]²: a tilted plane, and six signed Gaussian bumps; noise as
+     * its {@code dataset.ts} makes it (see {@link ToyDatasets#playground}).
+     */
     private static PlaygroundData regression(Dataset kind, double noise, Random rng) {
         double[][] xy = new double[REGRESS_POINTS][];
         double[] y = new double[REGRESS_POINTS];
@@ -73,20 +76,23 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
         for (int i = 0; i < REGRESS_POINTS; i++) {
             double x = rng.nextDouble() * 2 - 1;
             double v = rng.nextDouble() * 2 - 1;
+            // as the playground: the point stays, its target is that of a copy moved by up to noise each way
+            double nx = x + (2 * rng.nextDouble() - 1) * noise;
+            double nv = v + (2 * rng.nextDouble() - 1) * noise;
             double target;
             if (kind == Dataset.PLANE) {
-                target = (x + v) / 2;
+                target = (nx + nv) / 2;
             } else {
                 target = 0;
                 for (double[] b : bumps) {
-                    double d = Math.hypot(x - b[0], v - b[1]);
+                    double d = Math.hypot(nx - b[0], nv - b[1]);
                     double t = b[2] * Math.max(0, 1 - d / 0.33);
                     if (Math.abs(t) > Math.abs(target)) {
                         target = t;
                     }
                 }
             }
-            xy[i] = new double[] {x + noise * rng.nextGaussian(), v + noise * rng.nextGaussian()};
+            xy[i] = new double[] {x, v};
             y[i] = target;
         }
         return new PlaygroundData(xy, y, 0, 0, null);
