@@ -42,6 +42,12 @@ public final class ModelsApi {
             TrainedModels.Entry e = entry(c);
             return Api.toJson(models.analyse(e, pixels(c.getBody() == null ? new byte[0] : c.getBody().getBytes())));
         }), false);
+        router.get("/api/models/:id/confusion").blockingHandler(ctx -> Api.answer(ctx, c -> Api.toJson(Map.of(
+                "labels", FashionMnist.LABELS, "counts", models.testPredictions(entry(c)).confusion()))), false);
+        router.get("/api/models/:id/cell").blockingHandler(ctx -> Api.answer(ctx, c -> {
+            TrainedModels.TestPredictions t = models.testPredictions(entry(c));
+            return Api.toJson(Map.of("images", t.cell(classParam(c, "true"), classParam(c, "predicted"), 24)));
+        }), false);
         router.get("/api/models/:id/test-image").blockingHandler(ctx -> Api.answer(ctx, c -> {
             TrainedModels.Entry e = entry(c);
             long seed;
@@ -56,6 +62,18 @@ public final class ModelsApi {
             out.put("analysis", models.analyse(e, image.getKey()));
             return Api.toJson(out);
         }), false);
+    }
+
+    private static int classParam(RoutingContext c, String name) {
+        try {
+            int k = Integer.parseInt(String.valueOf(c.request().getParam(name)));
+            if (k >= 0 && k < FashionMnist.CLASSES) {
+                return k;
+            }
+        } catch (NumberFormatException bad) {
+            // below
+        }
+        throw new Refused(400, name + " must be a class number from 0 to " + (FashionMnist.CLASSES - 1) + ".");
     }
 
     private TrainedModels.Entry entry(RoutingContext c) {

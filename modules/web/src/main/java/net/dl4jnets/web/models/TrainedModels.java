@@ -108,6 +108,79 @@ public final class TrainedModels {
         }
     }
 
+    /** The run's test images and the model's class for each, as its run evaluated them. */
+    public record TestPredictions(ImageSet.View images, int[] predicted) {
+        /** counts[true][predicted] */
+        public int[][] confusion() {
+            int[][] c = new int[FashionMnist.CLASSES][FashionMnist.CLASSES];
+            for (int i = 0; i < predicted.length; i++) {
+                c[images.label(i)][predicted[i]]++;
+            }
+            return c;
+        }
+
+        /** Up to {@code max} test images of class {@code truth} taken for {@code predicted}, as 784 pixels each. */
+        public List<int[]> cell(int truth, int predictedClass, int max) {
+            List<int[]> out = new ArrayList<>();
+            for (int i = 0; i < predicted.length && out.size() < max; i++) {
+                if (images.label(i) == truth && predicted[i] == predictedClass) {
+                    int[] px = new int[FashionMnist.PIXELS];
+                    int at = images.indices()[i] * FashionMnist.PIXELS;
+                    for (int k = 0; k < px.length; k++) {
+                        px[k] = images.set().pixels()[at + k] & 0xff;
+                    }
+                    out.add(px);
+                }
+            }
+            return out;
+        }
+    }
+
+    private final Map<String, TestPredictions> predictions = new LinkedHashMap<>(4, 0.75f, true);
+
+    /**
+     * The model's class for each of its run's test images: the same split (validation size, limit and seed from its
+     * config.json), computed once per model (a few seconds for the larger ones) and kept for two models.
+     */
+    public TestPredictions testPredictions(Entry e) {
+        synchronized (predictions) {
+            TestPredictions t = predictions.get(e.id());
+            if (t != null) {
+                return t;
+            }
+        }
+        RunConfig c = RunConfig.read(runs.resolve(e.run()));
+        ImageSet.View view = FashionMnistLocator.standard(null).load()
+                .split(c.training().valSize(), c.training().limit(), c.training().seed()).test();
+        Predict.SavedClassifier model = classifier(e);
+        int[] predicted = new int[view.size()];
+        int batch = 500;
+        for (int from = 0; from < view.size(); from += batch) {
+            int n = Math.min(batch, view.size() - from);
+            byte[] px = new byte[n * FashionMnist.PIXELS];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(view.set().pixels(), view.indices()[from + i] * FashionMnist.PIXELS, px,
+                        i * FashionMnist.PIXELS, FashionMnist.PIXELS);
+            }
+            INDArray p;
+            synchronized (model) {
+                p = model.probabilities(px);
+            }
+            INDArray best = p.argMax(1);
+            for (int i = 0; i < n; i++) {
+                predicted[from + i] = best.getInt(i);
+            }
+        }
+        TestPredictions t = new TestPredictions(view, predicted);
+        synchronized (predictions) {
+            predictions.put(e.id(), t);
+            if (predictions.size() > CACHED) {
+                predictions.remove(predictions.keySet().iterator().next());
+            }
+        }
+        return t;
+    }
+
     /** A test image chosen by {@code seed}, and its true class. */
     public synchronized Map.Entry<byte[], Integer> testImage(long seed) {
         if (test == null) {

@@ -17,6 +17,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import com.google.gson.GsonBuilder;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
@@ -465,7 +467,7 @@ final class PlaygroundSession {
     /** A run folder like every other command's: config.json, model.zip (stock DL4J), boundary.png, points, source. */
     Path save(RunFolder folder) {
         synchronized (lock) {
-            Json.write(new SavedRun(spec, epoch, scores.trainLoss, scores.testLoss, nanToNull(scores.trainAccuracy),
+            Json.write(new SavedRun(JsonParser.parseString(spec.toJson()), epoch, scores.trainLoss, scores.testLoss, nanToNull(scores.trainAccuracy),
                     nanToNull(scores.testAccuracy), Engine.line()), folder.file("config.json"));
             Checkpoints.saveModel(net, folder.file("model.zip"));
             AtomicFiles.writeText(PlaygroundNetwork.javaCode(spec), folder.file("PlaygroundNet.java"));
@@ -507,8 +509,11 @@ final class PlaygroundSession {
         return Double.isNaN(v) ? null : v;
     }
 
-    /** config.json of a saved playground run. */
-    record SavedRun(PlaygroundSpec settings, int epochs, double trainLoss, double testLoss, Double trainAccuracy,
+    /**
+     * config.json of a saved playground run: the settings exactly as links and the API write them (camelCase, so they
+     * can be posted back to the server), the figures in the snake_case of every run folder's config.json.
+     */
+    record SavedRun(JsonElement settings, int epochs, double trainLoss, double testLoss, Double trainAccuracy,
                     Double testAccuracy, String engine) {}
 
     /** Losses per epoch for the chart, thinned to at most {@link #HISTORY} points by doubling the stride. */

@@ -35,7 +35,8 @@ async function loadModels() {
     select.appendChild(o);
   }
   model = models[0].id;
-  select.addEventListener('change', () => { model = select.value; analyseDrawing(); });
+  select.addEventListener('change', () => { model = select.value; analyseDrawing(); loadConfusion(); });
+  loadConfusion();
 }
 
 function show(a, label) {
@@ -68,6 +69,46 @@ function show(a, label) {
     f.addEventListener('click', () => f.classList.toggle('big'));
     $('maps').appendChild(f);
   }
+}
+
+// ---------- the run's test confusion matrix, and the test images behind a cell ----------
+async function loadConfusion() {
+  const mine = model;
+  $('confusion').innerHTML = '<tr><td class="hint">reading the test images…</td></tr>';
+  $('cellImages').innerHTML = '';
+  try {
+    const r = await call('GET', '/api/models/' + mine + '/confusion');
+    if (mine !== model) return;
+    window.tryStats.confusion = r.counts;
+    const max = Math.max(...r.counts.flat());
+    let html = '<tr><th class="row"></th>' + r.labels.map(l => `<th title="${l}">${l.slice(0, 5)}</th>`).join('') + '</tr>';
+    r.counts.forEach((row, t) => {
+      html += `<tr><th class="row">${r.labels[t]}</th>` + row.map((n, p) => {
+        const a = n === 0 ? 0 : 0.12 + 0.88 * n / max;
+        const colour = t === p ? `rgba(8,119,189,${a})` : `rgba(245,147,34,${a})`;
+        return `<td data-true="${t}" data-predicted="${p}" style="background:${colour};color:${a > 0.6 ? 'white' : '#333'}">${n}</td>`;
+      }).join('') + '</tr>';
+    });
+    $('confusion').innerHTML = html;
+    for (const td of $('confusion').querySelectorAll('td')) td.addEventListener('click', () => showCell(td));
+  } catch (e) { showMessage(e.message); }
+}
+
+async function showCell(td) {
+  for (const c of $('confusion').querySelectorAll('td.chosen')) c.classList.remove('chosen');
+  td.classList.add('chosen');
+  const t = Number(td.dataset.true), p = Number(td.dataset.predicted);
+  const r = await call('GET', `/api/models/${model}/cell?true=${t}&predicted=${p}`);
+  $('cellImages').innerHTML = `<div class="hint">${CLASSES[t]} taken for ${CLASSES[p]}: ${r.images.length === 24 ? 'the first 24' : r.images.length}</div>`;
+  for (const px of r.images) {
+    const c = document.createElement('canvas');
+    c.width = c.height = 28;
+    const img = c.getContext('2d').createImageData(28, 28);
+    px.forEach((v, i) => { img.data.set([v, v, v, 255], 4 * i); });
+    c.getContext('2d').putImageData(img, 0, 0);
+    $('cellImages').appendChild(c);
+  }
+  window.tryStats.cellImages = r.images.length;
 }
 
 // ---------- drawing ----------

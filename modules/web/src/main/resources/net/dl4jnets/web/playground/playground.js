@@ -215,6 +215,14 @@ async function upload(e) {
 }
 
 // ---------- drawing ----------
+// Heatmaps are drawn at TensorFlow Playground's strength (its canvas alpha, 160 of 255, over white) and the points
+// at full strength on top: at full strength both, a point vanished into a region of its own class.
+const HEAT = 160 / 255;
+
+function shade(t) { // a heatmap's colour for t in [0, 1]
+  return colour(t).map(v => 255 + (v - 255) * HEAT);
+}
+
 function colour(t) { // t in [0, 1]: blue, white, orange
   const c = t >= 0.5 ? ORANGE : BLUE;
   const s = Math.abs(t - 0.5) * 2;
@@ -254,13 +262,13 @@ function drawOutput() {
   if (hovered && hovered.feature) {
     const f = FEATURES.find(x => x[0] === hovered.feature);
     const v = featureValues(f[2], state.grid);
-    paint(canvas, state.grid, i => colour(Math.max(0, Math.min(1, (v[i] + 1) / 2))));
+    paint(canvas, state.grid, i => shade(Math.max(0, Math.min(1, (v[i] + 1) / 2))));
     $('heatmapTitle').textContent = 'Feature ' + f[1];
     return;
   }
   if (hovered && state.neurons[hovered.layer] && state.neurons[hovered.layer][hovered.j]) {
     const b = decode(state.neurons[hovered.layer][hovered.j]);
-    paint(canvas, state.neuronGrid, i => colour(b[i] / 255));
+    paint(canvas, state.neuronGrid, i => shade(b[i] / 255));
     $('heatmapTitle').textContent = 'Hidden layer ' + (hovered.layer + 1) + ', neuron ' + (hovered.j + 1);
     return;
   }
@@ -270,17 +278,17 @@ function drawOutput() {
   paint(canvas, state.grid, i => {
     if (k === 1) {
       const t = b[i] / 255;
-      return colour(view.discretize ? (t >= 0.5 ? 1 : 0) : t);
+      return shade(view.discretize ? (t >= 0.5 ? 1 : 0) : t);
     }
     let best = 0;
     for (let j = 1; j < k; j++) if (b[i * k + j] > b[i * k + best]) best = j;
     if (k === 2) {
       const t = b[i * k + 1] / 255;
-      return colour(view.discretize ? (t >= 0.5 ? 1 : 0) : t);
+      return shade(view.discretize ? (t >= 0.5 ? 1 : 0) : t);
     }
     const sure = view.discretize ? 1 : Math.max(0, (b[i * k + best] / 255 - 1 / k) / (1 - 1 / k));
     const c = CLASS_COLOURS[best];
-    return [255 + (c[0] - 255) * sure * 0.8, 255 + (c[1] - 255) * sure * 0.8, 255 + (c[2] - 255) * sure * 0.8];
+    return [255 + (c[0] - 255) * sure * HEAT, 255 + (c[1] - 255) * sure * HEAT, 255 + (c[2] - 255) * sure * HEAT];
   });
 }
 
@@ -349,7 +357,7 @@ function buildNetwork() {
     label.className = 'name'; label.textContent = name;
     node.appendChild(label);
     const v = featureValues(fn, 20);
-    paint(c, 20, i => colour(Math.max(0, Math.min(1, (v[i] + 1) / 2))));
+    paint(c, 20, i => shade(Math.max(0, Math.min(1, (v[i] + 1) / 2))));
     node.addEventListener('click', () => {
       changeSpec(s => {
         const on = s.features.includes(id) ? s.features.filter(f => f !== id) : s.features.concat([id]);
@@ -451,7 +459,7 @@ function drawNetwork() {
   if (shape !== structure) { structure = shape; buildNetwork(); }
   state.neurons.forEach((layer, l) => layer.forEach((b64, j) => {
     const c = document.querySelector(`.node.neuron[data-layer="${l}"][data-j="${j}"] canvas`);
-    if (c) { const b = decode(b64); paint(c, state.neuronGrid, i => colour(b[i] / 255)); }
+    if (c) { const b = decode(b64); paint(c, state.neuronGrid, i => shade(b[i] / 255)); }
   }));
   for (const line of $('edges').children) {
     const w = state.weights[line.dataset.layer].w[line.dataset.i][line.dataset.j];

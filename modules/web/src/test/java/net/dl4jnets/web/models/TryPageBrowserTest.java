@@ -83,11 +83,17 @@ class TryPageBrowserTest {
         browser.get(server.address());
         assertEquals(5, browser.findElements(By.cssSelector("main section")).size());
         browser.findElement(By.cssSelector("#week1 a")).click();
-        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/playground/")
+        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().contains("/playground/")
                 && !browser.findElements(By.cssSelector(".node.feature")).isEmpty());
         browser.get(server.address());
-        browser.findElement(By.cssSelector("#week2 a")).click();
+        browser.findElement(By.cssSelector("#week2 a[href='try/']")).click();
         Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/try/"));
+        browser.get(server.address());
+        browser.findElement(By.cssSelector("#week2 a[href='train/']")).click();
+        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/train/"));
+        browser.get(server.address());
+        browser.findElement(By.cssSelector("#week4 a[href='generate/']")).click();
+        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/generate/"));
         browser.get(server.address());
     }
 
@@ -132,6 +138,21 @@ class TryPageBrowserTest {
         }
         String top = browser.findElement(By.cssSelector("#bars .bar.top")).getAttribute("data-class");
         assertEquals(FashionMnist.LABELS.get(expected.classes()[0]), top);
+    }
+
+    /** The run's test confusion matrix, the same counts as its eval.json; a cell shows its test images. */
+    @Test
+    void theConfusionMatrixIsTheRunsAndItsCellsOpen() throws IOException {
+        open();
+        Chromium.waitUntil(browser, 60, () -> browser.findElements(By.cssSelector("#confusion td[data-true]")).size() == 100);
+        com.google.gson.JsonArray expected = net.dl4jnets.common.io.Json.read(run.resolve("eval.json"),
+                com.google.gson.JsonObject.class).getAsJsonArray("confusion_matrix");
+        assertEquals(expected.toString(), js("return JSON.stringify(window.tryStats.confusion)"));
+        long diagonal = expected.get(1).getAsJsonArray().get(1).getAsLong();
+        browser.findElement(By.cssSelector("#confusion td[data-true='1'][data-predicted='1']")).click();
+        Chromium.waitUntil(browser, 20, () -> js("return window.tryStats.cellImages") != null);
+        assertEquals(Math.min(24, diagonal), ((Number) js("return window.tryStats.cellImages")).longValue());
+        assertEquals(Math.min(24, diagonal), browser.findElements(By.cssSelector("#cellImages canvas")).size());
     }
 
     /** A random test image shows its true class; a layer's maps enlarge on a click. */

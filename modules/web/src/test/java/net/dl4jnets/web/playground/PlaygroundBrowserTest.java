@@ -245,7 +245,7 @@ class PlaygroundBrowserTest {
         play();
         waitUntil(60, () -> text("testAccuracy").endsWith("%") && Double.parseDouble(text("testAccuracy").replace("%", "")) > 90);
         pause();
-        // the share of the heatmap in each class's colour (discretized: each cell is one class colour at 80%)
+        // the share of the heatmap in each class's colour (discretized: each cell is one class colour at HEAT)
         @SuppressWarnings("unchecked")
         List<Long> shares = (List<Long>) js("""
                 const c = document.getElementById('output'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -253,7 +253,7 @@ class PlaygroundBrowserTest {
                 for (let i = 0; i < d.length; i += 4) {
                   let best = 0, dist = 1e9;
                   CLASS_COLOURS.slice(0, 3).forEach((k, j) => {
-                    const m = k.map(v => 255 + (v - 255) * 0.8);
+                    const m = k.map(v => 255 + (v - 255) * HEAT);
                     const e = Math.abs(d[i] - m[0]) + Math.abs(d[i + 1] - m[1]) + Math.abs(d[i + 2] - m[2]);
                     if (e < dist) { dist = e; best = j; }
                   });
