@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Eight tabs training at once on 127.0.0.1, each asking for its state 20 times a second as the page does: the server
  * answers every request. Prints the latency percentiles (BENCHMARKS.md, "Playground"); no timing is asserted.
- * {@code -Dplayground.seconds=60} for the benchmark's minute, {@code -Dplayground.url=...} for a running ./nets web.
+ * {@code -Dplayground.seconds=60} for the benchmark's minute, {@code -Dplayground.url=...} for a running ./nets web,
+ * {@code -Dplayground.tabs=16} for the server's cap (the memory soak, BENCHMARKS.md).
  */
 class PlaygroundLoadTest {
     @Test
     void eightTrainingSessionsGetEveryStateRequestAnswered(@TempDir Path runs) throws Exception {
-        int sessions = 8;
+        int sessions = Integer.getInteger("playground.tabs", 8);
         int seconds = Integer.getInteger("playground.seconds", 8);
         String url = System.getProperty("playground.url");
         try (WebServer server = url == null
