@@ -5,17 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.report.Charts;
-import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.layers.AttentionWeights;
 import net.dl4jnets.common.train.FashionTraining;
 
 /**
@@ -39,16 +37,9 @@ public final class AttentionMaps {
         int n = examples.size();
         INDArray input = new ImageBatches(examples, new ImageBatches.Options(options.layout(), n, false, 0,
                 options.standardize(), null)).next().getFeatures();
-        Map<String, INDArray> acts = graph.feedForward(input, false);
-        INDArray predicted = acts.get("classes").argMax(1);
-        int tokens = c.sequenceLength();
-        List<INDArray> perBlock = new ArrayList<>(); // [n, T, T] each, averaged over heads
-        for (int b = 1; b <= c.layers(); b++) {
-            String name = "block" + b + "_attention";
-            var layer = (MultiHeadAttention) graph.getLayer(name).conf().getLayer();
-            INDArray w = layer.weights(acts.get("block" + b + "_ln1"), graph.getLayer(name).paramTable());
-            perBlock.add(w.mean(1));
-        }
+        INDArray predicted = graph.outputSingle(false, input).argMax(1);
+        List<AttentionWeights.Layer> layers = AttentionWeights.of(graph, input);
+        int[] tokenOfPixel = AttentionWeights.tokenOfPixel(graph, FashionMnist.ROWS, FashionMnist.COLS);
         List<Charts.Tile> tiles = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] img = examples.image(i);
@@ -56,33 +47,15 @@ public final class AttentionMaps {
             String guess = FashionMnist.LABELS.get(predicted.getInt(i));
             tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, truth
                     + (truth.equals(guess) ? "" : "\nseen as " + guess), !truth.equals(guess)));
-            INDArray rollout = Nd4j.eye(tokens).castTo(perBlock.get(0).dataType());
-            for (int b = 0; b < perBlock.size(); b++) {
-                INDArray a = perBlock.get(b).slice(i); // [T queries, T keys]
+            for (int b = 0; b < layers.size(); b++) {
                 tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, "block " + (b + 1), false,
-                        heat(a.mean(0), c)));
-                INDArray mixed = a.mul(0.5).addi(Nd4j.eye(tokens).castTo(a.dataType()).muli(0.5));
-                rollout = mixed.mmul(rollout);
+                        AttentionWeights.overPixels(layers.get(b).meanOverHeads(i).mean(0), tokenOfPixel)));
             }
             tiles.add(new Charts.Tile(img, FashionMnist.ROWS, FashionMnist.COLS, "rollout", false,
-                    heat(rollout.mean(0), c)));
+                    AttentionWeights.overPixels(AttentionWeights.rollout(layers, i).mean(0), tokenOfPixel)));
         }
         return Charts.grid(String.format(Locale.ROOT, "Where attention goes: tokens that blocks 1-%d attend to, "
                 + "and the rollout of all (red = more)", c.layers()), tiles, c.layers() + 2, 5);
-    }
-
-    /** Attention received per token, spread over the token's pixels and scaled to its maximum. */
-    static float[] heat(INDArray perToken, VisionTransformer.Config c) {
-        double max = perToken.maxNumber().doubleValue();
-        float[] heat = new float[FashionMnist.PIXELS];
-        for (int r = 0; r < FashionMnist.ROWS; r++) {
-            for (int col = 0; col < FashionMnist.COLS; col++) {
-                int token = c.tokens() == VisionTransformer.Tokens.ROWS ? r
-                        : (r / c.patch()) * (FashionMnist.COLS / c.patch()) + col / c.patch();
-                heat[r * FashionMnist.COLS + col] = (float) (perToken.getDouble(token) / max);
-            }
-        }
-        return heat;
     }
 
     /** A finished run's pictures: the attention maps of a few test images, in attention.png. */

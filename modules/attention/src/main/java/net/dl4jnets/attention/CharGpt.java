@@ -1,6 +1,7 @@
 package net.dl4jnets.attention;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,6 +31,7 @@ import net.dl4jnets.common.train.Parallelism;
 import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.common.train.TextTraining;
 import net.dl4jnets.common.train.TrainingConfig;
+import net.dl4jnets.layers.AttentionWeights;
 import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.PositionalEmbedding;
@@ -107,7 +109,7 @@ public final class CharGpt {
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(NAME, TextSampler.of(CharGpt::generate, CharGpt::next));
+            return Map.of(NAME, TextSampler.of(CharGpt::generate, CharGpt::next, CharGpt::attention));
         }
 
         @Override
@@ -159,21 +161,44 @@ public final class CharGpt {
 
     /** The probabilities of the character after {@code text}: its last block read, the last position's softmax. */
     public static double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
-        TextSampler.checkPrompt(vocab, text);
-        int block = blockSize(graph);
-        int v = vocab.size();
-        int start = Math.max(0, text.length() - block);
-        int used = text.length() - start;
-        INDArray window = Nd4j.zeros(graph.getLayer("embed").getParam("W").dataType(), 1, v, block);
-        for (int t = 0; t < used; t++) {
-            window.putScalar(0, vocab.index(text.charAt(start + t)), t, 1);
-        }
-        INDArray probs = graph.outputSingle(false, window);
-        double[] p = new double[v];
-        for (int k = 0; k < v; k++) {
+        int used = Math.min(text.length(), blockSize(graph));
+        INDArray probs = graph.outputSingle(false, window(graph, vocab, text));
+        double[] p = new double[vocab.size()];
+        for (int k = 0; k < p.length; k++) {
             p[k] = probs.getDouble(0, k, used - 1);
         }
         return p;
+    }
+
+    /**
+     * Where the last character of {@code text} looks, in every block and head: its attention weights over the
+     * characters of its window (the last {@code blockSize} of the text, itself the last), each row summing to 1.
+     */
+    public static List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
+        int used = Math.min(text.length(), blockSize(graph));
+        List<double[][]> out = new ArrayList<>();
+        for (AttentionWeights.Layer l : AttentionWeights.of(graph, window(graph, vocab, text))) {
+            double[][] heads = new double[l.heads()][used];
+            for (int h = 0; h < l.heads(); h++) {
+                for (int t = 0; t < used; t++) {
+                    heads[h][t] = l.weights().getDouble(0, h, used - 1, t);
+                }
+            }
+            out.add(heads);
+        }
+        return out;
+    }
+
+    /** The last {@code blockSize} characters of the text, one-hot, padded on the right: {@code [1, vocabulary, block]}. */
+    private static INDArray window(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
+        TextSampler.checkPrompt(vocab, text);
+        int block = blockSize(graph);
+        int start = Math.max(0, text.length() - block);
+        INDArray window = Nd4j.zeros(graph.getLayer("embed").getParam("W").dataType(), 1, vocab.size(), block);
+        for (int t = 0; t < text.length() - start; t++) {
+            window.putScalar(0, vocab.index(text.charAt(start + t)), t, 1);
+        }
+        return window;
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -36,6 +37,7 @@ import net.dl4jnets.common.backend.Backend;
 import net.dl4jnets.common.data.Augmentation;
 import net.dl4jnets.engine.GradientChecks;
 import net.dl4jnets.common.train.TrainingConfig;
+import net.dl4jnets.layers.AttentionWeights;
 import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.MultiHeadAttention;
@@ -200,6 +202,36 @@ class AttentionLayersTest {
         assertArrayEquals(new long[] {2, 2, T, T}, w.shape());
         assertEquals(2.0 * 2 * T, w.sumNumber().doubleValue(), 1e-4, "every row of weights sums to 1");
         assertEquals(0.0, w.getDouble(0, 0, 0, T - 1), 1e-12, "the first token cannot see the last");
+    }
+
+    @Test
+    void attentionWeightsFindsEveryAttentionLayerAndRollsThemOut() {
+        MultiHeadAttention attention = new MultiHeadAttention(C, T, 2, true, 0.02);
+        ComputationGraph graph = new ComputationGraph(around(attention));
+        graph.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, T, C);
+        var layers = AttentionWeights.of(graph, x);
+        assertEquals(1, layers.size());
+        assertEquals("layer", layers.get(0).name());
+        INDArray direct = attention.weights(x, graph.getLayer("layer").paramTable());
+        assertEquals(0.0, layers.get(0).weights().sub(direct).amaxNumber().doubleValue(), 1e-6);
+        INDArray rollout = AttentionWeights.rollout(List.of(layers.get(0), layers.get(0)), 1);
+        assertArrayEquals(new long[] {T, T}, rollout.shape());
+        for (int q = 0; q < T; q++) {
+            assertEquals(1.0, rollout.getRow(q).sumNumber().doubleValue(), 1e-5, "rollout row " + q);
+        }
+        INDArray mixed = layers.get(0).meanOverHeads(1).mul(0.5).addi(Nd4j.eye(T).castTo(DataType.FLOAT).muli(0.5));
+        assertEquals(0.0, rollout.sub(mixed.mmul(mixed)).amaxNumber().doubleValue(), 1e-6, "two layers: mixed²");
+        // 7x7 patches of a 28x28 image: 16 tokens read row by row
+        ComputationGraph vit = new ComputationGraph(VisionTransformer.graph(VisionTransformer.Config.DEFAULT,
+                TrainingConfig.DEFAULTS));
+        vit.init();
+        int[] token = AttentionWeights.tokenOfPixel(vit, 28, 28);
+        assertEquals(0, token[0]);
+        assertEquals(1, token[7]);
+        assertEquals(4, token[7 * 28]);
+        assertEquals(15, token[28 * 28 - 1]);
+        assertEquals(4, AttentionWeights.of(vit, Nd4j.rand(DataType.FLOAT, 1, 1, 28, 28)).size(), "4 blocks");
     }
 
     /** The reference is computed here from the parameters alone: q, k, v, per-head softmax(q·kᵀ/√d) with the mask. */

@@ -3,6 +3,7 @@ package net.dl4jnets.common.train;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.ServiceLoader;
@@ -26,6 +27,15 @@ public interface TextSampler {
     /** The model's probabilities for the character after {@code text}, one per vocabulary entry. */
     double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
 
+    /**
+     * Where the model looks as it reads {@code text}: for each attention layer, first to last, and each of its
+     * heads, the weights of the last character over the characters of its context (the last ones, itself included;
+     * each row sums to 1). Empty for a model without attention.
+     */
+    default List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
+        return List.of();
+    }
+
     /** How a model writes. */
     @FunctionalInterface
     interface Writer {
@@ -39,8 +49,19 @@ public interface TextSampler {
         double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
     }
 
+    /** Where a model with attention looks. */
+    @FunctionalInterface
+    interface Attention {
+        List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
+    }
+
     /** A sampler from a model's writing and reading functions. */
     static TextSampler of(Writer writer, Reader reader) {
+        return of(writer, reader, (graph, vocabulary, text) -> List.of());
+    }
+
+    /** A sampler from a model's writing and reading functions, and where it looks. */
+    static TextSampler of(Writer writer, Reader reader, Attention attention) {
         return new TextSampler() {
             @Override
             public String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
@@ -51,6 +72,11 @@ public interface TextSampler {
             @Override
             public double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
                 return reader.next(graph, vocabulary, text);
+            }
+
+            @Override
+            public List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
+                return attention.attention(graph, vocabulary, text);
             }
         };
     }

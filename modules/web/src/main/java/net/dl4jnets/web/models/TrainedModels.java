@@ -25,10 +25,12 @@ import com.google.gson.JsonObject;
 import net.dl4jnets.common.commands.Predict;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.FashionMnistLocator;
+import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.layers.AttentionWeights;
 import net.dl4jnets.web.Api;
 
 /**
@@ -48,7 +50,11 @@ public final class TrainedModels {
     public record Entry(String id, String architecture, double accuracy, String created, String run) {}
 
     /** What a model makes of one image. */
-    public record Analysis(int[] pixels, double[] probabilities, String saliency, List<FeatureMap> maps) {}
+    public record Analysis(int[] pixels, double[] probabilities, String saliency, List<FeatureMap> maps,
+                           List<AttentionMap> attention) {}
+
+    /** A transformer's attention over the image: per layer or rolled out, drawn over the image. */
+    public record AttentionMap(String layer, String image) {}
 
     /** One convolution layer's outputs, tiled into one picture. */
     public record FeatureMap(String layer, int channels, int size, String image) {}
@@ -205,7 +211,8 @@ public final class TrainedModels {
             for (int i = 0; i < px.length; i++) {
                 px[i] = pixels[i] & 0xff;
             }
-            return new Analysis(px, p, png(saliency(c, pixels, top), 28, 28, 8), featureMaps(c, pixels));
+            return new Analysis(px, p, png(saliency(c, pixels, top), 28, 28, 8), featureMaps(c, pixels),
+                    attention(c, pixels, px));
         }
     }
 
@@ -242,15 +249,39 @@ public final class TrainedModels {
         return out;
     }
 
+    /**
+     * For a transformer, how much attention each of the image's tokens receives, averaged over heads and over the
+     * tokens that look, in each attention layer, and the rollout of all layers (attention followed through the
+     * residual paths); empty for a model without attention.
+     */
+    static List<AttentionMap> attention(Predict.SavedClassifier c, byte[] pixels, int[] px) {
+        List<AttentionMap> out = new ArrayList<>();
+        List<AttentionWeights.Layer> layers = AttentionWeights.of(c.graph(), features(c, pixels));
+        if (layers.isEmpty()) {
+            return out;
+        }
+        int[] tokenOfPixel = AttentionWeights.tokenOfPixel(c.graph(), FashionMnist.ROWS, FashionMnist.COLS);
+        for (AttentionWeights.Layer l : layers) {
+            out.add(new AttentionMap(l.name(), heat(px, AttentionWeights.overPixels(l.meanOverHeads(0).mean(0),
+                    tokenOfPixel))));
+        }
+        out.add(new AttentionMap("rollout", heat(px, AttentionWeights.overPixels(
+                AttentionWeights.rollout(layers, 0).mean(0), tokenOfPixel))));
+        return out;
+    }
+
+    /** The image as the model's input: one example. */
+    private static INDArray features(Predict.SavedClassifier c, byte[] pixels) {
+        return new ImageBatches(new ImageSet(pixels, new byte[1]).all(), c.options(1)).next().getFeatures();
+    }
+
     /** Each convolution layer's output channels for the image, each scaled to its own range, in a grid. */
     static List<FeatureMap> featureMaps(Predict.SavedClassifier c, byte[] pixels) {
         List<FeatureMap> maps = new ArrayList<>();
         if (c.layout() != Layout.CONV) {
             return maps;
         }
-        INDArray x = new net.dl4jnets.common.data.ImageBatches(new ImageSet(pixels, new byte[1]).all(), c.options(1))
-                .next().getFeatures();
-        Map<String, INDArray> acts = c.graph().feedForward(x, false);
+        Map<String, INDArray> acts = c.graph().feedForward(features(c, pixels), false);
         for (GraphVertex v : c.graph().getVertices()) {
             if (!v.hasLayer() || !(v.getLayer().conf().getLayer() instanceof ConvolutionLayer)) {
                 continue;
@@ -286,6 +317,25 @@ public final class TrainedModels {
         return maps;
     }
 
+    /** A 28x28 image (0-255) in grey with a heat (0-1) over it in red, as a PNG data URL, each pixel 6 wide. */
+    static String heat(int[] pixels, float[] heat) {
+        int scale = 6;
+        int side = FashionMnist.ROWS;
+        BufferedImage img = new BufferedImage(side * scale, side * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side * scale; y++) {
+            for (int x = 0; x < side * scale; x++) {
+                int i = (y / scale) * side + x / scale;
+                float a = 0.8f * heat[i];
+                float grey = 0.7f * pixels[i];
+                int r = Math.round(grey * (1 - a) + 235 * a);
+                int g = Math.round(grey * (1 - a) + 40 * a);
+                int b = Math.round(grey * (1 - a) + 30 * a);
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return dataUrl(img);
+    }
+
     /** Values as a grey PNG data URL, each scaled to the largest, each cell {@code scale} pixels wide. */
     static String png(float[] values, int width, int height, int scale) {
         float max = 1e-12f;
@@ -299,6 +349,10 @@ public final class TrainedModels {
                 img.getRaster().setSample(x, y, 0, g);
             }
         }
+        return dataUrl(img);
+    }
+
+    private static String dataUrl(BufferedImage img) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(img, "png", out);

@@ -72,9 +72,11 @@ public final class TextApi implements AutoCloseable {
                 }
                 Generate.TextModel m = model(entry(c));
                 double[] p;
+                List<double[][]> attention;
                 try {
                     synchronized (m) {
                         p = m.sampler().next(m.graph(), m.vocabulary(), text);
+                        attention = m.sampler().attention(m.graph(), m.vocabulary(), text);
                     }
                 } catch (UserError e) {
                     throw new Refused(400, e.getMessage());
@@ -83,7 +85,14 @@ public final class TextApi implements AutoCloseable {
                 for (int k = 0; k < p.length; k++) {
                     chars.add(String.valueOf(m.vocabulary().charAt(k)));
                 }
-                return Api.toJson(Map.of("chars", chars, "probabilities", p));
+                // a transformer's: the newest character's weights over its context, per layer and head
+                int window = attention.isEmpty() ? 0 : attention.get(0)[0].length;
+                List<String> context = new ArrayList<>();
+                for (int t = text.length() - window; t < text.length(); t++) {
+                    context.add(String.valueOf(text.charAt(t)));
+                }
+                return Api.toJson(Map.of("chars", chars, "probabilities", p, "attention", attention,
+                        "context", context));
             });
             done.complete();
         }, false, ignored -> { }));

@@ -69,6 +69,13 @@ function show(a, label) {
     f.addEventListener('click', () => f.classList.toggle('big'));
     $('maps').appendChild(f);
   }
+  $('attentionSection').hidden = a.attention.length === 0;
+  $('attention').innerHTML = '';
+  for (const m of a.attention) {
+    const f = document.createElement('figure');
+    f.innerHTML = `<img src="${m.image}" alt="${m.layer}" width="168" height="168"><figcaption>${m.layer}</figcaption>`;
+    $('attention').appendChild(f);
+  }
 }
 
 // ---------- the run's test confusion matrix, and the test images behind a cell ----------

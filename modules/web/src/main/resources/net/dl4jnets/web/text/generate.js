@@ -90,7 +90,36 @@ async function showNext(text) {
       $('next').appendChild(row);
     }
     $('nextSection').hidden = false;
+    showAttention(r.context, r.attention);
   } catch (e) { showMessage(e.message); }
+}
+
+/**
+ * A transformer's attention, as Transformer Explainer shows it: for every block and head, the characters of the
+ * newest character's context, each shaded by the weight the newest gives it (the row's largest at full strength).
+ */
+function showAttention(context, layers) {
+  $('attentionSection').hidden = layers.length === 0;
+  $('attention').innerHTML = '';
+  layers.forEach((heads, b) => heads.forEach((weights, h) => {
+    const row = document.createElement('div');
+    row.className = 'heads';
+    const label = document.createElement('span');
+    label.className = 'label';
+    label.textContent = `block ${b + 1} · head ${h + 1}`;
+    const line = document.createElement('span');
+    line.className = 'line';
+    const max = Math.max(...weights);
+    weights.forEach((w, t) => {
+      const c = document.createElement('span');
+      c.textContent = context[t] === '\n' ? '\u21b5' : context[t] === ' ' ? '\u00a0' : context[t];
+      c.style.background = `rgba(245, 147, 34, ${(w / max).toFixed(3)})`;
+      c.title = `${(100 * w).toFixed(1)}%`;
+      line.appendChild(c);
+    });
+    row.append(label, line);
+    $('attention').appendChild(row);
+  }));
 }
 
 $('generate').addEventListener('click', () => generate(false));

@@ -35,7 +35,8 @@ import net.dl4jnets.web.WebServer;
 
 /**
  * "Try a trained model" over HTTP: the runs folder listed by id, a test image's picture classified exactly as
- * {@code ./nets predict} classifies the same file, saliency, feature maps for a CNN, and every bad upload refused.
+ * {@code ./nets predict} classifies the same file, saliency, feature maps for a CNN, attention for a vision
+ * transformer, and every bad upload refused.
  */
 class TrainedModelsTest {
     @TempDir
@@ -43,10 +44,10 @@ class TrainedModelsTest {
     static WebServer server;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** A small MLP and a small LeNet, trained here on 2,000 images for one epoch, as their commands would. */
+    /** An MLP, a LeNet and a vision transformer, trained here on 2,000 images for one epoch, as their commands would. */
     @BeforeAll
     static void trainAndStart() {
-        for (String id : List.of("mlp", "cnn-lenet")) {
+        for (String id : List.of("mlp", "cnn-lenet", "transformer")) {
             Architecture a = Architecture.registered().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
             TrainingConfig t = a.training().withData(2000, 500, null).withEpochs(1).withOut(runs);
             a.train(t, new StopSignal());
@@ -95,7 +96,7 @@ class TrainedModelsTest {
     @Test
     void listsTheRunsByIdWithTheirTestAccuracy() throws Exception {
         JsonArray all = models();
-        assertEquals(2, all.size(), all.toString());
+        assertEquals(3, all.size(), all.toString());
         for (var m : all) {
             JsonObject o = m.getAsJsonObject();
             assertTrue(o.get("id").getAsString().matches("[0-9a-f]{12}"), o.toString());
@@ -115,7 +116,7 @@ class TrainedModelsTest {
         }
         Path file = dir.resolve("trouser.png");
         Files.write(file, png(trouser));
-        for (String arch : List.of("mlp", "lenet")) {
+        for (String arch : List.of("mlp", "lenet", "transformer")) {
             String id = id(arch);
             HttpResponse<String> r = send("POST", "/api/models/" + id + "/image", "image/png", Files.readAllBytes(file));
             assertEquals(200, r.statusCode(), r.body());
@@ -140,6 +141,14 @@ class TrainedModelsTest {
             assertTrue(a.get("saliency").getAsString().startsWith("data:image/png;base64,"));
             int maps = a.getAsJsonArray("maps").size();
             assertEquals(arch.equals("lenet") ? 2 : 0, maps, arch + ": one feature map per convolution layer");
+            JsonArray attention = a.getAsJsonArray("attention");
+            assertEquals(arch.equals("transformer") ? 5 : 0, attention.size(),
+                    arch + ": the attention of each of 4 blocks and their rollout");
+            if (!attention.isEmpty()) {
+                assertEquals("rollout", attention.get(4).getAsJsonObject().get("layer").getAsString());
+                assertTrue(attention.get(0).getAsJsonObject().get("image").getAsString()
+                        .startsWith("data:image/png;base64,"));
+            }
         }
     }
 

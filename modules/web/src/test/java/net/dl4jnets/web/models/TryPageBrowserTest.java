@@ -35,7 +35,10 @@ import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.web.Chromium;
 import net.dl4jnets.web.WebServer;
 
-/** "Try a trained model" in a real browser, with a LeNet trained here. Screenshots go to target/try-screenshots/. */
+/**
+ * "Try a trained model" in a real browser, with a LeNet and a vision transformer trained here. Screenshots go to
+ * target/try-screenshots/.
+ */
 class TryPageBrowserTest {
     static final Path SHOTS = Path.of("target", "try-screenshots");
     @TempDir
@@ -46,6 +49,9 @@ class TryPageBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
+        Architecture vit = Architecture.registered().stream().filter(a -> a.id().equals("transformer")).findFirst()
+                .orElseThrow();
+        vit.train(vit.training().withData(2000, 500, null).withEpochs(1).withOut(runs), new StopSignal());
         Architecture lenet = Architecture.registered().stream().filter(a -> a.id().equals("cnn-lenet")).findFirst()
                 .orElseThrow();
         run = lenet.train(lenet.training().withData(3000, 500, null).withEpochs(1).withOut(runs), new StopSignal())
@@ -68,9 +74,17 @@ class TryPageBrowserTest {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
+    /** The page with the LeNet chosen. */
     static void open() {
+        open("lenet");
+    }
+
+    static void open(String architecture) {
         browser.get(server.address() + "try/");
-        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 1);
+        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 2);
+        js("const s = document.getElementById('model');"
+                + "const o = [...s.options].find(o => o.text.toLowerCase().includes('" + architecture + "'));"
+                + "if (s.value !== o.value) { s.value = o.value; s.dispatchEvent(new Event('change')); }");
     }
 
     static long analyses() {
@@ -114,6 +128,20 @@ class TryPageBrowserTest {
         List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertTrue(severe.isEmpty(), "console errors: " + severe);
+    }
+
+    /** A vision transformer's attention: each of its 4 blocks and their rollout, over the image; no feature maps. */
+    @Test
+    void aVisionTransformerShowsWhereItsAttentionGoes() {
+        open("transformer");
+        long before = analyses();
+        browser.findElement(By.id("test")).click();
+        Chromium.waitUntil(browser, 30, () -> analyses() > before
+                && browser.findElements(By.cssSelector("#attention figure")).size() == 5);
+        assertTrue(browser.findElement(By.id("attentionSection")).isDisplayed());
+        assertTrue(!browser.findElement(By.id("mapsSection")).isDisplayed(), "a transformer has no convolution");
+        assertEquals("rollout", browser.findElement(By.cssSelector("#attention figure:last-child figcaption")).getText());
+        js("document.getElementById('attentionSection').scrollIntoView()");
     }
 
     /** A test image saved as PNG and uploaded: the same probabilities as ./nets predict on that file. */

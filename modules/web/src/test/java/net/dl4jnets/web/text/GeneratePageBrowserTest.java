@@ -24,13 +24,14 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.attention.CharGpt;
 import net.dl4jnets.rnn.CharLstmGenerator;
 import net.dl4jnets.web.Chromium;
 import net.dl4jnets.web.WebServer;
 
 /**
- * The text-generation page in a real browser, with a char-LSTM trained here for a few seconds on a repeated verse:
- * characters stream, Rapid repeats itself, Stop stops. Screenshots go to target/generate-screenshots/.
+ * The text-generation page in a real browser, with a char-LSTM and a small GPT trained here for a few seconds on a
+ * repeated verse: characters stream, Rapid repeats itself, Stop stops, the GPT shows its attention per head. Screenshots go to target/generate-screenshots/.
  */
 class GeneratePageBrowserTest {
     static final Path SHOTS = Path.of("target", "generate-screenshots");
@@ -48,6 +49,11 @@ class GeneratePageBrowserTest {
                 "--layers", "1", "--seq-length", "60", "--tbptt", "30", "--batch-size", "16", "--lr", "0.02",
                 "--epochs", "2", "--sample-length", "20");
         lstm.run(new StopSignal());
+        TextCommand<?> gpt = TextCommand.of(CharGpt.MODEL);
+        Cli.commandLine(gpt).parseArgs("--corpus", corpus.toString(), "--out", runs.toString(), "--block-size", "32",
+                "--layers", "2", "--width", "32", "--heads", "2", "--dropout", "0", "--batch-size", "16",
+                "--lr", "0.003", "--epochs", "1", "--sample-length", "20", "--workers", "1");
+        gpt.run(new StopSignal());
         server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 600, 1, runs));
         browser = Chromium.start();
     }
@@ -66,9 +72,17 @@ class GeneratePageBrowserTest {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
+    /** The page with the char-LSTM chosen. */
     static void open() {
+        open("char-lstm");
+    }
+
+    static void open(String model) {
         browser.get(server.address() + "generate/");
-        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 1);
+        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 2);
+        js("const s = document.getElementById('model');"
+                + "s.value = [...s.options].find(o => o.text.startsWith('" + model + " ')).value;"
+                + "s.dispatchEvent(new Event('change'));");
         js("document.getElementById('prompt').value = 'shall i ';");
     }
 
@@ -96,6 +110,30 @@ class GeneratePageBrowserTest {
         double sum = ((Number) js("return window.generateStats.next.probabilities.reduce((a, b) => a + b, 0)"))
                 .doubleValue();
         assertEquals(1.0, sum, 1e-4, "the next character's probabilities");
+    }
+
+    @Test
+    void theGptShowsWhereItsNewestCharacterLooksPerHead() {
+        // a char-LSTM has no attention to show
+        open("char-lstm");
+        set("length", "10");
+        browser.findElement(By.id("rapid")).click();
+        Chromium.waitUntil(browser, 60, () -> browser.findElements(By.cssSelector("#next .bar")).size() == 10);
+        assertTrue(!browser.findElement(By.id("attentionSection")).isDisplayed());
+        open("gpt");
+        set("length", "40");
+        set("unit", "characters");
+        browser.findElement(By.id("rapid")).click();
+        Chromium.waitUntil(browser, 60, () -> browser.findElements(By.cssSelector("#attention .heads")).size() == 4);
+        int context = ((Number) js("return window.generateStats.next.context.length")).intValue();
+        assertEquals(32, context, "the last block of 32 characters (the prompt and 40 more)");
+        for (int i = 0; i < 4; i++) { // 2 blocks of 2 heads
+            double sum = ((Number) js("return window.generateStats.next.attention[" + (i / 2) + "][" + (i % 2)
+                    + "].reduce((a, b) => a + b, 0)")).doubleValue();
+            assertEquals(1.0, sum, 1e-4, "block " + (i / 2 + 1) + ", head " + (i % 2 + 1) + "'s weights");
+        }
+        assertEquals(32, browser.findElements(By.cssSelector("#attention .heads:first-child .line span")).size());
+        js("document.getElementById('attentionSection').scrollIntoView()");
     }
 
     @Test
