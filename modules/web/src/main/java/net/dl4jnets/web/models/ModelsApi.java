@@ -16,7 +16,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import net.dl4jnets.common.data.FashionMnist;
 import net.dl4jnets.common.data.UserImage;
-import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.web.Api;
 import net.dl4jnets.web.Api.Refused;
 
@@ -87,6 +86,18 @@ public final class ModelsApi {
 
     /** The picture's 28x28 pixels as predict makes them; its size is checked before it is decoded. */
     static byte[] pixels(byte[] file) {
+        byte[] px = UserImage.toFashion(decode(file)); // a UserError (a blank picture) is the page's 400
+        if (px.length != FashionMnist.PIXELS) {
+            throw new IllegalStateException("converted to " + px.length + " pixels");
+        }
+        return px;
+    }
+
+    /**
+     * The upload decoded, or a 4xx. ImageIO's decoders answer a malformed file with runtime exceptions of many kinds
+     * as well as IOExceptions, so here, around the decoding of bytes from outside, any of them means a bad file.
+     */
+    private static BufferedImage decode(byte[] file) {
         if (file.length == 0) {
             throw new Refused(400, "The request holds no picture: send a PNG or JPEG file.");
         }
@@ -103,22 +114,13 @@ public final class ModelsApi {
                     throw new Refused(413, "The picture has " + pixels + " pixels; at most " + MAX_PIXELS
                             + " (4096 x 4096) are taken. Scale it down first.");
                 }
-                BufferedImage img = reader.read(0);
-                byte[] px = UserImage.toFashion(img);
-                if (px.length != FashionMnist.PIXELS) {
-                    throw new IllegalStateException("converted to " + px.length + " pixels");
-                }
-                return px;
+                return reader.read(0);
             } finally {
                 reader.dispose();
             }
+        } catch (Refused r) {
+            throw r;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof Refused r) {
-                throw r;
-            }
-            if (e instanceof UserError u) {
-                throw new Refused(400, u.getMessage());
-            }
             throw new Refused(400, "That picture could not be read (" + e.getMessage() + "): send a PNG or JPEG file.");
         }
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,6 +31,7 @@ import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.layers.AttentionWeights;
 import net.dl4jnets.web.Api;
+import net.dl4jnets.web.Recent;
 
 /**
  * The Fashion-MNIST classifiers under the runs folder, and what each makes of an image: the class probabilities
@@ -39,8 +39,6 @@ import net.dl4jnets.web.Api;
  * convolution layer saw. A model is named by an id made from its folder; a request never names a path.
  */
 public final class TrainedModels {
-    /** Loaded models kept at once: a model is a few MB to a few tens, and a class uses one or two at a time. */
-    static final int CACHED = 2;
     /** Saliency steps each pixel by this much (of 255) up and down: the input gradient by central differences. */
     static final int STEP = 16;
     /** Channels drawn per convolution layer, at most. */
@@ -60,7 +58,7 @@ public final class TrainedModels {
     public record FeatureMap(String layer, int channels, int size, String image) {}
 
     private final Path runs;
-    private final Map<String, Predict.SavedClassifier> loaded = new LinkedHashMap<>(4, 0.75f, true);
+    private final Recent<String, Predict.SavedClassifier> loaded = new Recent<>(2);
     private ImageSet test;
 
     public TrainedModels(Path runs) {
@@ -101,17 +99,7 @@ public final class TrainedModels {
     }
 
     private Predict.SavedClassifier classifier(Entry e) {
-        synchronized (loaded) {
-            Predict.SavedClassifier c = loaded.get(e.id());
-            if (c == null) {
-                c = Predict.load(runs.resolve(e.run()));
-                loaded.put(e.id(), c);
-                if (loaded.size() > CACHED) {
-                    loaded.remove(loaded.keySet().iterator().next());
-                }
-            }
-            return c;
-        }
+        return loaded.get(e.id(), id -> Predict.load(runs.resolve(e.run())));
     }
 
     /** The run's test images and the model's class for each, as its run evaluated them. */
@@ -142,19 +130,17 @@ public final class TrainedModels {
         }
     }
 
-    private final Map<String, TestPredictions> predictions = new LinkedHashMap<>(4, 0.75f, true);
+    private final Recent<String, TestPredictions> predictions = new Recent<>(2);
 
     /**
      * The model's class for each of its run's test images: the same split (validation size, limit and seed from its
      * config.json), computed once per model (a few seconds for the larger ones) and kept for two models.
      */
     public TestPredictions testPredictions(Entry e) {
-        synchronized (predictions) {
-            TestPredictions t = predictions.get(e.id());
-            if (t != null) {
-                return t;
-            }
-        }
+        return predictions.get(e.id(), id -> predict(e));
+    }
+
+    private TestPredictions predict(Entry e) {
         RunConfig c = RunConfig.read(runs.resolve(e.run()));
         ImageSet.View view = FashionMnistLocator.standard(null).load()
                 .split(c.training().valSize(), c.training().limit(), c.training().seed()).test();
@@ -177,14 +163,7 @@ public final class TrainedModels {
                 predicted[from + i] = best.getInt(i);
             }
         }
-        TestPredictions t = new TestPredictions(view, predicted);
-        synchronized (predictions) {
-            predictions.put(e.id(), t);
-            if (predictions.size() > CACHED) {
-                predictions.remove(predictions.keySet().iterator().next());
-            }
-        }
-        return t;
+        return new TestPredictions(view, predicted);
     }
 
     /** A test image chosen by {@code seed}, and its true class. */

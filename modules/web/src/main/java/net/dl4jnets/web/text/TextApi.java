@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +28,7 @@ import net.dl4jnets.common.train.RunConfig;
 import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.web.Api;
 import net.dl4jnets.web.Api.Refused;
+import net.dl4jnets.web.Recent;
 
 /**
  * Weeks 4–5's demo, the course's own page ({@code /generate/}): a prompt, a length in words or characters, and two
@@ -46,7 +46,7 @@ public final class TextApi implements AutoCloseable {
     public record Entry(String id, String model, double testLoss, String created, String run) {}
 
     private final Path runs;
-    private final Map<String, Generate.TextModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
+    private final Recent<String, Generate.TextModel> loaded = new Recent<>(2);
     private WorkerExecutor writers;
 
     public TextApi(Path runs) {
@@ -146,6 +146,11 @@ public final class TextApi implements AutoCloseable {
             return new Request(prompt, length, words, temperature, topK, seed, rapid);
         }
 
+        /** 0.05 as 0.05, 3 as 3, 1e15 as 1000000000000000. */
+        private static String plain(double v) {
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+
         private static String text(JsonObject o, String field) {
             JsonElement e = o.get(field);
             return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? "" : e.getAsString();
@@ -157,10 +162,11 @@ public final class TextApi implements AutoCloseable {
             try {
                 v = e.getAsDouble();
             } catch (RuntimeException bad) {
-                throw new Refused(400, field + " must be a number from " + min + " to " + max + ".");
+                throw new Refused(400, field + " must be a number from " + plain(min) + " to " + plain(max) + ".");
             }
             if (!(v >= min && v <= max)) {
-                throw new Refused(400, field + " must be from " + (long) min + " to " + (long) max + ", got " + v + ".");
+                throw new Refused(400, field + " must be from " + plain(min) + " to " + plain(max) + ", got " + plain(v)
+                        + ".");
             }
             return v;
         }
@@ -278,17 +284,7 @@ public final class TextApi implements AutoCloseable {
     }
 
     private Generate.TextModel model(Entry e) {
-        synchronized (loaded) {
-            Generate.TextModel m = loaded.get(e.id());
-            if (m == null) {
-                m = Generate.load(runs.resolve(e.run()));
-                loaded.put(e.id(), m);
-                if (loaded.size() > 2) {
-                    loaded.remove(loaded.keySet().iterator().next());
-                }
-            }
-            return m;
-        }
+        return loaded.get(e.id(), id -> Generate.load(runs.resolve(e.run())));
     }
 
     @Override

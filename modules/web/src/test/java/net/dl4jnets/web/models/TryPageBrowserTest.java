@@ -11,16 +11,11 @@ import java.util.logging.Level;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -32,20 +27,11 @@ import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.UserImage;
 import net.dl4jnets.common.train.Architecture;
 import net.dl4jnets.common.train.StopSignal;
-import net.dl4jnets.web.Chromium;
-import net.dl4jnets.web.WebServer;
+import net.dl4jnets.web.BrowserTest;
 
-/**
- * "Try a trained model" in a real browser, with a LeNet and a vision transformer trained here. Screenshots go to
- * target/try-screenshots/.
- */
-class TryPageBrowserTest {
-    static final Path SHOTS = Path.of("target", "try-screenshots");
-    @TempDir
-    static Path runs;
+/** "Try a trained model" in a real browser, with a LeNet and a vision transformer trained here. */
+class TryPageBrowserTest extends BrowserTest {
     static Path run;
-    static WebServer server;
-    static ChromeDriver browser;
 
     @BeforeAll
     static void start() throws IOException {
@@ -56,22 +42,7 @@ class TryPageBrowserTest {
                 .orElseThrow();
         run = lenet.train(lenet.training().withData(3000, 500, null).withEpochs(1).withOut(runs), new StopSignal())
                 .run().dir();
-        server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 600, 1, runs));
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Chromium.stop(browser, server);
-    }
-
-    @AfterEach
-    void screenshot(TestInfo test) throws IOException {
-        Chromium.screenshot(browser, SHOTS, test);
-    }
-
-    static Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+        startServerAndBrowser(2, 1);
     }
 
     /** The page with the LeNet chosen. */
@@ -81,7 +52,7 @@ class TryPageBrowserTest {
 
     static void open(String architecture) {
         browser.get(server.address() + "try/");
-        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 2);
+        waitUntil(20, () -> browser.findElements(By.cssSelector("#model option")).size() == 2);
         js("const s = document.getElementById('model');"
                 + "const o = [...s.options].find(o => o.text.toLowerCase().includes('" + architecture + "'));"
                 + "if (s.value !== o.value) { s.value = o.value; s.dispatchEvent(new Event('change')); }");
@@ -97,17 +68,17 @@ class TryPageBrowserTest {
         browser.get(server.address());
         assertEquals(5, browser.findElements(By.cssSelector("main section")).size());
         browser.findElement(By.cssSelector("#week1 a")).click();
-        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().contains("/playground/")
+        waitUntil(20, () -> browser.getCurrentUrl().contains("/playground/")
                 && !browser.findElements(By.cssSelector(".node.feature")).isEmpty());
         browser.get(server.address());
         browser.findElement(By.cssSelector("#week2 a[href='try/']")).click();
-        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/try/"));
+        waitUntil(20, () -> browser.getCurrentUrl().endsWith("/try/"));
         browser.get(server.address());
         browser.findElement(By.cssSelector("#week2 a[href='train/']")).click();
-        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/train/"));
+        waitUntil(20, () -> browser.getCurrentUrl().endsWith("/train/"));
         browser.get(server.address());
         browser.findElement(By.cssSelector("#week4 a[href='generate/']")).click();
-        Chromium.waitUntil(browser, 20, () -> browser.getCurrentUrl().endsWith("/generate/"));
+        waitUntil(20, () -> browser.getCurrentUrl().endsWith("/generate/"));
         browser.get(server.address());
     }
 
@@ -119,7 +90,7 @@ class TryPageBrowserTest {
         new Actions(browser).moveToElement(canvas, -50, -110).clickAndHold().moveByOffset(100, 0).release()
                 .moveToElement(canvas, -45, -110).clickAndHold().moveByOffset(-15, 220).release()
                 .moveToElement(canvas, 45, -110).clickAndHold().moveByOffset(15, 220).release().perform();
-        Chromium.waitUntil(browser, 20, () -> analyses() >= 1);
+        waitUntil(20, () -> analyses() >= 1);
         assertEquals(10, browser.findElements(By.cssSelector("#bars .bar")).size());
         assertTrue(((String) js("return document.getElementById('saliency').src")).startsWith("data:image/png"));
         assertEquals(2, browser.findElements(By.cssSelector("#maps figure")).size(), "LeNet's two convolutions");
@@ -136,7 +107,7 @@ class TryPageBrowserTest {
         open("transformer");
         long before = analyses();
         browser.findElement(By.id("test")).click();
-        Chromium.waitUntil(browser, 30, () -> analyses() > before
+        waitUntil(30, () -> analyses() > before
                 && browser.findElements(By.cssSelector("#attention figure")).size() == 5);
         assertTrue(browser.findElement(By.id("attentionSection")).isDisplayed());
         assertTrue(!browser.findElement(By.id("mapsSection")).isDisplayed(), "a transformer has no convolution");
@@ -158,7 +129,7 @@ class TryPageBrowserTest {
 
         open();
         browser.findElement(By.id("upload")).sendKeys(file.toAbsolutePath().toString());
-        Chromium.waitUntil(browser, 20, () -> analyses() >= 1);
+        waitUntil(20, () -> analyses() >= 1);
         @SuppressWarnings("unchecked")
         List<Number> shown = (List<Number>) js("return window.tryStats.last.probabilities");
         for (int k = 0; k < expected.classes().length; k++) {
@@ -172,13 +143,13 @@ class TryPageBrowserTest {
     @Test
     void theConfusionMatrixIsTheRunsAndItsCellsOpen() throws IOException {
         open();
-        Chromium.waitUntil(browser, 60, () -> browser.findElements(By.cssSelector("#confusion td[data-true]")).size() == 100);
+        waitUntil(60, () -> browser.findElements(By.cssSelector("#confusion td[data-true]")).size() == 100);
         com.google.gson.JsonArray expected = net.dl4jnets.common.io.Json.read(run.resolve("eval.json"),
                 com.google.gson.JsonObject.class).getAsJsonArray("confusion_matrix");
         assertEquals(expected.toString(), js("return JSON.stringify(window.tryStats.confusion)"));
         long diagonal = expected.get(1).getAsJsonArray().get(1).getAsLong();
         browser.findElement(By.cssSelector("#confusion td[data-true='1'][data-predicted='1']")).click();
-        Chromium.waitUntil(browser, 20, () -> js("return window.tryStats.cellImages") != null);
+        waitUntil(20, () -> js("return window.tryStats.cellImages") != null);
         assertEquals(Math.min(24, diagonal), ((Number) js("return window.tryStats.cellImages")).longValue());
         assertEquals(Math.min(24, diagonal), browser.findElements(By.cssSelector("#cellImages canvas")).size());
     }
@@ -188,7 +159,7 @@ class TryPageBrowserTest {
     void aTestImageShowsItsClassAndMapsEnlarge() {
         open();
         browser.findElement(By.id("test")).click();
-        Chromium.waitUntil(browser, 20, () -> analyses() >= 1);
+        waitUntil(20, () -> analyses() >= 1);
         assertTrue(browser.findElement(By.id("truth")).getText().startsWith("This test image is a "));
         WebElement first = browser.findElements(By.cssSelector("#maps figure")).get(0);
         first.click();

@@ -1,7 +1,5 @@
 package net.dl4jnets.web.playground;
 
-import net.dl4jnets.web.Chromium;
-import net.dl4jnets.web.WebServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,15 +18,10 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
@@ -36,31 +29,16 @@ import org.openqa.selenium.support.ui.Select;
 import net.dl4jnets.common.data.ToyDatasets.Feature;
 import net.dl4jnets.mlp.playground.PlaygroundSpec;
 import net.dl4jnets.mlp.playground.PlaygroundNetwork;
+import net.dl4jnets.web.BrowserTest;
+import net.dl4jnets.web.WebServer;
 
-/** The web playground in a real browser ({@link Chromium}). Screenshots go to target/playground-screenshots/. */
-class PlaygroundBrowserTest {
-    static final Path SHOTS = Path.of("target", "playground-screenshots");
+/** The web playground in a real browser. */
+class PlaygroundBrowserTest extends BrowserTest {
     static final String SPIRAL = "#problem=CLASSIFICATION&dataset=SPIRAL&features=X,Y,X2,Y2,XY,SINX,SINY&layers=8,8&dropout=0,0";
-
-    @TempDir
-    static Path runs;
-    static WebServer server;
-    static ChromeDriver browser;
 
     @BeforeAll
     static void start() throws IOException {
-        server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 8, 600, 2, runs));
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Chromium.stop(browser, server);
-    }
-
-    @AfterEach
-    void screenshot(TestInfo test) throws IOException {
-        Chromium.screenshot(browser, SHOTS, test);
+        startServerAndBrowser(8, 2);
     }
 
     static void open(String hash) {
@@ -71,14 +49,6 @@ class PlaygroundBrowserTest {
 
     static String text(String id) {
         return browser.findElement(By.id(id)).getText();
-    }
-
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    static void waitUntil(int seconds, java.util.function.BooleanSupplier done) {
-        Chromium.waitUntil(browser, seconds, done);
     }
 
     static double testLoss() {

@@ -11,34 +11,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.train.StopSignal;
 import net.dl4jnets.attention.CharGpt;
 import net.dl4jnets.rnn.CharLstmGenerator;
-import net.dl4jnets.web.Chromium;
-import net.dl4jnets.web.WebServer;
+import net.dl4jnets.web.BrowserTest;
 
 /**
  * The text-generation page in a real browser, with a char-LSTM and a small GPT trained here for a few seconds on a
- * repeated verse: characters stream, Rapid repeats itself, Stop stops, the GPT shows its attention per head. Screenshots go to target/generate-screenshots/.
+ * repeated verse: characters stream, Rapid repeats itself, Stop stops, the GPT shows its attention per head.
  */
-class GeneratePageBrowserTest {
-    static final Path SHOTS = Path.of("target", "generate-screenshots");
-    @TempDir
-    static Path runs;
-    static WebServer server;
-    static ChromeDriver browser;
+class GeneratePageBrowserTest extends BrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
@@ -54,22 +42,7 @@ class GeneratePageBrowserTest {
                 "--layers", "2", "--width", "32", "--heads", "2", "--dropout", "0", "--batch-size", "16",
                 "--lr", "0.003", "--epochs", "1", "--sample-length", "20", "--workers", "1");
         gpt.run(new StopSignal());
-        server = WebServer.start(new WebServer.Options("127.0.0.1", 0, 2, 600, 1, runs));
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Chromium.stop(browser, server);
-    }
-
-    @AfterEach
-    void screenshot(TestInfo test) throws IOException {
-        Chromium.screenshot(browser, SHOTS, test);
-    }
-
-    static Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+        startServerAndBrowser(2, 1);
     }
 
     /** The page with the char-LSTM chosen. */
@@ -79,7 +52,7 @@ class GeneratePageBrowserTest {
 
     static void open(String model) {
         browser.get(server.address() + "generate/");
-        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#model option")).size() == 2);
+        waitUntil(20, () -> browser.findElements(By.cssSelector("#model option")).size() == 2);
         js("const s = document.getElementById('model');"
                 + "s.value = [...s.options].find(o => o.text.startsWith('" + model + " ')).value;"
                 + "s.dispatchEvent(new Event('change'));");
@@ -90,23 +63,19 @@ class GeneratePageBrowserTest {
         return browser.findElement(By.id("written")).getText();
     }
 
-    static void set(String id, String value) {
-        js("document.getElementById('" + id + "').value = '" + value + "';");
-    }
-
     @Test
     void charactersStreamAsTheyAreWritten() {
         open();
         set("length", "400");
         set("unit", "characters");
         browser.findElement(By.id("generate")).click();
-        Chromium.waitUntil(browser, 60, () -> browser.findElement(By.id("status")).getText().contains("characters in"));
+        waitUntil(60, () -> browser.findElement(By.id("status")).getText().contains("characters in"));
         assertTrue(written().length() >= 200, written());
         assertTrue(written().length() <= 400 && !written().startsWith("shall i "), "the text after the prompt, of "
                 + "the length asked: " + written());
         long chunks = ((Number) js("return window.generateStats.chunks")).longValue();
         assertTrue(chunks > 5, "the text came in " + chunks + " pieces, not as it was written");
-        Chromium.waitUntil(browser, 20, () -> browser.findElements(By.cssSelector("#next .bar")).size() == 10);
+        waitUntil(20, () -> browser.findElements(By.cssSelector("#next .bar")).size() == 10);
         double sum = ((Number) js("return window.generateStats.next.probabilities.reduce((a, b) => a + b, 0)"))
                 .doubleValue();
         assertEquals(1.0, sum, 1e-4, "the next character's probabilities");
@@ -118,13 +87,13 @@ class GeneratePageBrowserTest {
         open("char-lstm");
         set("length", "10");
         browser.findElement(By.id("rapid")).click();
-        Chromium.waitUntil(browser, 60, () -> browser.findElements(By.cssSelector("#next .bar")).size() == 10);
+        waitUntil(60, () -> browser.findElements(By.cssSelector("#next .bar")).size() == 10);
         assertTrue(!browser.findElement(By.id("attentionSection")).isDisplayed());
         open("gpt");
         set("length", "40");
         set("unit", "characters");
         browser.findElement(By.id("rapid")).click();
-        Chromium.waitUntil(browser, 60, () -> browser.findElements(By.cssSelector("#attention .heads")).size() == 4);
+        waitUntil(60, () -> browser.findElements(By.cssSelector("#attention .heads")).size() == 4);
         int context = ((Number) js("return window.generateStats.next.context.length")).intValue();
         assertEquals(32, context, "the last block of 32 characters (the prompt and 40 more)");
         for (int i = 0; i < 4; i++) { // 2 blocks of 2 heads
@@ -142,10 +111,10 @@ class GeneratePageBrowserTest {
         set("length", "30");
         set("unit", "words");
         browser.findElement(By.id("rapid")).click();
-        Chromium.waitUntil(browser, 60, () -> ((Number) js("return window.generateStats.texts.length")).intValue() >= 1);
+        waitUntil(60, () -> ((Number) js("return window.generateStats.texts.length")).intValue() >= 1);
         set("seed", "99"); // greedy decoding draws nothing: the seed does not matter
         browser.findElement(By.id("rapid")).click();
-        Chromium.waitUntil(browser, 60, () -> ((Number) js("return window.generateStats.texts.length")).intValue() >= 2);
+        waitUntil(60, () -> ((Number) js("return window.generateStats.texts.length")).intValue() >= 2);
         String first = (String) js("return window.generateStats.texts[0]");
         String second = (String) js("return window.generateStats.texts[1]");
         assertEquals(first, second);
@@ -158,9 +127,9 @@ class GeneratePageBrowserTest {
         set("length", "3000");
         set("unit", "characters");
         browser.findElement(By.id("generate")).click();
-        Chromium.waitUntil(browser, 30, () -> written().length() > 20);
+        waitUntil(30, () -> written().length() > 20);
         browser.findElement(By.id("stop")).click();
-        Chromium.waitUntil(browser, 1, () -> browser.findElement(By.id("status")).getText().startsWith("stopped"));
+        waitUntil(1, () -> browser.findElement(By.id("status")).getText().startsWith("stopped"));
         int atStop = written().length();
         Thread.sleep(1000);
         assertEquals(atStop, written().length(), "nothing more was written after Stop");
@@ -168,7 +137,7 @@ class GeneratePageBrowserTest {
         // the server is free again at once: another text is written
         set("length", "10");
         browser.findElement(By.id("rapid")).click();
-        Chromium.waitUntil(browser, 30, () -> browser.findElement(By.id("status")).getText().contains("characters in"));
+        waitUntil(30, () -> browser.findElement(By.id("status")).getText().contains("characters in"));
     }
 
     @Test
