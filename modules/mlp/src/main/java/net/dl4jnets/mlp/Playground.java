@@ -67,7 +67,7 @@ public final class Playground implements NetsCommand {
     @Option(names = "--points", paramLabel = "N", defaultValue = "500", description = "Points to generate (default: ${DEFAULT-VALUE}).")
     int points;
 
-    @Option(names = "--noise", paramLabel = "S", defaultValue = "0.0", description = "Jitter of the points, 0 to 0.5 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", paramLabel = "S", defaultValue = "0.0", description = "Noise, 0 to 0.5: TensorFlow Playground's slider over 100 (labels blurred at the boundary, clusters spread; default: ${DEFAULT-VALUE}).")
     double noise;
 
     @Option(names = "--train-ratio", paramLabel = "R", defaultValue = "0.5", description = "Share of points used for training (default: ${DEFAULT-VALUE}).")

@@ -9,8 +9,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The 2-D classification sets of TensorFlow Playground: two classes of points in the square [-1, 1]², made from a
- * seed, with label noise-free geometry and Gaussian jitter of the given size.
+ * The 2-D classification sets of TensorFlow Playground: two classes of points in about the square [-1, 1]², made
+ * from a seed, with noise as the playground's slider makes it.
  */
 public final class ToyDatasets {
     private ToyDatasets() {}
@@ -98,57 +98,9 @@ public final class ToyDatasets {
         }
     }
 
-    /** {@code n} points of the given kind, shuffled, with Gaussian jitter of standard deviation {@code noise}. */
+    /** {@code n} points of two classes, as {@link #make(Kind, int, double, long, int)} makes them. */
     public static Points make(Kind kind, int n, double noise, long seed) {
         return make(kind, n, noise, seed, 2);
-    }
-
-    /**
-     * As {@link #make(Kind, int, double, long)} with {@code classes} classes: the Gaussian clusters sit on a circle and
-     * the spiral has one arm per class; the circle and XOR have two classes only.
-     */
-    public static Points make(Kind kind, int n, double noise, long seed, int classes) {
-        if (classes < 2 || (classes > 2 && (kind == Kind.CIRCLE || kind == Kind.XOR))) {
-            throw new IllegalArgumentException(kind.id() + " cannot have " + classes + " classes");
-        }
-        Random rng = new Random(seed);
-        double[][] xy = new double[n][];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            int label = i % classes;
-            double[] p = switch (kind) {
-                case CIRCLE -> {
-                    double r = label == 0 ? 0.5 * rng.nextDouble() : 0.7 + 0.3 * rng.nextDouble();
-                    double t = 2 * Math.PI * rng.nextDouble();
-                    yield new double[] {r * Math.cos(t), r * Math.sin(t)};
-                }
-                case XOR -> {
-                    double x = rng.nextDouble() * 2 - 1;
-                    double y = rng.nextDouble() * 2 - 1;
-                    // keep a small margin around the axes, as the playground does
-                    x += Math.signum(x) * 0.05;
-                    y += Math.signum(y) * 0.05;
-                    label = x * y > 0 ? 1 : 0;
-                    yield new double[] {x / 1.05, y / 1.05};
-                }
-                case GAUSS -> {
-                    // two classes: centres (-0.45, -0.45) and (0.45, 0.45); more go round the same circle
-                    double a = 1.25 * Math.PI + 2 * Math.PI * label / classes;
-                    double cx = 0.45 * Math.sqrt(2) * Math.cos(a);
-                    double cy = 0.45 * Math.sqrt(2) * Math.sin(a);
-                    yield new double[] {cx + 0.2 * rng.nextGaussian(), cy + 0.2 * rng.nextGaussian()};
-                }
-                case SPIRAL -> {
-                    double s = rng.nextDouble();
-                    double r = 0.9 * s;
-                    double t = 1.75 * s * 2 * Math.PI + label * 2 * Math.PI / classes;
-                    yield new double[] {r * Math.sin(t), r * Math.cos(t)};
-                }
-            };
-            xy[i] = new double[] {p[0] + noise * rng.nextGaussian(), p[1] + noise * rng.nextGaussian()};
-            labels[i] = label;
-        }
-        return new Points(xy, labels).shuffled(rng);
     }
 
     /**
@@ -158,9 +110,9 @@ public final class ToyDatasets {
      * square's half-width) each way, so noise blurs the boundary instead of scattering the points; the Gaussians
      * spread from a variance of 0.5 to 4 (of its units); the spiral's points move by up to {@code noise} of its units.
      * More than two classes, which the playground does not have: the Gaussians sit on a circle and the spiral has an
-     * arm per class, as in {@link #make(Kind, int, double, long, int)}.
+     * arm per class. Shuffled.
      */
-    public static Points playground(Kind kind, int n, double noise, long seed, int classes) {
+    public static Points make(Kind kind, int n, double noise, long seed, int classes) {
         if (classes < 2 || (classes > 2 && (kind == Kind.CIRCLE || kind == Kind.XOR))) {
             throw new IllegalArgumentException(kind.id() + " cannot have " + classes + " classes");
         }

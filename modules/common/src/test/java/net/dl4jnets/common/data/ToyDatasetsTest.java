@@ -18,8 +18,8 @@ class ToyDatasetsTest {
 
     @Test
     void noiseFlipsCircleLabelsNearTheBoundaryAndMovesNoPoint() {
-        ToyDatasets.Points clean = ToyDatasets.playground(ToyDatasets.Kind.CIRCLE, 500, 0, 1, 2);
-        ToyDatasets.Points noisy = ToyDatasets.playground(ToyDatasets.Kind.CIRCLE, 500, 0.25, 1, 2);
+        ToyDatasets.Points clean = ToyDatasets.make(ToyDatasets.Kind.CIRCLE, 500, 0, 1, 2);
+        ToyDatasets.Points noisy = ToyDatasets.make(ToyDatasets.Kind.CIRCLE, 500, 0.25, 1, 2);
         assertEquals(0, geometricMismatches(clean));
         int flipped = geometricMismatches(noisy);
         assertTrue(flipped > 5 && flipped < 125, flipped + " of 500 labels differ from the geometry at noise 25");
@@ -31,7 +31,7 @@ class ToyDatasetsTest {
 
     @Test
     void theSpiralMovesByAFifthOfTheNoiseAtMost() {
-        ToyDatasets.Points p = ToyDatasets.playground(ToyDatasets.Kind.SPIRAL, 500, 0.5, 3, 2);
+        ToyDatasets.Points p = ToyDatasets.make(ToyDatasets.Kind.SPIRAL, 500, 0.5, 3, 2);
         for (double[] q : p.xy()) {
             assertTrue(Math.hypot(q[0], q[1]) <= 1 + Math.sqrt(2) * 0.1 + 1e-9, "inside the spiral's reach");
         }

@@ -51,7 +51,7 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
             }
             case PLANE, MULTIGAUSS -> regression(spec.dataset(), noise, rng);
             default -> {
-                ToyDatasets.Points p = ToyDatasets.playground(ToyDatasets.Kind.valueOf(spec.dataset().name()),
+                ToyDatasets.Points p = ToyDatasets.make(ToyDatasets.Kind.valueOf(spec.dataset().name()),
                         CLASSIFY_POINTS, noise, spec.seed(), spec.classes());
                 double[] labels = new double[p.size()];
                 for (int i = 0; i < labels.length; i++) {
@@ -66,7 +66,7 @@ public record PlaygroundData(double[][] xy, double[] y, int classes, int trainCo
 
     /**
      * TensorFlow Playground's regression sets on [-1, 1]²: a tilted plane, and six signed Gaussian bumps; noise as
-     * its {@code dataset.ts} makes it (see {@link ToyDatasets#playground}).
+     * its {@code dataset.ts} makes it (see {@link ToyDatasets#make}).
      */
     private static PlaygroundData regression(Dataset kind, double noise, Random rng) {
         double[][] xy = new double[REGRESS_POINTS][];
