@@ -17,32 +17,48 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 
+import net.dl4jnets.layers.Linear;
+import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.layers.PatchEmbedding;
+
 /**
  * Floating-point operations of a network, counting the matrix products only (a multiply-add is 2 FLOPs): dense and
- * output layers, convolutions, recurrent cells. Everything else (activations, pooling, batchnorm, the optimizer)
- * is memory-bound and small beside them. Training costs about three forward passes per example: the forward pass,
- * and a backward pass that computes both the input's and the weights' gradients.
+ * output layers, convolutions, recurrent cells, and the suite's own token layers (linear projections, patch
+ * embeddings, multi-head attention's projections, scores and mixing). Everything else (activations, pooling,
+ * batchnorm, layer norm, softmax, the optimizer) is memory-bound and small beside them. Training costs three forward
+ * passes per example for a layer in the middle (the forward product, and backward the input's and the weights'
+ * gradients) and two for a layer that reads the network's input, whose gradient nothing needs: the least a framework
+ * must compute, so the floor it gives is one no framework can beat at the machine's GEMM rate.
  */
 public final class Flops {
     private Flops() {}
 
     /** Forward FLOPs for one example of the given input type. */
     public static long forwardPerExample(ComputationGraphConfiguration conf, InputType... inputs) {
+        return count(conf, false, inputs);
+    }
+
+    /**
+     * Training FLOPs for one example: forward plus backward, three forward passes for each layer but those that read
+     * the network's input, two for them.
+     */
+    public static long trainingPerExample(ComputationGraphConfiguration conf, InputType... inputs) {
+        return count(conf, true, inputs);
+    }
+
+    private static long count(ComputationGraphConfiguration conf, boolean training, InputType... inputs) {
         Map<String, InputType> outputs = conf.getLayerActivationTypes(inputs);
         long total = 0;
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             if (e.getValue() instanceof LayerVertex lv) {
                 List<String> in = conf.getVertexInputs().get(e.getKey());
                 InputType inputType = in == null || in.isEmpty() ? null : typeOf(in.get(0), outputs, conf, inputs);
-                total += layer(lv.getLayerConf().getLayer(), inputType, outputs.get(e.getKey()));
+                long forward = layer(lv.getLayerConf().getLayer(), inputType, outputs.get(e.getKey()));
+                boolean readsInput = in != null && !in.isEmpty() && conf.getNetworkInputs().contains(in.get(0));
+                total += training ? (readsInput ? 2 : 3) * forward : forward;
             }
         }
         return total;
-    }
-
-    /** Training FLOPs for one example: forward plus backward, three forward passes. */
-    public static long trainingPerExample(ComputationGraphConfiguration conf, InputType... inputs) {
-        return 3 * forwardPerExample(conf, inputs);
     }
 
     private static InputType typeOf(String vertex, Map<String, InputType> outputs, ComputationGraphConfiguration conf,
@@ -52,6 +68,19 @@ public final class Flops {
     }
 
     static long layer(Layer layer, InputType in, InputType out) {
+        if (layer instanceof MultiHeadAttention a) {
+            long c = a.getNIn();
+            long t = a.getTokens();
+            return 4 * 2L * c * c * t + 2 * 2L * t * t * c; // q, k, v and out projections; q·kᵀ and weights·v
+        }
+        if (layer instanceof PatchEmbedding p && in instanceof InputType.InputTypeConvolutional c) {
+            long window = p.getPatch() + 2L * p.getOverlap();
+            long tokens = (c.getHeight() / p.getPatch()) * (c.getWidth() / p.getPatch());
+            return 2L * window * window * c.getChannels() * p.getNOut() * tokens;
+        }
+        if (layer instanceof Linear l) {
+            return 2L * l.getNIn() * l.getNOut() * l.getTokens();
+        }
         if (layer instanceof Bidirectional b) {
             return 2 * layer(b.getFwd(), in, out);
         }

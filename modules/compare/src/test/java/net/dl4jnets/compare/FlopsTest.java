@@ -21,7 +21,8 @@ class FlopsTest {
         assertEquals(469_504, forward);
         var conf = SpeedBench.find("mlp").graph(1);
         assertEquals(forward, Flops.forwardPerExample(conf, Layout.DENSE.inputType()));
-        assertEquals(3 * forward, Flops.trainingPerExample(conf, Layout.DENSE.inputType()));
+        // training: three forward passes per layer, but two for the first, whose input's gradient nothing needs
+        assertEquals(3 * forward - 2L * 784 * 256, Flops.trainingPerExample(conf, Layout.DENSE.inputType()));
     }
 
     @Test
@@ -50,6 +51,28 @@ class FlopsTest {
     }
 
     @Test
+    void theTransformersCountTheirProjectionsAndAttention() {
+        // vision transformer: 16 patches of 7x7, width 64, 4 blocks with an MLP of width 128, 10 classes
+        long embed = 2L * 49 * 64 * 16;
+        long attention = 4 * 2L * 64 * 64 * 16 + 2 * 2L * 16 * 16 * 64;
+        long mlp = 2 * 2L * 64 * 128 * 16;
+        long classes = 2L * 64 * 10;
+        var vit = SpeedBench.find("transformer").graph(1);
+        assertEquals(embed + 4 * (attention + mlp) + classes, Flops.forwardPerExample(vit, Layout.CONV.inputType()));
+        assertEquals(2 * embed + 3 * (4 * (attention + mlp) + classes),
+                Flops.trainingPerExample(vit, Layout.CONV.inputType()), "the patch embedding reads the image");
+        // GPT: 65 characters one-hot, context 128, width 96, 4 causal blocks with an MLP of 384
+        int t = 128;
+        long chars = 2L * 65 * 96 * t;
+        long gptAttention = 4 * 2L * 96 * 96 * t + 2 * 2L * t * t * 96; // the masked half is computed too
+        long gptMlp = 2 * 2L * 96 * 384 * t;
+        long logits = 2L * 96 * 65 * t;
+        var gpt = SpeedBench.find("gpt");
+        assertEquals(chars + 4 * (gptAttention + gptMlp) + logits, Flops.forwardPerExample(gpt.graph(1),
+                gpt.inputType()));
+    }
+
+    @Test
     void speedBenchTimesAFewBatchesAndReportsFlops() {
         SpeedBench s = new SpeedBench();
         Cli.commandLine(s).parseArgs("--model", "mlp", "--batches", "3", "--warmup", "1");
@@ -57,7 +80,7 @@ class FlopsTest {
         assertEquals("mlp", m.get("model"));
         assertEquals(3, m.get("timed_batches"));
         assertTrue((double) m.get("seconds") > 0 && (double) m.get("examples_per_second") > 0, m.toString());
-        assertEquals(1_408_512L, m.get("train_flops_per_example"));
+        assertEquals(1_007_104L, m.get("train_flops_per_example"));
         assertEquals(60_000L, m.get("epoch_examples"));
     }
 
