@@ -117,8 +117,7 @@ def main():
         else:
             extra_note = ""
         row = f"| {m}{extra_note} | {first['threads']} | {s:.1f} | {d:.1f} | {p:.1f} | {d / s:.2f} | {d / p:.2f} |"
-        if first.get("custom_layers") or not floor > 0:
-            # FLOPs are counted for DL4J's own layers only, not for the attention module's own layers
+        if not floor > 0:
             print(row + " – | – | – | – |")
         else:
             print(row + f" {gflop:,.0f} | {floor:.1f} | {d / floor:.1f} | {p / floor:.1f} |")

@@ -10,9 +10,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -198,9 +196,6 @@ public final class SpeedBench implements NetsCommand {
         m.put("epoch_seconds", seconds * examplesPerEpoch / examples);
         m.put("examples_per_second", examples / seconds);
         m.put("train_flops_per_example", flopsPerExample);
-        // FLOPs are counted for DL4J's own layers only: say so when the model has the attention module's own layers
-        m.put("custom_layers", graph.getConfiguration().getVertices().values().stream().anyMatch(
-                v -> v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof AbstractSameDiffLayer));
         m.put("epoch_examples", examplesPerEpoch);
         // Shows whether the thread count held: a 1-thread run near 1.0, not 2.0 (the JIT and GC add a little).
         m.put("cpu_per_wall", cpuSeconds / seconds);
