@@ -153,7 +153,7 @@ public final class SpeedBench implements NetsCommand {
             if (!data.hasNext()) {
                 data.reset();
             }
-            graph.fit(Engine.next(data));
+            Engine.fit(graph, Engine.next(data));
         }
         data.reset();
         int timed = batches > 0 ? Math.min(batches, perEpoch) : perEpoch;
@@ -165,7 +165,7 @@ public final class SpeedBench implements NetsCommand {
                 data.reset();
             }
             var ds = Engine.next(data);
-            graph.fit(ds);
+            Engine.fit(graph, ds);
             examples += model.text() != null ? ds.getFeatures().size(0) * ds.getFeatures().size(2)
                     : ds.numExamples();
         }

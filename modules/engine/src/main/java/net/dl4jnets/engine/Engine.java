@@ -2,10 +2,13 @@ package net.dl4jnets.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -286,6 +289,25 @@ public final class Engine {
     /** {@code batches.next()}, its arrays in a ring of memory on the fast engine ({@link BatchWorkspace}). */
     public static DataSet next(DataSetIterator batches) {
         return BatchWorkspace.next(batches);
+    }
+
+    private static final Map<ComputationGraph, Optional<DirectStep>> STEPS =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * One training step, as {@code graph.fit(ds)} takes it: on the fast engine, a small chain of dense layers with
+     * nothing else inside {@code fit} (the web playground's networks) steps in one Java pass over DL4J's own arrays
+     * ({@link DirectStep}), with {@code fit}'s results; anything else is {@code graph.fit(ds)} itself.
+     */
+    public static void fit(ComputationGraph graph, DataSet ds) {
+        if (active()) {
+            DirectStep step = STEPS.computeIfAbsent(graph, g -> Optional.ofNullable(DirectStep.of(g))).orElse(null);
+            if (step != null && step.takes(ds)) {
+                step.fit(ds);
+                return;
+            }
+        }
+        graph.fit(ds);
     }
 
     /** How many batches read after one leave its arrays valid (see {@link #next}). */

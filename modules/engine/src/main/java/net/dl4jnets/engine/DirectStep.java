@@ -1,0 +1,380 @@
+package net.dl4jnets.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * One training step of a small chain of dense layers, as {@code ComputationGraph.fit(DataSet)} takes it, in one Java
+ * pass over DL4J's own flat parameter, gradient and updater-state arrays. For the web playground's networks (a few
+ * dozen neurons, batches of 1 to 30) DL4J's {@code fit} costs about a millisecond whatever the size: some forty ND4J
+ * operations, each a native call with its shape descriptors, workspaces and op context, for products of a few hundred
+ * multiply-adds. Here the forward pass, the loss, back-propagation, the division by the batch, the updater (SGD or
+ * Adam, libnd4j's arithmetic) and the parameter step are plain loops, and the arrays are read and written once each.
+ *
+ * <p>DL4J's semantics are kept: the parameters, gradient view (holding the update afterwards, as DL4J's updater leaves
+ * it), updater state, score, and iteration counts equal {@code fit}'s to float rounding, step by step (a test compares
+ * them). It applies only where nothing else would happen inside {@code fit}: float, dense layers with tanh, ReLU,
+ * sigmoid or identity activations into a softmax/cross-entropy or identity/squared-error output, one updater block of
+ * SGD or Adam, no dropout, weight noise, regularisation, constraints, gradient normalisation, masks, preprocessors or
+ * listeners, and at most {@link #MAX_MULTIPLY_ADDS} multiply-adds a batch (above that ND4J's products win). Anything
+ * else, and the first step (which builds the updater), is DL4J's own {@code fit}.
+ */
+final class DirectStep {
+    /** Products larger than this (batch × weights, summed over layers) go to ND4J's GEMM, which is faster there. */
+    static final long MAX_MULTIPLY_ADDS = 1 << 16;
+
+    enum Act { TANH, RELU, SIGMOID, IDENTITY }
+
+    private final ComputationGraph graph;
+    private final int layers;
+    private final int[] nIn;
+    private final int[] nOut;
+    private final Act[] act;
+    private final int[] offset; // of each layer's W in the flat parameters; its b follows
+    private final boolean softmax; // softmax + MCXENT output, else identity + MSE
+    private final IUpdater updater;
+    private final long weights;
+
+    private DirectStep(ComputationGraph graph, List<BaseLayer> confs, int[] offset,
+                       boolean softmax, IUpdater updater) {
+        this.graph = graph;
+        this.layers = confs.size();
+        this.nIn = new int[layers];
+        this.nOut = new int[layers];
+        this.act = new Act[layers];
+        this.offset = offset;
+        this.softmax = softmax;
+        this.updater = updater;
+        long w = 0;
+        for (int l = 0; l < layers; l++) {
+            var c = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) confs.get(l);
+            nIn[l] = (int) c.getNIn();
+            nOut[l] = (int) c.getNOut();
+            act[l] = l == layers - 1 ? Act.IDENTITY : activation(c.getActivationFn());
+            w += (long) nIn[l] * nOut[l];
+        }
+        this.weights = w;
+    }
+
+    /** The step for this graph, or null where DL4J's {@code fit} must run (see the class comment). */
+    static DirectStep of(ComputationGraph graph) {
+        if (!Engine.active(graph.params().dataType())) {
+            return null;
+        }
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1
+                || conf.getBackpropType() != org.deeplearning4j.nn.conf.BackpropType.Standard) {
+            return null;
+        }
+        List<BaseLayer> confs = new ArrayList<>();
+        List<org.deeplearning4j.nn.api.Layer> runtimes = new ArrayList<>();
+        String previous = conf.getNetworkInputs().get(0);
+        GraphVertex[] vertices = graph.getVertices();
+        for (int i : graph.topologicalSortOrder()) {
+            GraphVertex v = vertices[i];
+            if (v.isInputVertex()) {
+                continue;
+            }
+            List<String> inputs = conf.getVertexInputs().get(v.getVertexName());
+            if (!v.hasLayer() || inputs.size() != 1 || !inputs.get(0).equals(previous)
+                    || !(conf.getVertices().get(v.getVertexName()) instanceof LayerVertex lv)
+                    || lv.getPreProcessor() != null || !(v.getLayer().conf().getLayer() instanceof BaseLayer b)
+                    || !plain(b)) {
+                return null;
+            }
+            confs.add(b);
+            runtimes.add(v.getLayer());
+            previous = v.getVertexName();
+        }
+        if (confs.isEmpty() || !previous.equals(conf.getNetworkOutputs().get(0))) {
+            return null;
+        }
+        for (int l = 0; l < confs.size() - 1; l++) {
+            if (!(confs.get(l) instanceof org.deeplearning4j.nn.conf.layers.DenseLayer d)
+                    || activation(d.getActivationFn()) == null || d.hasLayerNorm()) {
+                return null;
+            }
+        }
+        if (!(confs.get(confs.size() - 1) instanceof OutputLayer out)) {
+            return null;
+        }
+        boolean softmax;
+        if (out.getActivationFn() instanceof ActivationSoftmax && out.getLossFn() instanceof LossMCXENT x
+                && x.getWeights() == null) {
+            softmax = true;
+        } else if (out.getActivationFn() instanceof ActivationIdentity && out.getLossFn() instanceof LossMSE m
+                && m.getWeights() == null) {
+            softmax = false;
+        } else {
+            return null;
+        }
+        IUpdater updater = confs.get(0).getIUpdater();
+        if (!(updater instanceof Adam || updater instanceof Sgd)) {
+            return null;
+        }
+        for (BaseLayer b : confs) {
+            if (!updater.equals(b.getIUpdater()) || !updater.equals(b.getBiasUpdater() == null ? updater : b.getBiasUpdater())) {
+                return null;
+            }
+        }
+        // the flat layout DL4J gives the parameters: layer after layer, each W ('f' order, [nIn, nOut]) then b
+        INDArray flat = graph.params();
+        int[] offset = new int[confs.size()];
+        int at = 0;
+        for (int l = 0; l < confs.size(); l++) {
+            var c = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) confs.get(l);
+            INDArray w = runtimes.get(l).getParam("W");
+            INDArray b = runtimes.get(l).getParam("b");
+            if (w == null || b == null || w.ordering() != 'f' || w.rows() != c.getNIn() || w.columns() != c.getNOut()
+                    || w.offset() - flat.offset() != at || b.offset() - flat.offset() != at + w.length()
+                    || runtimes.get(l).numParams() != w.length() + b.length()) {
+                return null;
+            }
+            offset[l] = at;
+            at += (int) (w.length() + b.length());
+        }
+        if (at != flat.length()) {
+            return null;
+        }
+        return new DirectStep(graph, confs, offset, softmax, updater);
+    }
+
+    /** Nothing in {@code fit} beyond the products, activations, loss and updater. */
+    private static boolean plain(BaseLayer b) {
+        return b.getIDropout() == null && b.getWeightNoise() == null
+                && (b.getRegularization() == null || b.getRegularization().isEmpty())
+                && (b.getRegularizationBias() == null || b.getRegularizationBias().isEmpty())
+                && (b.getConstraints() == null || b.getConstraints().isEmpty())
+                && (b.getGradientNormalization() == null || b.getGradientNormalization() == GradientNormalization.None);
+    }
+
+    private static Act activation(IActivation a) {
+        if (a instanceof ActivationTanH) {
+            return Act.TANH;
+        }
+        if (a instanceof VectorRelu) {
+            return Act.RELU;
+        }
+        if (a instanceof ActivationReLU r) {
+            return r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
+                    && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0) ? Act.RELU : null;
+        }
+        if (a instanceof ActivationSigmoid) {
+            return Act.SIGMOID;
+        }
+        return a instanceof ActivationIdentity ? Act.IDENTITY : null;
+    }
+
+    /**
+     * Whether this step can take {@code ds} now: the graph built its updater and gradient view (DL4J's first
+     * {@code fit} does), has no listeners, and the batch is a plain float matrix small enough.
+     */
+    boolean takes(DataSet ds) {
+        INDArray x = ds.getFeatures();
+        INDArray y = ds.getLabels();
+        ComputationGraphUpdater u = graph.getUpdater(false);
+        return u != null && u.getUpdaterBlocks().size() == 1 && graph.getFlattenedGradients() != null
+                && (graph.getListeners() == null || graph.getListeners().isEmpty())
+                && ds.getFeaturesMaskArray() == null && ds.getLabelsMaskArray() == null
+                && x != null && y != null && x.rank() == 2 && y.rank() == 2 && x.size(1) == nIn[0]
+                && y.size(1) == nOut[layers - 1] && x.size(0) == y.size(0) && x.size(0) > 0
+                && x.size(0) * weights <= MAX_MULTIPLY_ADDS;
+    }
+
+    /** One step, as {@code graph.fit(ds)}: the caller checked {@link #takes}. */
+    void fit(DataSet ds) {
+        Engine.direct(DirectStep.class);
+        int batch = (int) ds.getFeatures().size(0);
+        float[] p = FloatMath.read(graph.params());
+        float[][] a = new float[layers + 1][]; // a[0] the input, a[l + 1] layer l's activation
+        float[][] z = new float[layers][];
+        a[0] = FloatMath.read(FloatMath.contiguous(ds.getFeatures().castTo(DataType.FLOAT)));
+        float[] y = FloatMath.read(FloatMath.contiguous(ds.getLabels().castTo(DataType.FLOAT)));
+        for (int l = 0; l < layers; l++) {
+            z[l] = affine(a[l], p, l, batch);
+            a[l + 1] = activate(z[l], act[l]);
+        }
+        // the output's loss and its gradient with respect to the pre-activation, per example
+        int k = nOut[layers - 1];
+        float[] delta = new float[batch * k];
+        double loss = 0;
+        float[] out = z[layers - 1];
+        for (int r = 0; r < batch; r++) {
+            int o = r * k;
+            if (softmax) { // as LossMCXENT: softmax − labels; −Σ labels·log(softmax clipped to [1e-10, 1 − 1e-10])
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    max = Math.max(max, out[o + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < k; j++) {
+                    sum += Math.exp(out[o + j] - max);
+                }
+                for (int j = 0; j < k; j++) {
+                    double q = Math.exp(out[o + j] - max) / sum;
+                    if (y[o + j] != 0) {
+                        loss -= y[o + j] * Math.log(Math.min(Math.max(q, 1e-10), 1 - 1e-10));
+                    }
+                    delta[o + j] = (float) (q - y[o + j]);
+                }
+            } else { // as LossMSE: Σ (out − y)² / k, gradient 2 (out − y) / k
+                for (int j = 0; j < k; j++) {
+                    float d = out[o + j] - y[o + j];
+                    loss += (double) d * d / k;
+                    delta[o + j] = 2 * d / k;
+                }
+            }
+        }
+        // back-propagation, each layer's gradient summed over the batch, then divided by it as DL4J's updater does
+        float[] g = new float[p.length];
+        for (int l = layers - 1; l >= 0; l--) {
+            int in = nIn[l];
+            int o = nOut[l];
+            int w = offset[l];
+            int bias = w + in * o;
+            float[] x = a[l];
+            for (int r = 0; r < batch; r++) {
+                for (int j = 0; j < o; j++) {
+                    float d = delta[r * o + j];
+                    g[bias + j] += d;
+                    int col = w + j * in;
+                    for (int i = 0; i < in; i++) {
+                        g[col + i] += x[r * in + i] * d;
+                    }
+                }
+            }
+            if (l > 0) {
+                float[] back = new float[batch * in];
+                for (int r = 0; r < batch; r++) {
+                    for (int i = 0; i < in; i++) {
+                        float s = 0;
+                        for (int j = 0; j < o; j++) {
+                            s += delta[r * o + j] * p[w + j * in + i];
+                        }
+                        back[r * in + i] = s;
+                    }
+                }
+                delta = derivative(back, z[l - 1], a[l], act[l - 1]);
+            }
+        }
+        for (int i = 0; i < g.length; i++) {
+            g[i] /= batch;
+        }
+        int iteration = graph.getIterationCount();
+        int epoch = graph.getEpochCount();
+        graph.setScore(loss / batch);
+        INDArray state = graph.getUpdater(false).getStateViewArray();
+        double lr = updater.getLearningRate(iteration, epoch);
+        if (updater instanceof Adam adam) {
+            float[] s = FloatMath.read(state);
+            adam(g, s, p.length, lr, adam, iteration);
+            FloatMath.write(state, s);
+        } else {
+            float rate = (float) lr;
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= rate;
+            }
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] -= g[i];
+        }
+        FloatMath.write(graph.params(), p);
+        FloatMath.write(graph.getFlattenedGradients(), g); // the update, as DL4J's updater leaves it
+        BaseOptimizer.incrementIterationCount(graph, 1);
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) { // as fit's synchronizeIterEpochCounts
+            layer.setIterationCount(graph.getIterationCount());
+            layer.setEpochCount(epoch);
+        }
+    }
+
+    /** libnd4j's Adam step (as {@link FloatAdam}): state {@code s} is m then v; {@code g} becomes the update. */
+    private static void adam(float[] g, float[] s, int n, double lr, Adam c, int iteration) {
+        float b1 = (float) c.getBeta1();
+        float b2 = (float) c.getBeta2();
+        float eps = (float) c.getEpsilon();
+        float b1t = (float) Math.pow(b1, iteration + 1);
+        float b2t = (float) Math.pow(b2, iteration + 1);
+        float rate = (float) (lr * Math.sqrt(1.0 - b2t) / (1.0 - b1t));
+        if (Float.isNaN(rate) || Float.isInfinite(rate) || rate == 0) {
+            rate = eps;
+        }
+        for (int i = 0; i < n; i++) {
+            float gi = g[i];
+            float m = b1 * s[i] + gi * (1 - b1);
+            float v = b2 * s[n + i] + gi * gi * (1 - b2);
+            s[i] = m;
+            s[n + i] = v;
+            g[i] = m * rate / ((float) Math.sqrt(v) + eps);
+        }
+    }
+
+    /** x·W + b for layer {@code l}: W in 'f' order at its offset in the flat parameters, b after it. */
+    private float[] affine(float[] x, float[] p, int l, int batch) {
+        int in = nIn[l];
+        int o = nOut[l];
+        int w = offset[l];
+        int bias = w + in * o;
+        float[] z = new float[batch * o];
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < o; j++) {
+                float s = 0;
+                int col = w + j * in;
+                for (int i = 0; i < in; i++) {
+                    s += x[r * in + i] * p[col + i];
+                }
+                z[r * o + j] = s + p[bias + j];
+            }
+        }
+        return z;
+    }
+
+    private static float[] activate(float[] z, Act act) {
+        float[] a = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            a[i] = switch (act) {
+                case TANH -> (float) Math.tanh(z[i]);
+                case RELU -> Math.max(0f, z[i]);
+                case SIGMOID -> (float) (1 / (1 + Math.exp(-z[i])));
+                case IDENTITY -> z[i];
+            };
+        }
+        return a;
+    }
+
+    /** The pre-activation's gradient from the activation's, {@code e}, as DL4J's activations' backprop computes it. */
+    private static float[] derivative(float[] e, float[] z, float[] a, Act act) {
+        for (int i = 0; i < e.length; i++) {
+            e[i] = switch (act) {
+                case TANH -> e[i] * (1 - a[i] * a[i]);
+                case RELU -> z[i] > 0 ? e[i] : 0;
+                case SIGMOID -> e[i] * a[i] * (1 - a[i]);
+                case IDENTITY -> e[i];
+            };
+        }
+        return e;
+    }
+}
