@@ -86,7 +86,10 @@ public abstract class TokenLayer extends AbstractSameDiffLayer {
     static void projectionGradients(INDArray rows, INDArray d, INDArray wGrad, INDArray bGrad) {
         mmul(rows, d, true, false, wGrad, 0);
         if (bGrad != null) {
-            bGrad.assign(d.sum(true, 0));
+            // the column sums as a product with a row of ones: ND4J's sum over dimension 0 took 2.06 ms for the GPT's
+            // [4096, 384] MLP gradient and 0.28 ms for the ViT's [2048, 128], the product 0.24 and 0.07 (one thread)
+            INDArray ones = Nd4j.ones(d.dataType(), 1, d.size(0));
+            mmul(ones, d, false, false, bGrad.reshape(1, d.size(1)), 0);
         }
     }
 
