@@ -220,33 +220,15 @@ final class DirectStep {
         }
         // the output's loss and its gradient with respect to the pre-activation, per example
         int k = nOut[layers - 1];
-        float[] delta = new float[batch * k];
+        float[] delta = z[layers - 1].clone();
         double loss = 0;
-        float[] out = z[layers - 1];
-        for (int r = 0; r < batch; r++) {
-            int o = r * k;
-            if (softmax) { // as LossMCXENT: softmax − labels; −Σ labels·log(softmax clipped to [1e-10, 1 − 1e-10])
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    max = Math.max(max, out[o + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < k; j++) {
-                    sum += Math.exp(out[o + j] - max);
-                }
-                for (int j = 0; j < k; j++) {
-                    double q = Math.exp(out[o + j] - max) / sum;
-                    if (y[o + j] != 0) {
-                        loss -= y[o + j] * Math.log(Math.min(Math.max(q, 1e-10), 1 - 1e-10));
-                    }
-                    delta[o + j] = (float) (q - y[o + j]);
-                }
-            } else { // as LossMSE: Σ (out − y)² / k, gradient 2 (out − y) / k
-                for (int j = 0; j < k; j++) {
-                    float d = out[o + j] - y[o + j];
-                    loss += (double) d * d / k;
-                    delta[o + j] = 2 * d / k;
-                }
+        if (softmax) {
+            loss = SoftmaxOutput.crossEntropy(delta, y, batch, k);
+        } else { // as LossMSE: Σ (out − y)² / k, gradient 2 (out − y) / k
+            for (int i = 0; i < delta.length; i++) {
+                float d = delta[i] - y[i];
+                loss += (double) d * d / k;
+                delta[i] = 2 * d / k;
             }
         }
         // back-propagation, each layer's gradient summed over the batch, then divided by it as DL4J's updater does

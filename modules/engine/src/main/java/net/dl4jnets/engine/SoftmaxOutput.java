@@ -55,6 +55,33 @@ public class SoftmaxOutput extends OutputLayer implements Kernel {
                 initializeParams);
     }
 
+    /**
+     * As LossMCXENT with a softmax: the summed loss −Σ labels·log(softmax clipped to [1e-10, 1−1e-10]) of {@code n}
+     * rows of {@code classes} pre-activations {@code z}, which become the loss's gradient, softmax − labels.
+     */
+    static double crossEntropy(float[] z, float[] labels, int n, int classes) {
+        double loss = 0;
+        for (int r = 0; r < n; r++) {
+            int o = r * classes;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, z[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(z[o + j] - max);
+            }
+            for (int j = 0; j < classes; j++) {
+                double q = Math.exp(z[o + j] - max) / sum;
+                if (labels[o + j] != 0) {
+                    loss -= labels[o + j] * Math.log(Math.min(Math.max(q, 1e-10), 1 - 1e-10));
+                }
+                z[o + j] = (float) (q - labels[o + j]);
+            }
+        }
+        return loss;
+    }
+
     /** The running layer: DL4J's, with one pass for the loss and its gradient. */
     static final class Runtime extends org.deeplearning4j.nn.layers.OutputLayer {
         /** The summed loss of the last back-propagation, for the score DL4J asks for next, and what it was of. */
@@ -95,26 +122,11 @@ public class SoftmaxOutput extends OutputLayer implements Kernel {
             int classes = (int) z.size(1);
             float[] p = FloatMath.read(z);
             float[] t = FloatMath.read(y);
+            double loss = crossEntropy(p, t, n, classes); // p is now dL/dz
             float[] biasGrad = new float[classes];
-            double loss = 0;
-            // as LossMCXENT: dL/dz = softmax − labels, the loss −Σ labels·log(softmax clipped to [1e-10, 1−1e-10])
             for (int r = 0; r < n; r++) {
-                int o = r * classes;
-                float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < classes; j++) {
-                    max = Math.max(max, p[o + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < classes; j++) {
-                    sum += Math.exp(p[o + j] - max);
-                }
-                for (int j = 0; j < classes; j++) {
-                    double q = Math.exp(p[o + j] - max) / sum;
-                    if (t[o + j] != 0) {
-                        loss -= t[o + j] * Math.log(Math.min(Math.max(q, 1e-10), 1 - 1e-10));
-                    }
-                    p[o + j] = (float) (q - t[o + j]);
-                    biasGrad[j] += p[o + j];
+                    biasGrad[j] += p[r * classes + j];
                 }
             }
             INDArray delta = ws.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, n, classes);
