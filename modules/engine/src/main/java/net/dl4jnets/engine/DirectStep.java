@@ -202,12 +202,37 @@ final class DirectStep {
                 && ds.getFeaturesMaskArray() == null && ds.getLabelsMaskArray() == null
                 && x != null && y != null && x.rank() == 2 && y.rank() == 2 && x.size(1) == nIn[0]
                 && y.size(1) == nOut[layers - 1] && x.size(0) == y.size(0) && x.size(0) > 0
-                && x.size(0) * weights <= MAX_MULTIPLY_ADDS;
+                && (x.size(0) * weights <= MAX_MULTIPLY_ADDS || byProducts());
+    }
+
+    /**
+     * Whether a batch too large for the Java loops can step through ND4J's products and the engine's vector passes
+     * instead: ReLU hidden layers into softmax and cross-entropy, the MLPs of week 2.
+     */
+    private boolean byProducts() {
+        if (!softmax) {
+            return false;
+        }
+        for (int l = 0; l < layers - 1; l++) {
+            if (act[l] != Act.RELU) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One step, as {@code graph.fit(ds)}: the caller checked {@link #takes}. */
     void fit(DataSet ds) {
         Engine.direct(DirectStep.class);
+        if (ds.getFeatures().size(0) * weights > MAX_MULTIPLY_ADDS) {
+            fitByProducts(ds);
+        } else {
+            fitInJava(ds);
+        }
+    }
+
+    /** The step of a small network: every product a Java loop, every array read and written once. */
+    private void fitInJava(DataSet ds) {
         int batch = (int) ds.getFeatures().size(0);
         float[] p = FloatMath.read(graph.params());
         float[][] a = new float[layers + 1][]; // a[0] the input, a[l + 1] layer l's activation
@@ -286,6 +311,124 @@ final class DirectStep {
         }
         FloatMath.write(graph.params(), p);
         FloatMath.write(graph.getFlattenedGradients(), g); // the update, as DL4J's updater leaves it
+        countStep(epoch);
+    }
+
+    /** Each layer's parameter and gradient views (W 'f' order [nIn, nOut], b [1, nOut]), made at the first step. */
+    private INDArray[] w, b, gw, gb;
+    /** Arrays for the last batch size: each layer's pre-activation (then its δ), activation, input gradient. */
+    private int buffered = -1;
+    private INDArray[] pre, post, back;
+
+    /**
+     * The step of a larger network, as {@link SinglePassDense} and {@link SoftmaxOutput} compute it inside
+     * {@code fit} (products into 'c'-order arrays, the bias and ReLU in one vector pass, ReLU's gradient and the bias
+     * sums in another, the softmax and loss in Java) and as DL4J's updater ends it (the gradient divided by the batch,
+     * Adam's vector pass or SGD's product, the parameters less the update), into arrays kept from step to step.
+     */
+    private void fitByProducts(DataSet ds) {
+        int batch = (int) ds.getFeatures().size(0);
+        if (w == null) {
+            w = new INDArray[layers];
+            b = new INDArray[layers];
+            gw = new INDArray[layers];
+            gb = new INDArray[layers];
+            org.deeplearning4j.nn.api.Layer[] runtimes = graph.getLayers();
+            int l = 0;
+            for (int i : graph.topologicalSortOrder()) {
+                GraphVertex v = graph.getVertices()[i];
+                if (v.hasLayer()) {
+                    org.deeplearning4j.nn.api.Layer layer = v.getLayer();
+                    w[l] = layer.getParam("W");
+                    b[l] = layer.getParam("b");
+                    var grads = org.deeplearning4j.nn.params.DefaultParamInitializer.getInstance()
+                            .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
+                    gw[l] = grads.get("W");
+                    gb[l] = grads.get("b");
+                    l++;
+                }
+            }
+            if (l != layers || runtimes.length != layers) {
+                throw new IllegalStateException("the graph's layers changed under the direct step");
+            }
+        }
+        if (buffered != batch) {
+            pre = new INDArray[layers];
+            post = new INDArray[layers];
+            back = new INDArray[layers];
+            try (var outside = org.nd4j.linalg.factory.Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                for (int l = 0; l < layers; l++) {
+                    pre[l] = org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, batch, nOut[l]);
+                    post[l] = org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, batch, nOut[l]);
+                    back[l] = org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, batch, nIn[l]);
+                }
+            }
+            buffered = batch;
+        }
+        INDArray x = FloatMath.contiguous(ds.getFeatures().castTo(DataType.FLOAT));
+        INDArray in = x;
+        for (int l = 0; l < layers - 1; l++) { // ReLU(x·W + b), the pre-activation kept
+            org.nd4j.linalg.factory.Nd4j.gemm(in, w[l], post[l], false, false, 1.0, 0.0);
+            FloatRelu.biasForward(post[l], b[l], pre[l]);
+            in = post[l];
+        }
+        int last = layers - 1;
+        int k = nOut[last];
+        org.nd4j.linalg.factory.Nd4j.gemm(in, w[last], pre[last], false, false, 1.0, 0.0);
+        float[] z = FloatMath.read(pre[last]);
+        float[] bias = FloatMath.read(b[last]);
+        for (int i = 0; i < z.length; i++) {
+            z[i] += bias[i % k];
+        }
+        float[] y = FloatMath.read(FloatMath.contiguous(ds.getLabels().castTo(DataType.FLOAT)));
+        double loss = SoftmaxOutput.crossEntropy(z, y, batch, k);
+        float[] biasGrad = new float[k];
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < k; j++) {
+                biasGrad[j] += z[r * k + j];
+            }
+        }
+        FloatMath.write(pre[last], z); // δ of the output layer
+        FloatMath.write(gb[last], biasGrad);
+        for (int l = last; l >= 0; l--) {
+            INDArray delta = pre[l];
+            INDArray input = l == 0 ? x : post[l - 1];
+            // dWᵀ = δᵀ·x into the transposed ('c'-order) view of the gradient, as SinglePassDense
+            org.nd4j.linalg.factory.Nd4j.gemm(delta, input, gw[l].transpose(), true, false, 1.0, 0.0);
+            if (l > 0) {
+                org.nd4j.linalg.factory.Nd4j.gemm(delta, w[l], back[l], false, true, 1.0, 0.0);
+                FloatMath.write(gb[l - 1], FloatRelu.backwardColumnSums(pre[l - 1], back[l])); // pre[l − 1] now δ
+            }
+        }
+        INDArray g = graph.getFlattenedGradients();
+        g.divi(batch); // as DL4J's updater: the summed gradients to means
+        int iteration = graph.getIterationCount();
+        int epoch = graph.getEpochCount();
+        graph.setScore(loss / batch);
+        double lr = updater.getLearningRate(iteration, epoch);
+        if (updater instanceof Adam adam) {
+            INDArray state = graph.getUpdater(false).getStateViewArray();
+            INDArray flat = state.reshape(state.length());
+            long n = flat.length() / 2;
+            INDArray gradient = g.reshape(g.length());
+            INDArray m = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n));
+            INDArray v = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n));
+            if (FloatAdam.usable(gradient, m, v)) {
+                FloatAdam.step(gradient, m, v, lr, adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration);
+            } else {
+                org.nd4j.linalg.factory.Nd4j.exec(new org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater(gradient, v,
+                        m, lr, adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration));
+            }
+        } else {
+            g.muli(lr);
+        }
+        INDArray params = graph.params();
+        params.subi(g.reshape(params.shape()));
+        countStep(epoch);
+    }
+
+    /** The iteration counted, in the graph and its layers, as {@code fit} counts it. */
+    private void countStep(int epoch) {
         BaseOptimizer.incrementIterationCount(graph, 1);
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) { // as fit's synchronizeIterEpochCounts
             layer.setIterationCount(graph.getIterationCount());

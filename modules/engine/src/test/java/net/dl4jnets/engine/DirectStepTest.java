@@ -113,6 +113,13 @@ class DirectStepTest {
         stepsAsFit(graph(3, new int[] {6, 6, 6}, Activation.SIGMOID, true, new Sgd(0.5), 0), 3, true);
     }
 
+    /** Batches of 2 and more go through ND4J's products (more than 65,536 multiply-adds), a batch of 1 through Java. */
+    @Test
+    void aWeekTwoMlpStepsAsFitThroughNd4jsProducts() {
+        stepsAsFit(graph(784, new int[] {64, 32}, Activation.RELU, true, new Adam(0.01), 0), 784, true);
+        stepsAsFit(graph(300, new int[] {200}, Activation.RELU, true, new Sgd(0.1), 0), 300, true);
+    }
+
     @Test
     void aLearningRateScheduleIsReadAtEachIteration() {
         stepsAsFit(graph(2, new int[] {5}, Activation.TANH, true,
@@ -142,8 +149,8 @@ class DirectStepTest {
             Engine.fit(heard, batch(r, 10, 2, true));
         }
         assertEquals(3, iterations[0], "every step went through fit, which calls the listener");
-        // too large a product for Java loops: ND4J's GEMM
-        ComputationGraph large = new ComputationGraph(graph(784, new int[] {256}, Activation.RELU, true,
+        // too large a product for Java loops, with an activation the product path does not take: fit
+        ComputationGraph large = new ComputationGraph(graph(784, new int[] {256}, Activation.TANH, true,
                 new Adam(0.01), 0));
         large.init();
         DirectStep step = DirectStep.of(large);
