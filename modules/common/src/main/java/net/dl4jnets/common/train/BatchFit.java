@@ -48,7 +48,7 @@ public interface BatchFit {
             for (int i = 0; i < count && go.getAsBoolean() && batches.hasNext(); i++) {
                 DataSet ds = Engine.next(batches);
                 double penalty = graph.calcRegularizationScore(true);
-                graph.fit(ds);
+                Engine.fit(graph, ds); // graph.fit(ds), in one pass where the engine covers the whole step
                 done.batch(ds, withoutPenalty(graph.score(), penalty));
             }
         };
