@@ -6,6 +6,8 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,24 +26,27 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
- * One training step of a small chain of dense layers, as {@code ComputationGraph.fit(DataSet)} takes it, in one Java
- * pass over DL4J's own flat parameter, gradient and updater-state arrays. For the web playground's networks (a few
- * dozen neurons, batches of 1 to 30) DL4J's {@code fit} costs about a millisecond whatever the size: some forty ND4J
- * operations, each a native call with its shape descriptors, workspaces and op context, for products of a few hundred
- * multiply-adds. Here the forward pass, the loss, back-propagation, the division by the batch, the updater (SGD or
- * Adam, libnd4j's arithmetic) and the parameter step are plain loops, and the arrays are read and written once each.
+ * One training step of a chain of dense layers, as {@code ComputationGraph.fit(DataSet)} takes it, without DL4J's
+ * per-call machinery: {@code fit} costs about a millisecond whatever the network's size (some forty ND4J operations,
+ * each a native call with its shape descriptors, workspaces and op context, plus the updater's views). A small
+ * network (the web playground's: a few dozen neurons, batches of 1 to 30) steps in plain Java loops over the flat
+ * arrays, read and written once each; a larger one (ReLU layers into softmax, week 2's MLPs) through ND4J's products
+ * and the engine's vector passes into arrays kept from step to step, with DL4J's own {@link Dropout} objects called in
+ * fit's order (the same draws from ND4J's random stream) and its L2 applied before the updater.
  *
  * <p>DL4J's semantics are kept: the parameters, gradient view (holding the update afterwards, as DL4J's updater leaves
- * it), updater state, score, and iteration counts equal {@code fit}'s to float rounding, step by step (a test compares
- * them). It applies only where nothing else would happen inside {@code fit}: float, dense layers with tanh, ReLU,
- * sigmoid or identity activations into a softmax/cross-entropy or identity/squared-error output, one updater block of
- * SGD or Adam, no dropout, weight noise, regularisation, constraints, gradient normalisation, masks, preprocessors or
- * listeners, and at most {@link #MAX_MULTIPLY_ADDS} multiply-adds a batch (above that ND4J's products win). Anything
- * else, and the first step (which builds the updater), is DL4J's own {@code fit}.
+ * it), updater state, score (with the L2 penalty), and iteration counts equal {@code fit}'s to float rounding, step by
+ * step (a test compares them). It applies only where nothing else happens inside {@code fit}: float, dense layers
+ * with tanh, ReLU, sigmoid or identity activations into a softmax/cross-entropy or identity/squared-error output, one
+ * updater block of SGD or Adam, no weight noise, constraints, gradient normalisation, masks, preprocessors or
+ * listeners; dropout and L2 on the product path only. Anything else, and the first step (which builds the updater),
+ * is DL4J's own {@code fit}.
  */
 final class DirectStep {
     /** Products larger than this (batch × weights, summed over layers) go to ND4J's GEMM, which is faster there. */
@@ -57,6 +62,11 @@ final class DirectStep {
     private final int[] offset; // of each layer's W in the flat parameters; its b follows
     private final boolean softmax; // softmax + MCXENT output, else identity + MSE
     private final IUpdater updater;
+    /** Each layer's dropout on its input (null: none) and regularisation of its weights (L2 only). */
+    private final IDropout[] dropout;
+    private final List<List<Regularization>> regularization;
+    /** Whether any layer has dropout or L2: then only the product path, which calls them, takes a step. */
+    private final boolean extras;
     private final long weights;
 
     private DirectStep(ComputationGraph graph, List<BaseLayer> confs, int[] offset,
@@ -69,6 +79,17 @@ final class DirectStep {
         this.offset = offset;
         this.softmax = softmax;
         this.updater = updater;
+        this.dropout = new IDropout[layers];
+        this.regularization = new ArrayList<>();
+        boolean any = false;
+        for (int l = 0; l < layers; l++) {
+            dropout[l] = confs.get(l).getIDropout();
+            List<Regularization> r = confs.get(l).getRegularization() == null ? List.of()
+                    : List.copyOf(confs.get(l).getRegularization());
+            regularization.add(r);
+            any |= dropout[l] != null || !r.isEmpty();
+        }
+        this.extras = any;
         long w = 0;
         for (int l = 0; l < layers; l++) {
             var c = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) confs.get(l);
@@ -163,10 +184,14 @@ final class DirectStep {
         return new DirectStep(graph, confs, offset, softmax, updater);
     }
 
-    /** Nothing in {@code fit} beyond the products, activations, loss and updater. */
+    /**
+     * Nothing in {@code fit} beyond the products, activations, loss and updater, but DL4J's own {@link Dropout} on the
+     * layer's input and L2 on its weights, which the step calls as {@code fit} does.
+     */
     private static boolean plain(BaseLayer b) {
-        return b.getIDropout() == null && b.getWeightNoise() == null
-                && (b.getRegularization() == null || b.getRegularization().isEmpty())
+        return (b.getIDropout() == null || b.getIDropout().getClass() == Dropout.class) && b.getWeightNoise() == null
+                && (b.getRegularization() == null || b.getRegularization().stream()
+                        .allMatch(r -> r.getClass() == L2Regularization.class))
                 && (b.getRegularizationBias() == null || b.getRegularizationBias().isEmpty())
                 && (b.getConstraints() == null || b.getConstraints().isEmpty())
                 && (b.getGradientNormalization() == null || b.getGradientNormalization() == GradientNormalization.None);
@@ -202,7 +227,12 @@ final class DirectStep {
                 && ds.getFeaturesMaskArray() == null && ds.getLabelsMaskArray() == null
                 && x != null && y != null && x.rank() == 2 && y.rank() == 2 && x.size(1) == nIn[0]
                 && y.size(1) == nOut[layers - 1] && x.size(0) == y.size(0) && x.size(0) > 0
-                && (x.size(0) * weights <= MAX_MULTIPLY_ADDS || byProducts());
+                && (inJava(x.size(0)) || byProducts());
+    }
+
+    /** Whether a batch of {@code rows} steps in the Java loops: small, and nothing to call out to. */
+    private boolean inJava(long rows) {
+        return !extras && rows * weights <= MAX_MULTIPLY_ADDS;
     }
 
     /**
@@ -224,10 +254,10 @@ final class DirectStep {
     /** One step, as {@code graph.fit(ds)}: the caller checked {@link #takes}. */
     void fit(DataSet ds) {
         Engine.direct(DirectStep.class);
-        if (ds.getFeatures().size(0) * weights > MAX_MULTIPLY_ADDS) {
-            fitByProducts(ds);
-        } else {
+        if (inJava(ds.getFeatures().size(0))) {
             fitInJava(ds);
+        } else {
+            fitByProducts(ds);
         }
     }
 
@@ -319,6 +349,7 @@ final class DirectStep {
     /** Arrays for the last batch size: each layer's pre-activation (then its δ), activation, input gradient. */
     private int buffered = -1;
     private INDArray[] pre, post, back;
+    private INDArray droppedInput; // the network's input after the first layer's dropout
 
     /**
      * The step of a larger network, as {@link SinglePassDense} and {@link SoftmaxOutput} compute it inside
@@ -362,14 +393,27 @@ final class DirectStep {
                     post[l] = org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, batch, nOut[l]);
                     back[l] = org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, batch, nIn[l]);
                 }
+                droppedInput = org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, batch, nIn[0]);
             }
             buffered = batch;
         }
+        int iteration = graph.getIterationCount();
+        int epoch = graph.getEpochCount();
+        double penalty = extras ? graph.calcRegularizationScore(true) : 0; // of the parameters before the step
         INDArray x = FloatMath.contiguous(ds.getFeatures().castTo(DataType.FLOAT));
+        INDArray[] read = new INDArray[layers]; // what each layer read, after its dropout
         INDArray in = x;
-        for (int l = 0; l < layers - 1; l++) { // ReLU(x·W + b), the pre-activation kept
+        for (int l = 0; l < layers; l++) {
+            if (dropout[l] != null) { // DL4J's own, in fit's order: the same draws from ND4J's random stream
+                in = dropout[l].applyDropout(in, l == 0 ? droppedInput : in, iteration, epoch,
+                        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+            }
+            read[l] = in;
+            if (l == layers - 1) {
+                break;
+            }
             org.nd4j.linalg.factory.Nd4j.gemm(in, w[l], post[l], false, false, 1.0, 0.0);
-            FloatRelu.biasForward(post[l], b[l], pre[l]);
+            FloatRelu.biasForward(post[l], b[l], pre[l]); // ReLU(x·W + b), the pre-activation kept
             in = post[l];
         }
         int last = layers - 1;
@@ -392,20 +436,26 @@ final class DirectStep {
         FloatMath.write(gb[last], biasGrad);
         for (int l = last; l >= 0; l--) {
             INDArray delta = pre[l];
-            INDArray input = l == 0 ? x : post[l - 1];
+            INDArray input = read[l];
             // dWᵀ = δᵀ·x into the transposed ('c'-order) view of the gradient, as SinglePassDense
             org.nd4j.linalg.factory.Nd4j.gemm(delta, input, gw[l].transpose(), true, false, 1.0, 0.0);
             if (l > 0) {
                 org.nd4j.linalg.factory.Nd4j.gemm(delta, w[l], back[l], false, true, 1.0, 0.0);
+                if (dropout[l] != null) {
+                    dropout[l].backprop(back[l], back[l], iteration, epoch);
+                }
                 FloatMath.write(gb[l - 1], FloatRelu.backwardColumnSums(pre[l - 1], back[l])); // pre[l − 1] now δ
             }
         }
         INDArray g = graph.getFlattenedGradients();
         g.divi(batch); // as DL4J's updater: the summed gradients to means
-        int iteration = graph.getIterationCount();
-        int epoch = graph.getEpochCount();
-        graph.setScore(loss / batch);
+        graph.setScore(loss / batch + penalty);
         double lr = updater.getLearningRate(iteration, epoch);
+        for (int l = 0; l < layers; l++) { // L2, before the updater, as DL4J's updater block applies it
+            for (Regularization r : regularization.get(l)) {
+                r.apply(w[l], gw[l], lr, iteration, epoch);
+            }
+        }
         if (updater instanceof Adam adam) {
             INDArray state = graph.getUpdater(false).getStateViewArray();
             INDArray flat = state.reshape(state.length());

@@ -33,7 +33,17 @@ class DirectStepTest {
     /** inputs → hidden layers (activation) → classes by softmax, or one value by squared error. */
     static ComputationGraphConfiguration graph(int inputs, int[] hidden, Activation activation, boolean classes,
                                                IUpdater updater, double dropout) {
-        var g = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).updater(updater).graphBuilder()
+        return graph(inputs, hidden, activation, classes, updater, dropout, 0);
+    }
+
+    /** ... with dropout on every layer's input (the output layer's too) and L2 on the weights, as week 2's MLP. */
+    static ComputationGraphConfiguration graph(int inputs, int[] hidden, Activation activation, boolean classes,
+                                               IUpdater updater, double dropout, double l2) {
+        var builder = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).updater(updater);
+        if (l2 > 0) {
+            builder.l2(l2);
+        }
+        var g = builder.graphBuilder()
                 .addInputs("x").setInputTypes(InputType.feedForward(inputs));
         String previous = "x";
         for (int i = 0; i < hidden.length; i++) {
@@ -44,10 +54,13 @@ class DirectStepTest {
             g.addLayer("h" + i, b.build(), previous);
             previous = "h" + i;
         }
-        g.addLayer("out", classes
-                ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build()
-                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY).build(),
-                previous);
+        var out = classes
+                ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY);
+        if (dropout > 0) {
+            out.dropOut(1 - dropout);
+        }
+        g.addLayer("out", out.build(), previous);
         return Engine.plan(g.setOutputs("out").build()).configuration();
     }
 
@@ -84,7 +97,9 @@ class DirectStepTest {
         Random r = new Random(11);
         for (int step = 0; step < 40; step++) {
             DataSet ds = batch(r, step % 7 == 6 ? 1 : 1 + r.nextInt(30), inputs, classes);
+            Nd4j.getRandom().setSeed(100 + step); // the same dropout masks, if the step draws as fit does
             dl4j.fit(ds);
+            Nd4j.getRandom().setSeed(100 + step);
             if (step == 0) {
                 Engine.fit(direct, ds); // the first is DL4J's own: it builds the updater
             } else {
@@ -120,6 +135,12 @@ class DirectStepTest {
         stepsAsFit(graph(300, new int[] {200}, Activation.RELU, true, new Sgd(0.1), 0), 300, true);
     }
 
+    /** DL4J's dropout drawn in fit's order from ND4J's random stream, and L2 on the weights: week 2's MLP's recipe. */
+    @Test
+    void dropoutAndL2StepAsFit() {
+        stepsAsFit(graph(784, new int[] {64, 32}, Activation.RELU, true, new Adam(0.01), 0.3, 1e-3), 784, true);
+    }
+
     @Test
     void aLearningRateScheduleIsReadAtEachIteration() {
         stepsAsFit(graph(2, new int[] {5}, Activation.TANH, true,
@@ -128,11 +149,21 @@ class DirectStepTest {
 
     @Test
     void anythingElseIsFitItself() {
-        // dropout draws from ND4J's random stream inside fit
+        // dropout with tanh: the Java path does not draw masks, the product path is for ReLU
         ComputationGraph dropout = new ComputationGraph(graph(2, new int[] {4}, Activation.TANH, true, new Adam(0.01),
                 0.2));
         dropout.init();
-        assertNull(DirectStep.of(dropout));
+        DirectStep withDropout = DirectStep.of(dropout);
+        dropout.fit(batch(new Random(2), 10, 2, true));
+        assertTrue(withDropout == null || !withDropout.takes(batch(new Random(2), 10, 2, true)));
+        // weight noise: fit
+        ComputationGraphConfiguration noisy = graph(2, new int[] {4}, Activation.RELU, true, new Adam(0.01), 0);
+        ((org.deeplearning4j.nn.conf.layers.BaseLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) noisy
+                .getVertices().get("h0")).getLayerConf().getLayer())
+                .setWeightNoise(new org.deeplearning4j.nn.conf.weightnoise.DropConnect(0.5));
+        ComputationGraph noise = new ComputationGraph(noisy);
+        noise.init();
+        assertNull(DirectStep.of(noise));
         // a listener hears fit's calls
         ComputationGraph heard = new ComputationGraph(graph(2, new int[] {4}, Activation.TANH, true, new Adam(0.01), 0));
         heard.init();
