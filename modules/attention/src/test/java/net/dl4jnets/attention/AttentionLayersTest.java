@@ -191,29 +191,22 @@ class AttentionLayersTest {
         assertTrue(lastA.sub(lastB).amaxNumber().doubleValue() > 1e-3, "the last token's own output does change");
     }
 
+    /** The layer's weights for an input, as the pictures read them: each row sums to 1, causal; and their rollout. */
     @Test
-    void theAttentionWeightsMatchTheLayerAndSumToOne() {
+    void theAttentionWeightsSumToOneAndRollOut() {
         MultiHeadAttention attention = new MultiHeadAttention(C, T, 2, true, 0.02);
         ComputationGraph graph = new ComputationGraph(around(attention));
         graph.init();
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, T, C);
         var conf = (MultiHeadAttention) graph.getLayer("layer").conf().getLayer();
-        INDArray w = conf.weights(x, graph.getLayer("layer").paramTable());
-        assertArrayEquals(new long[] {2, 2, T, T}, w.shape());
-        assertEquals(2.0 * 2 * T, w.sumNumber().doubleValue(), 1e-4, "every row of weights sums to 1");
-        assertEquals(0.0, w.getDouble(0, 0, 0, T - 1), 1e-12, "the first token cannot see the last");
-    }
-
-    @Test
-    void attentionWeightsFindsEveryAttentionLayerAndRollsThemOut() {
-        MultiHeadAttention attention = new MultiHeadAttention(C, T, 2, true, 0.02);
-        ComputationGraph graph = new ComputationGraph(around(attention));
-        graph.init();
-        INDArray x = Nd4j.rand(DataType.FLOAT, 2, T, C);
+        INDArray direct = conf.weights(x, graph.getLayer("layer").paramTable());
+        assertArrayEquals(new long[] {2, 2, T, T}, direct.shape());
+        assertEquals(2.0 * 2 * T, direct.sumNumber().doubleValue(), 1e-4, "every row of weights sums to 1");
+        assertEquals(0.0, direct.getDouble(0, 0, 0, T - 1), 1e-12, "the first token cannot see the last");
+        // found in the graph by class, from the activations of a forward pass
         var layers = AttentionWeights.of(graph, x);
         assertEquals(1, layers.size());
         assertEquals("layer", layers.get(0).name());
-        INDArray direct = attention.weights(x, graph.getLayer("layer").paramTable());
         assertEquals(0.0, layers.get(0).weights().sub(direct).amaxNumber().doubleValue(), 1e-6);
         INDArray rollout = AttentionWeights.rollout(List.of(layers.get(0), layers.get(0)), 1);
         assertArrayEquals(new long[] {T, T}, rollout.shape());
