@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -232,11 +233,13 @@ public final class TrainApi implements AutoCloseable {
             // the run's own settings, as --resume keeps them on the command line
             t = RunConfig.read(dir).training().withOut(runs).withResume(dir);
         } else {
-            t = t.withData(integer(o, "limit", 0), integer(o, "valSize", 5000), null)
-                    .withEpochs(integer(o, "epochs", t.epochs()))
-                    .withBatchSize(integer(o, "batchSize", t.batchSize()))
-                    .withLr(number(o, "lr", t.lr()))
-                    .withSeed(integer(o, "seed", 42))
+            // a field left empty keeps the architecture's own setting, as an option left out does
+            t = t.withData(option(o, "limit", t.limit(), Integer::parseInt, "a whole number"),
+                            option(o, "valSize", t.valSize(), Integer::parseInt, "a whole number"), null)
+                    .withEpochs(option(o, "epochs", t.epochs(), Integer::parseInt, "a whole number"))
+                    .withBatchSize(option(o, "batchSize", t.batchSize(), Integer::parseInt, "a whole number"))
+                    .withLr(option(o, "lr", t.lr(), Double::parseDouble, "a number"))
+                    .withSeed(option(o, "seed", t.seed(), Long::parseLong, "a whole number"))
                     .withOut(runs);
         }
         t.validate(); // a UserError naming the option (--epochs ...) goes back as a 400 the page shows by the field
@@ -288,30 +291,23 @@ public final class TrainApi implements AutoCloseable {
 
     private static String text(JsonObject o, String field) {
         JsonElement e = o.get(field);
-        return e == null || e.isJsonNull() ? "" : e.getAsString();
+        return e == null || !e.isJsonPrimitive() ? "" : e.getAsString();
     }
 
-    private static int integer(JsonObject o, String field, int otherwise) {
+    /**
+     * The option's value from the page's field, or {@code otherwise} if the field is empty; a value that is not
+     * {@code kind} (any JSON, an object too) is refused naming the option, as the command line refuses it.
+     */
+    private static <T> T option(JsonObject o, String field, T otherwise, Function<String, T> parse, String kind) {
         JsonElement e = o.get(field);
-        if (e == null || e.isJsonNull() || e.getAsString().isBlank()) {
-            return otherwise;
-        }
         try {
-            return Integer.parseInt(e.getAsString().trim());
-        } catch (NumberFormatException bad) {
-            throw new UserError("--" + flag(field) + " must be a whole number, got " + e.getAsString() + ".");
-        }
-    }
-
-    private static double number(JsonObject o, String field, double otherwise) {
-        JsonElement e = o.get(field);
-        if (e == null || e.isJsonNull() || e.getAsString().isBlank()) {
-            return otherwise;
-        }
-        try {
-            return Double.parseDouble(e.getAsString().trim());
-        } catch (NumberFormatException bad) {
-            throw new UserError("--" + flag(field) + " must be a number, got " + e.getAsString() + ".");
+            if (e == null || e.isJsonNull() || e.getAsString().isBlank()) {
+                return otherwise;
+            }
+            return parse.apply(e.getAsString().trim());
+        } catch (RuntimeException bad) {
+            throw new UserError("--" + flag(field) + " must be " + kind + ", got "
+                    + (e.isJsonPrimitive() ? e.getAsString() : e.toString()) + ".");
         }
     }
 

@@ -77,4 +77,20 @@ class TrainPageBrowserTest extends BrowserTest {
                 browser.findElement(By.id("message")).getText());
         assertTrue(browser.findElement(By.id("epochs")).getAttribute("class").contains("invalid"));
     }
+
+    /** Whatever JSON a field holds, the refusal names its option: never a server failure. */
+    @Test
+    void anyValueInAFieldIsRefusedByItsOption() throws Exception {
+        for (String body : new String[] {"{\"architecture\":\"mlp\",\"epochs\":{}}",
+                "{\"architecture\":\"mlp\",\"seed\":[1,2]}", "{\"architecture\":\"mlp\",\"lr\":\"fast\"}",
+                "{\"architecture\":{}}"}) {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.address() + "api/trainings")).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), body + " → " + r.body());
+            assertTrue(r.body().contains("--epochs") || r.body().contains("--seed") || r.body().contains("--lr")
+                    || r.body().contains("No architecture"), r.body());
+        }
+    }
 }
