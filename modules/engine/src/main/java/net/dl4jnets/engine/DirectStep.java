@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -54,7 +53,6 @@ final class DirectStep {
 
     enum Act { TANH, RELU, SIGMOID, IDENTITY }
 
-    private final ComputationGraph graph;
     private final int layers;
     private final int[] nIn;
     private final int[] nOut;
@@ -68,10 +66,19 @@ final class DirectStep {
     /** Whether any layer has dropout or L2: then only the product path, which calls them, takes a step. */
     private final boolean extras;
     private final long weights;
+    /**
+     * Whether a batch too large for the Java loops can step through ND4J's products and the engine's vector passes
+     * instead: ReLU hidden layers into softmax and cross-entropy, the MLPs of week 2.
+     */
+    private final boolean byProducts;
+    /** Each layer's runtime, and its parameter views (W 'f' order [nIn, nOut], b [1, nOut]) in DL4J's flat array. */
+    private final org.deeplearning4j.nn.api.Layer[] runtimes;
+    private final INDArray[] w, b;
+    /** The same for the gradients, whose flat array DL4J's first {@code fit} makes: made at the first step here. */
+    private INDArray[] gw, gb;
 
-    private DirectStep(ComputationGraph graph, List<BaseLayer> confs, int[] offset,
-                       boolean softmax, IUpdater updater) {
-        this.graph = graph;
+    private DirectStep(List<BaseLayer> confs, List<org.deeplearning4j.nn.api.Layer> runtimes,
+                       int[] offset, boolean softmax, IUpdater updater) {
         this.layers = confs.size();
         this.nIn = new int[layers];
         this.nOut = new int[layers];
@@ -90,18 +97,33 @@ final class DirectStep {
             any |= dropout[l] != null || !r.isEmpty();
         }
         this.extras = any;
-        long w = 0;
+        long total = 0;
         for (int l = 0; l < layers; l++) {
             var c = (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) confs.get(l);
             nIn[l] = (int) c.getNIn();
             nOut[l] = (int) c.getNOut();
             act[l] = l == layers - 1 ? Act.IDENTITY : activation(c.getActivationFn());
-            w += (long) nIn[l] * nOut[l];
+            total += (long) nIn[l] * nOut[l];
         }
-        this.weights = w;
+        this.weights = total;
+        boolean relu = softmax;
+        for (int l = 0; l < layers - 1; l++) {
+            relu &= act[l] == Act.RELU;
+        }
+        this.byProducts = relu;
+        this.runtimes = runtimes.toArray(new org.deeplearning4j.nn.api.Layer[0]);
+        this.w = new INDArray[layers];
+        this.b = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            w[l] = this.runtimes[l].getParam("W");
+            b[l] = this.runtimes[l].getParam("b");
+        }
     }
 
-    /** The step for this graph, or null where DL4J's {@code fit} must run (see the class comment). */
+    /**
+     * The step for this graph, or null where DL4J's {@code fit} must run (see the class comment). It keeps the graph's
+     * layers and parameter views, never the graph itself, so a cache may hold it weakly by the graph.
+     */
     static DirectStep of(ComputationGraph graph) {
         if (!Engine.active(graph.params().dataType())) {
             return null;
@@ -181,7 +203,7 @@ final class DirectStep {
         if (at != flat.length()) {
             return null;
         }
-        return new DirectStep(graph, confs, offset, softmax, updater);
+        return new DirectStep(confs, runtimes, offset, softmax, updater);
     }
 
     /**
@@ -201,12 +223,8 @@ final class DirectStep {
         if (a instanceof ActivationTanH) {
             return Act.TANH;
         }
-        if (a instanceof VectorRelu) {
+        if (a instanceof VectorRelu) { // the door's plain ReLU: a capped or leaky one stays DL4J's, and fit
             return Act.RELU;
-        }
-        if (a instanceof ActivationReLU r) {
-            return r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
-                    && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0) ? Act.RELU : null;
         }
         if (a instanceof ActivationSigmoid) {
             return Act.SIGMOID;
@@ -218,7 +236,7 @@ final class DirectStep {
      * Whether this step can take {@code ds} now: the graph built its updater and gradient view (DL4J's first
      * {@code fit} does), has no listeners, and the batch is a plain float matrix small enough.
      */
-    boolean takes(DataSet ds) {
+    boolean takes(ComputationGraph graph, DataSet ds) {
         INDArray x = ds.getFeatures();
         INDArray y = ds.getLabels();
         ComputationGraphUpdater u = graph.getUpdater(false);
@@ -227,7 +245,7 @@ final class DirectStep {
                 && ds.getFeaturesMaskArray() == null && ds.getLabelsMaskArray() == null
                 && x != null && y != null && x.rank() == 2 && y.rank() == 2 && x.size(1) == nIn[0]
                 && y.size(1) == nOut[layers - 1] && x.size(0) == y.size(0) && x.size(0) > 0
-                && (inJava(x.size(0)) || byProducts());
+                && (inJava(x.size(0)) || byProducts);
     }
 
     /** Whether a batch of {@code rows} steps in the Java loops: small, and nothing to call out to. */
@@ -235,34 +253,18 @@ final class DirectStep {
         return !extras && rows * weights <= MAX_MULTIPLY_ADDS;
     }
 
-    /**
-     * Whether a batch too large for the Java loops can step through ND4J's products and the engine's vector passes
-     * instead: ReLU hidden layers into softmax and cross-entropy, the MLPs of week 2.
-     */
-    private boolean byProducts() {
-        if (!softmax) {
-            return false;
-        }
-        for (int l = 0; l < layers - 1; l++) {
-            if (act[l] != Act.RELU) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** One step, as {@code graph.fit(ds)}: the caller checked {@link #takes}. */
-    void fit(DataSet ds) {
+    void fit(ComputationGraph graph, DataSet ds) {
         Engine.direct(DirectStep.class);
         if (inJava(ds.getFeatures().size(0))) {
-            fitInJava(ds);
+            fitInJava(graph, ds);
         } else {
-            fitByProducts(ds);
+            fitByProducts(graph, ds);
         }
     }
 
     /** The step of a small network: every product a Java loop, every array read and written once. */
-    private void fitInJava(DataSet ds) {
+    private void fitInJava(ComputationGraph graph, DataSet ds) {
         int batch = (int) ds.getFeatures().size(0);
         float[] p = FloatMath.read(graph.params());
         float[][] a = new float[layers + 1][]; // a[0] the input, a[l + 1] layer l's activation
@@ -341,11 +343,9 @@ final class DirectStep {
         }
         FloatMath.write(graph.params(), p);
         FloatMath.write(graph.getFlattenedGradients(), g); // the update, as DL4J's updater leaves it
-        countStep(epoch);
+        countStep(graph, epoch);
     }
 
-    /** Each layer's parameter and gradient views (W 'f' order [nIn, nOut], b [1, nOut]), made at the first step. */
-    private INDArray[] w, b, gw, gb;
     /** Arrays for the last batch size: each layer's pre-activation (then its δ), activation, input gradient. */
     private int buffered = -1;
     private INDArray[] pre, post, back;
@@ -357,30 +357,16 @@ final class DirectStep {
      * sums in another, the softmax and loss in Java) and as DL4J's updater ends it (the gradient divided by the batch,
      * Adam's vector pass or SGD's product, the parameters less the update), into arrays kept from step to step.
      */
-    private void fitByProducts(DataSet ds) {
+    private void fitByProducts(ComputationGraph graph, DataSet ds) {
         int batch = (int) ds.getFeatures().size(0);
-        if (w == null) {
-            w = new INDArray[layers];
-            b = new INDArray[layers];
+        if (gw == null) {
             gw = new INDArray[layers];
             gb = new INDArray[layers];
-            org.deeplearning4j.nn.api.Layer[] runtimes = graph.getLayers();
-            int l = 0;
-            for (int i : graph.topologicalSortOrder()) {
-                GraphVertex v = graph.getVertices()[i];
-                if (v.hasLayer()) {
-                    org.deeplearning4j.nn.api.Layer layer = v.getLayer();
-                    w[l] = layer.getParam("W");
-                    b[l] = layer.getParam("b");
-                    var grads = org.deeplearning4j.nn.params.DefaultParamInitializer.getInstance()
-                            .getGradientsFromFlattened(layer.conf(), layer.getGradientsViewArray());
-                    gw[l] = grads.get("W");
-                    gb[l] = grads.get("b");
-                    l++;
-                }
-            }
-            if (l != layers || runtimes.length != layers) {
-                throw new IllegalStateException("the graph's layers changed under the direct step");
+            for (int l = 0; l < layers; l++) {
+                var grads = org.deeplearning4j.nn.params.DefaultParamInitializer.getInstance()
+                        .getGradientsFromFlattened(runtimes[l].conf(), runtimes[l].getGradientsViewArray());
+                gw[l] = grads.get("W");
+                gb[l] = grads.get("b");
             }
         }
         if (buffered != batch) {
@@ -474,11 +460,11 @@ final class DirectStep {
         }
         INDArray params = graph.params();
         params.subi(g.reshape(params.shape()));
-        countStep(epoch);
+        countStep(graph, epoch);
     }
 
     /** The iteration counted, in the graph and its layers, as {@code fit} counts it. */
-    private void countStep(int epoch) {
+    private static void countStep(ComputationGraph graph, int epoch) {
         BaseOptimizer.incrementIterationCount(graph, 1);
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) { // as fit's synchronizeIterEpochCounts
             layer.setIterationCount(graph.getIterationCount());
@@ -491,12 +477,7 @@ final class DirectStep {
         float b1 = (float) c.getBeta1();
         float b2 = (float) c.getBeta2();
         float eps = (float) c.getEpsilon();
-        float b1t = (float) Math.pow(b1, iteration + 1);
-        float b2t = (float) Math.pow(b2, iteration + 1);
-        float rate = (float) (lr * Math.sqrt(1.0 - b2t) / (1.0 - b1t));
-        if (Float.isNaN(rate) || Float.isInfinite(rate) || rate == 0) {
-            rate = eps;
-        }
+        float rate = FloatAdam.rate(lr, b1, b2, eps, iteration);
         for (int i = 0; i < n; i++) {
             float gi = g[i];
             float m = b1 * s[i] + gi * (1 - b1);

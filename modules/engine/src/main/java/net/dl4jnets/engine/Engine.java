@@ -1,14 +1,13 @@
 package net.dl4jnets.engine;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -291,19 +290,38 @@ public final class Engine {
         return BatchWorkspace.next(batches);
     }
 
-    private static final Map<ComputationGraph, Optional<DirectStep>> STEPS =
-            Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Each graph's direct step (empty where it has none), by identity and held weakly: {@code ComputationGraph.equals}
+     * compares configurations and parameters, so two playground tabs' fresh networks of the same settings are equal,
+     * and a {@code WeakHashMap} would hand one the other's step.
+     */
+    private static final List<Map.Entry<WeakReference<ComputationGraph>, Optional<DirectStep>>> STEPS =
+            new ArrayList<>();
+
+    private static DirectStep step(ComputationGraph graph) {
+        synchronized (STEPS) {
+            STEPS.removeIf(e -> e.getKey().get() == null);
+            for (var e : STEPS) {
+                if (e.getKey().get() == graph) {
+                    return e.getValue().orElse(null);
+                }
+            }
+            Optional<DirectStep> made = Optional.ofNullable(DirectStep.of(graph));
+            STEPS.add(Map.entry(new WeakReference<>(graph), made));
+            return made.orElse(null);
+        }
+    }
 
     /**
-     * One training step, as {@code graph.fit(ds)} takes it: on the fast engine, a small chain of dense layers with
-     * nothing else inside {@code fit} (the web playground's networks) steps in one Java pass over DL4J's own arrays
-     * ({@link DirectStep}), with {@code fit}'s results; anything else is {@code graph.fit(ds)} itself.
+     * One training step, as {@code graph.fit(ds)} takes it: on the fast engine, a chain of dense layers with nothing
+     * else inside {@code fit} (the web playground's networks, week 2's MLP) steps without {@code fit}'s per-call
+     * machinery ({@link DirectStep}), with {@code fit}'s results; anything else is {@code graph.fit(ds)} itself.
      */
     public static void fit(ComputationGraph graph, DataSet ds) {
         if (active()) {
-            DirectStep step = STEPS.computeIfAbsent(graph, g -> Optional.ofNullable(DirectStep.of(g))).orElse(null);
-            if (step != null && step.takes(ds)) {
-                step.fit(ds);
+            DirectStep step = step(graph);
+            if (step != null && step.takes(graph, ds)) {
+                step.fit(graph, ds);
                 return;
             }
         }

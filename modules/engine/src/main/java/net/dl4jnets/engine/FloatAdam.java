@@ -26,18 +26,20 @@ final class FloatAdam {
         return true;
     }
 
-    static void step(INDArray g, INDArray m, INDArray v, double lr, double beta1, double beta2, double epsilon,
-                     int iteration) {
-        // as libnd4j: the bias correction folded into the rate, in the arrays' type
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float eps = (float) epsilon;
+    /** As libnd4j: the bias correction folded into the rate, in the arrays' type (ε where that is not finite). */
+    static float rate(double lr, float b1, float b2, float eps, int iteration) {
         float b1t = (float) Math.pow(b1, iteration + 1);
         float b2t = (float) Math.pow(b2, iteration + 1);
         float rate = (float) (lr * Math.sqrt(1.0 - b2t) / (1.0 - b1t));
-        if (Float.isNaN(rate) || Float.isInfinite(rate) || rate == 0) {
-            rate = eps;
-        }
+        return Float.isNaN(rate) || Float.isInfinite(rate) || rate == 0 ? eps : rate;
+    }
+
+    static void step(INDArray g, INDArray m, INDArray v, double lr, double beta1, double beta2, double epsilon,
+                     int iteration) {
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float eps = (float) epsilon;
+        float rate = rate(lr, b1, b2, eps, iteration);
         ByteBuffer gb = FloatMath.bytes(g);
         ByteBuffer mb = FloatMath.bytes(m);
         ByteBuffer vb = FloatMath.bytes(v);

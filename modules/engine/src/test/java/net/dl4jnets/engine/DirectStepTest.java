@@ -155,7 +155,7 @@ class DirectStepTest {
         dropout.init();
         DirectStep withDropout = DirectStep.of(dropout);
         dropout.fit(batch(new Random(2), 10, 2, true));
-        assertTrue(withDropout == null || !withDropout.takes(batch(new Random(2), 10, 2, true)));
+        assertTrue(withDropout == null || !withDropout.takes(dropout, batch(new Random(2), 10, 2, true)));
         // weight noise: fit
         ComputationGraphConfiguration noisy = graph(2, new int[] {4}, Activation.RELU, true, new Adam(0.01), 0);
         ((org.deeplearning4j.nn.conf.layers.BaseLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) noisy
@@ -187,6 +187,37 @@ class DirectStepTest {
         DirectStep step = DirectStep.of(large);
         assertNotNull(step);
         large.fit(batch(r, 2, 784, true));
-        assertTrue(!step.takes(batch(r, 64, 784, true)));
+        assertTrue(!step.takes(large, batch(r, 64, 784, true)));
+    }
+
+    /**
+     * Two networks of the same settings and seed are equal to DL4J ({@code ComputationGraph.equals} compares their
+     * parameters), yet each steps its own parameters; and a network no longer used is not kept by the engine.
+     */
+    @Test
+    void eachNetworkStepsItsOwnParametersAndIsNotKept() throws InterruptedException {
+        ComputationGraphConfiguration conf = graph(2, new int[] {4}, Activation.TANH, true, new Adam(0.05), 0);
+        ComputationGraph a = new ComputationGraph(conf.clone());
+        a.init();
+        ComputationGraph b = new ComputationGraph(conf.clone());
+        b.init();
+        assertEquals(a.params(), b.params(), "the same seed: the same parameters");
+        Random r = new Random(5);
+        for (int i = 0; i < 5; i++) {
+            Engine.fit(a, batch(r, 10, 2, true));
+        }
+        INDArray untouched = b.params().dup();
+        Engine.fit(b, batch(r, 10, 2, true));
+        Engine.fit(b, batch(r, 10, 2, true));
+        assertEquals(2, b.getIterationCount());
+        assertEquals(5, a.getIterationCount());
+        assertTrue(!b.params().equals(untouched) && !a.params().equals(b.params()));
+        java.lang.ref.WeakReference<ComputationGraph> gone = new java.lang.ref.WeakReference<>(a);
+        a = null;
+        for (int i = 0; i < 50 && gone.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(gone.get(), "the engine's cache of steps must not keep a network alive");
     }
 }
