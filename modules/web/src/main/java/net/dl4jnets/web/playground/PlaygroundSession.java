@@ -469,8 +469,9 @@ final class PlaygroundSession {
     /** A run folder like every other command's: config.json, model.zip (stock DL4J), boundary.png, points, source. */
     Path save(RunFolder folder) {
         synchronized (lock) {
-            Json.write(new SavedRun(JsonParser.parseString(spec.toJson()), epoch, scores.trainLoss, scores.testLoss, nanToNull(scores.trainAccuracy),
-                    nanToNull(scores.testAccuracy), Engine.line()), folder.file("config.json"));
+            Json.write(new SavedRun(JsonParser.parseString(spec.toJson()), epoch, scores.trainLoss, scores.testLoss,
+                    nanToNull(scores.trainAccuracy), nanToNull(scores.testAccuracy), Engine.line()),
+                    folder.file("config.json"));
             Checkpoints.saveModel(net, folder.file("model.zip"));
             AtomicFiles.writeText(PlaygroundNetwork.javaCode(spec), folder.file("PlaygroundNet.java"));
             StringBuilder csv = new StringBuilder(data.regression() ? "x,y,target,split\n" : "x,y,label,split\n");

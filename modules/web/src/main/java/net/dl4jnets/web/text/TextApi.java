@@ -146,9 +146,10 @@ public final class TextApi implements AutoCloseable {
             return new Request(prompt, length, words, temperature, topK, seed, rapid);
         }
 
-        /** 0.05 as 0.05, 3 as 3, 1e15 as 1000000000000000. */
+        /** 0.05 as 0.05, 3 as 3, 1e15 as 1000000000000000; NaN and infinities as Java writes them. */
         private static String plain(double v) {
-            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+            return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString()
+                    : String.valueOf(v);
         }
 
         private static String text(JsonObject o, String field) {

@@ -150,5 +150,14 @@ class GeneratePageBrowserTest extends BrowserTest {
                         + "\"temperature\":1,\"topK\":0,\"seed\":1}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode(), r.body());
         assertTrue(r.body().contains("characters the model never saw"), r.body());
+        for (String temperature : new String[] {"\"NaN\"", "\"Infinity\"", "99", "{}"}) {
+            HttpResponse<String> bad = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.address() + "api/text-models/" + model + "/generate"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"prompt\":\"shall\",\"length\":5,\"unit\":\"words\",\"temperature\":" + temperature
+                                    + ",\"topK\":0,\"seed\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode(), temperature + ": " + bad.body());
+            assertTrue(bad.body().contains("temperature must be") && bad.body().contains("0.05 to 3"), bad.body());
+        }
     }
 }
