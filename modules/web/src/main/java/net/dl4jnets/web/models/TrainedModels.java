@@ -59,7 +59,7 @@ public final class TrainedModels {
 
     private final Path runs;
     private final Recent<String, Predict.SavedClassifier> loaded = new Recent<>(2);
-    private ImageSet test;
+    private FashionMnist data;
 
     public TrainedModels(Path runs) {
         this.runs = runs;
@@ -142,7 +142,7 @@ public final class TrainedModels {
 
     private TestPredictions predict(Entry e) {
         RunConfig c = RunConfig.read(runs.resolve(e.run()));
-        ImageSet.View view = FashionMnistLocator.standard(null).load()
+        ImageSet.View view = data()
                 .split(c.training().valSize(), c.training().limit(), c.training().seed()).test();
         Predict.SavedClassifier model = classifier(e);
         int[] predicted = new int[view.size()];
@@ -166,11 +166,17 @@ public final class TrainedModels {
         return new TestPredictions(view, predicted);
     }
 
-    /** A test image chosen by {@code seed}, and its true class. */
-    public synchronized Map.Entry<byte[], Integer> testImage(long seed) {
-        if (test == null) {
-            test = FashionMnistLocator.standard(null).load().test();
+    /** Fashion-MNIST, found and decoded once for the server's life (70,000 images, 55 MB). */
+    private synchronized FashionMnist data() {
+        if (data == null) {
+            data = FashionMnistLocator.standard(null).load();
         }
+        return data;
+    }
+
+    /** A test image chosen by {@code seed}, and its true class. */
+    public Map.Entry<byte[], Integer> testImage(long seed) {
+        ImageSet test = data().test();
         int i = new Random(seed).nextInt(test.size());
         byte[] px = new byte[FashionMnist.PIXELS];
         System.arraycopy(test.pixels(), i * FashionMnist.PIXELS, px, 0, FashionMnist.PIXELS);
