@@ -5,15 +5,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import net.dl4jnets.common.data.ImageBatches;
 import net.dl4jnets.common.data.ImageSet;
+import net.dl4jnets.engine.Engine;
 
 /** Inference speed: test images classified per second, one at a time (latency-bound) or in batches (throughput). */
 final class Throughput {
     private Throughput() {}
 
     /**
-     * Images per second for forward passes at the given batch size, timed for about {@code seconds} after a warm-up
-     * of half as long (at least 3 passes each). The batch is real test images, prepared as the model's evaluation
-     * sees them.
+     * Images per second for forward passes at the given batch size, as a served model computes them
+     * ({@code Engine.output}: a batch of one on the calling thread alone), timed for about {@code seconds} after a
+     * warm-up of half as long (at least 3 passes each). The batch is real test images, prepared as the model's
+     * evaluation sees them.
      */
     static double imagesPerSecond(ComputationGraph graph, ImageSet.View test, ImageBatches.Options eval, int batch,
                                   double seconds) {
@@ -26,12 +28,12 @@ final class Throughput {
         long budget = (long) (seconds * 1e9);
         long t0 = System.nanoTime();
         for (int i = 0; i < 3 || System.nanoTime() - t0 < budget / 2; i++) {
-            graph.outputSingle(false, x);
+            Engine.output(graph, x);
         }
         t0 = System.nanoTime();
         long passes = 0;
         while (passes < 3 || System.nanoTime() - t0 < budget) {
-            graph.outputSingle(false, x);
+            Engine.output(graph, x);
             passes++;
         }
         return passes * n / ((System.nanoTime() - t0) / 1e9);

@@ -25,6 +25,7 @@ import net.dl4jnets.common.eval.Evaluator;
 import net.dl4jnets.common.io.UserError;
 import net.dl4jnets.common.train.Checkpoints;
 import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.engine.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,7 +68,7 @@ public final class Predict implements NetsCommand {
         public INDArray probabilities(byte[] pixels) {
             int n = pixels.length / FashionMnist.PIXELS;
             ImageBatches batches = new ImageBatches(new ImageSet(pixels, new byte[n]).all(), options(n));
-            return graph.outputSingle(false, batches.next().getFeatures());
+            return Engine.output(graph, batches.next().getFeatures());
         }
     }
 

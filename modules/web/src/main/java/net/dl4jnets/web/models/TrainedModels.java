@@ -29,6 +29,7 @@ import net.dl4jnets.common.data.ImageSet;
 import net.dl4jnets.common.data.Layout;
 import net.dl4jnets.common.io.Json;
 import net.dl4jnets.common.train.RunConfig;
+import net.dl4jnets.engine.Engine;
 import net.dl4jnets.layers.AttentionWeights;
 import net.dl4jnets.web.Api;
 import net.dl4jnets.web.Recent;
@@ -266,7 +267,8 @@ public final class TrainedModels {
         if (c.layout() != Layout.CONV) {
             return maps;
         }
-        Map<String, INDArray> acts = c.graph().feedForward(features(c, pixels), false);
+        INDArray image = features(c, pixels);
+        Map<String, INDArray> acts = Engine.inference(1, () -> c.graph().feedForward(image, false));
         for (GraphVertex v : c.graph().getVertices()) {
             if (!v.hasLayer() || !(v.getLayer().conf().getLayer() instanceof ConvolutionLayer)) {
                 continue;
