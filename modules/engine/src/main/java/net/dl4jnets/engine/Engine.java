@@ -38,6 +38,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.MultiHeadAttention;
 
@@ -397,6 +398,9 @@ public final class Engine {
         }
         if (c == MultiHeadAttention.class) {
             return FusedAttention.of((MultiHeadAttention) layer);
+        }
+        if (c == LayerNorm.class) {
+            return VectorLayerNorm.of((LayerNorm) layer);
         }
         if (c == Linear.class) {
             VectorLinear l = VectorLinear.of((Linear) layer);

@@ -12,7 +12,7 @@ import net.dl4jnets.layers.MultiHeadAttention;
  * the token count and the head size are multiples of the vector length, and the softmax alone in one pass
  * ({@link FloatSoftmax}) elsewhere. ND4J's path split the heads apart with copies, then spent 0.5–0.8 ms in its
  * softmax for the vision transformer's [8192, 16] scores, and six more operations for the scale, the mask and the
- * backward pass.
+ * backward pass. A few rows' projections are computed in Java ({@link SmallProjection}).
  */
 public class FusedAttention extends MultiHeadAttention implements Kernel {
     /** For JSON. */
@@ -58,5 +58,10 @@ public class FusedAttention extends MultiHeadAttention implements Kernel {
     @Override
     protected INDArray softmaxBackward(INDArray dW, INDArray w) {
         return FloatSoftmax.usable(w) ? FloatSoftmax.backward(dW, w, scale()) : super.softmaxBackward(dW, w);
+    }
+
+    @Override
+    protected INDArray project(INDArray rows, INDArray w, INDArray b) {
+        return SmallProjection.usable(rows, w) ? SmallProjection.project(rows, w, b) : super.project(rows, w, b);
     }
 }

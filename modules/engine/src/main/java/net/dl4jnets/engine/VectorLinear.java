@@ -8,7 +8,8 @@ import net.dl4jnets.layers.Linear;
  * The suite's {@link Linear}, the same configuration, parameters and maths, with GELU and its derivative in one
  * vector pass each ({@link FloatGelu}); ND4J computes the sigmoid one element at a time and the derivative as eight
  * operations, about a tenth of the vision transformer's training step. Optionally ({@link #readingData()}) it skips
- * the gradient with respect to its input.
+ * the gradient with respect to its input. A few rows (one image, one window of text) are projected in Java
+ * ({@link SmallProjection}).
  */
 public class VectorLinear extends Linear implements Kernel {
     private boolean inputGradient = true;
@@ -51,5 +52,10 @@ public class VectorLinear extends Linear implements Kernel {
     @Override
     protected INDArray geluBackward(INDArray z, INDArray dz) {
         return FloatGelu.usable(z) ? FloatGelu.backward(z, dz) : super.geluBackward(z, dz);
+    }
+
+    @Override
+    protected INDArray project(INDArray rows, INDArray w, INDArray b) {
+        return SmallProjection.usable(rows, w) ? SmallProjection.project(rows, w, b) : super.project(rows, w, b);
     }
 }

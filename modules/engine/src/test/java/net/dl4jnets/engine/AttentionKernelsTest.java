@@ -2,6 +2,7 @@ package net.dl4jnets.engine;
 
 import static net.dl4jnets.engine.KernelChecks.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -27,10 +28,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.MultiHeadAttention;
 
-/** The engine's passes for the suite's attention layers against ND4J's operations and the layers' own paths. */
+/** The engine's passes for the suite's transformer layers against ND4J's operations and the layers' own paths. */
 class AttentionKernelsTest {
     @BeforeAll
     static void backend() {
@@ -148,5 +150,65 @@ class AttentionKernelsTest {
             KernelChecks.assertBlocksClose(gradients.get(0), gradients.get(1), 1e-4,
                     "causal " + causal);
         }
+    }
+
+    /**
+     * A few rows' projection in Java against ND4J's product and bias: 37 outputs leave a remainder on every vector
+     * length, and the rows are read in every layout a layer hands over; a training batch's product stays ND4J's.
+     */
+    @Test
+    void aFewRowsAreProjectedInJavaAsNd4jMultiplies() {
+        INDArray w = KernelChecks.uniform(1, DataType.FLOAT, -1, 1, 20, 37);
+        INDArray b = KernelChecks.uniform(2, DataType.FLOAT, -1, 1, 1, 37);
+        INDArray rows = KernelChecks.uniform(3, DataType.FLOAT, -1, 1, 16, 20);
+        INDArray expected = rows.mmul(w).addiRowVector(b);
+        for (INDArray in : KernelChecks.layouts(rows)) {
+            assertTrue(SmallProjection.usable(in, w));
+            assertClose(expected, KernelChecks.ran(SmallProjection.class, () -> SmallProjection.project(in, w, b)));
+        }
+        assertClose(rows.mmul(w), SmallProjection.project(rows, w, null));
+        INDArray batch = Nd4j.zeros(DataType.FLOAT, SmallProjection.MAX_MULTIPLY_ADDS / (20 * 37) + 1, 20);
+        assertFalse(SmallProjection.usable(batch, w), "a training batch's product is ND4J's GEMM");
+    }
+
+    /**
+     * The layer norm's passes against the layer's own ND4J operations in double precision: the output, the gain's,
+     * bias's and input's gradients (the last through a projection before it); 64 channels fill whole vectors, 20
+     * leave a remainder.
+     */
+    @ParameterizedTest(name = "{0} channels")
+    @CsvSource({"64", "20"})
+    void theLayerNormPassesMatchTheLayersOwnInDouble(int c) {
+        int t = 5;
+        ComputationGraph[] graphs = new ComputationGraph[2];
+        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+        for (int n = 0; n < 2; n++) {
+            graphs[n] = Engine.network(new NeuralNetConfiguration.Builder().seed(5).dataType(types[n])
+                    .updater(new Adam(1e-3)).graphBuilder()
+                    .addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC))
+                    .addLayer("lin", new Linear(c, c, t, false, true, 0.5), "in")
+                    .addLayer("norm", new LayerNorm(c, t), "lin")
+                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                            .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), "norm")
+                    .setOutputs("out").build());
+            graphs[n].init();
+        }
+        // a gain and a bias of their own, so that their gradients and their use in the pass are both seen
+        graphs[0].getParam("norm_gain").assign(KernelChecks.uniform(6, DataType.DOUBLE, 0.5, 1.5, 1, 1, c));
+        graphs[0].getParam("norm_bias").assign(KernelChecks.uniform(7, DataType.DOUBLE, -0.5, 0.5, 1, 1, c));
+        graphs[1].setParams(graphs[0].params().castTo(DataType.FLOAT));
+        INDArray x = KernelChecks.uniform(8, DataType.DOUBLE, -2, 3, 4, t, c);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 4, t, 3);
+        for (int b = 0; b < 4; b++) {
+            for (int i = 0; i < t; i++) {
+                y.putScalar(b, i, (b + i) % 3, 1);
+            }
+        }
+        Map<String, INDArray> exact = KernelChecks.gradient(graphs[0], x, y, 1);
+        Map<String, INDArray> fast = KernelChecks.ran(VectorLayerNorm.class,
+                () -> KernelChecks.gradient(graphs[1], x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), 1));
+        assertClose(graphs[0].outputSingle(x), graphs[1].outputSingle(x.castTo(DataType.FLOAT)));
+        // the projection before the norm learns through the norm's input gradient
+        KernelChecks.assertBlocksClose(exact, fast, 1e-4, c + " channels");
     }
 }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * gain and bias in 1.0.0-M2.1: the gradient check showed backprop at exactly twice the finite difference).
  */
 public class LayerNorm extends TokenLayer {
-    static final double EPSILON = 1e-5;
+    public static final double EPSILON = 1e-5;
 
     public LayerNorm() {
         // for JSON

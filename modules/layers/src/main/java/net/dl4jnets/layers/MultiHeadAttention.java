@@ -174,7 +174,7 @@ public class MultiHeadAttention extends TokenLayer {
     }
 
     /** rows·W + b for the projection named {@code name} (q, k, v or o). */
-    private static INDArray project(INDArray rows, Map<String, INDArray> p, String name) {
+    private INDArray project(INDArray rows, Map<String, INDArray> p, String name) {
         return project(rows, p.get("W" + name), p.get("b" + name));
     }
 

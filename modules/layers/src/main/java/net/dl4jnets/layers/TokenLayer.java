@@ -76,8 +76,11 @@ public abstract class TokenLayer extends AbstractSameDiffLayer {
                 .transposeB(transposeB).build()));
     }
 
-    /** rows·W + b (b may be null): one token-wise projection of {@code [batch·tokens, nIn]} rows. */
-    static INDArray project(INDArray rows, INDArray w, INDArray b) {
+    /**
+     * rows·W + b (b may be null): one token-wise projection of {@code [batch·tokens, nIn]} rows. An instance method
+     * so that a subclass may compute it otherwise (the suite's engine does for a few rows).
+     */
+    protected INDArray project(INDArray rows, INDArray w, INDArray b) {
         INDArray y = mmul(rows, w, false, false);
         return b == null ? y : Broadcasts.addiRow(y, b);
     }
