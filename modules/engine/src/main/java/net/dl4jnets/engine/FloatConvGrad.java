@@ -32,7 +32,9 @@ final class FloatConvGrad {
         int out = (int) delta.size(1);
         int positions = (int) delta.size(2);
         ByteBuffer d = FloatMath.bytes(delta);
-        int threads = Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), Math.min(n,
+        // ND4J's master-thread limit, which the suite's start-up sets with the other: libnd4j 1.0.0-M2.1 ignores a
+        // request for fewer than two "max threads" and reports two, so a run asked for one thread took two here
+        int threads = Math.max(1, Math.min(Nd4j.getEnvironment().maxMasterThreads(), Math.min(n,
                 Runtime.getRuntime().availableProcessors())));
         float[][][] parts = new float[threads][][];
         IntStream.range(0, threads).parallel().forEach(t -> parts[t] = range(d, patches, n * t / threads,
