@@ -56,6 +56,19 @@ final class DoubleGatePass implements GatePass<double[]> {
     }
 
     @Override
+    public void recurrent(double[] outputs, int o, double[] rw, double[] gates, int g, int rows, int hidden) {
+        int wide = 4 * hidden;
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < hidden; k++) {
+                double h = outputs[o + r * hidden + k];
+                for (int j = 0; j < wide; j++) {
+                    gates[g + r * wide + j] += h * rw[k * wide + j];
+                }
+            }
+        }
+    }
+
+    @Override
     public void forward(double[] gates, int g, double[] bias, double[] cells, double[] tanhCells, double[] outputs,
                         int previous, int next, double m, int hidden) {
         for (int j = 0; j < hidden; j++) {

@@ -52,6 +52,33 @@ final class FloatGatePass implements GatePass<float[]> {
     }
 
     @Override
+    public void recurrent(float[] outputs, int o, float[] rw, float[] gates, int g, int rows, int hidden) {
+        int wide = 4 * hidden, lanes = S.length();
+        for (int r = 0; r < rows; r++) {
+            int gr = g + r * wide, hr = o + r * hidden;
+            // four vectors of the row's gates in registers across all of h, reading rw's rows in order
+            for (int j = 0; j < wide; j += 4 * lanes) {
+                FloatVector a0 = FloatVector.fromArray(S, gates, gr + j);
+                FloatVector a1 = FloatVector.fromArray(S, gates, gr + j + lanes);
+                FloatVector a2 = FloatVector.fromArray(S, gates, gr + j + 2 * lanes);
+                FloatVector a3 = FloatVector.fromArray(S, gates, gr + j + 3 * lanes);
+                for (int k = 0; k < hidden; k++) {
+                    FloatVector hk = FloatVector.broadcast(S, outputs[hr + k]);
+                    int w = k * wide + j;
+                    a0 = FloatVector.fromArray(S, rw, w).fma(hk, a0);
+                    a1 = FloatVector.fromArray(S, rw, w + lanes).fma(hk, a1);
+                    a2 = FloatVector.fromArray(S, rw, w + 2 * lanes).fma(hk, a2);
+                    a3 = FloatVector.fromArray(S, rw, w + 3 * lanes).fma(hk, a3);
+                }
+                a0.intoArray(gates, gr + j);
+                a1.intoArray(gates, gr + j + lanes);
+                a2.intoArray(gates, gr + j + 2 * lanes);
+                a3.intoArray(gates, gr + j + 3 * lanes);
+            }
+        }
+    }
+
+    @Override
     public void forward(float[] gates, int g, float[] bias, float[] cells, float[] tanhCells, float[] outputs,
                         int previous, int next, double mask, int hidden) {
         float m = (float) mask;

@@ -54,6 +54,13 @@ interface GatePass<A> {
     void backward(A gates, int g, A cells, A tanhCells, A epsilons, int k, A recurrent, A cellGrad, int s,
                   A gateGrads, int gr, A biasGrad, boolean last, double m, int hidden);
 
+    /**
+     * The recurrent product of a few rows, in place of ND4J's per step: {@code gates[g + r·4h + j] += Σ_k
+     * outputs[o + r·h + k] · rw[k·4h + j]} for each of {@code rows} rows, h = {@code hidden}; rw is the layer's
+     * [h, 4h] recurrent weights in row order.
+     */
+    void recurrent(A outputs, int o, A rw, A gates, int g, int rows, int hidden);
+
     /** Checks what {@link #read} and {@link #write} assume: the fast engine on, a fresh 'c' array. */
     static void checkDense(INDArray a) {
         Engine.requireActive(GatePass.class);

@@ -16,7 +16,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * output o, input gate i): c = f·c' + i·a, h = o·tanh(c), h and c zeroed at masked steps.
  *
  * <p>Where the time goes: the matrix products are ND4J's (one for the input projection of every step, one recurrent
- * product per step, and the weight gradients as two products over all steps at the end); everything element-wise of
+ * product per step, and the weight gradients as two products over all steps at the end), but for a few rows
+ * ({@link #fewRows}) the recurrent ones are Java's; everything element-wise of
  * a step is one loop in Java over contiguous memory, read from and written to ND4J's buffers in bulk. ND4J would spend
  * a fixed ~15 µs on each of the ~40 small operations a step needs, more than their arithmetic. The loop and the
  * arrays' element type ({@code A}: {@code float[]} or {@code double[]}) are the {@link GatePass}'s.
@@ -34,11 +35,12 @@ final class LstmSequence<A> {
     private A tanhCells;                      // [steps][batch][hidden], before the mask
     private A outputs;                        // [steps + 1][batch][hidden]: like cells
     private A bias, epsilons, gateGrads, cellGrad, recurrentGrad, biasGrad;
+    private A recurrentWeights;               // [hidden][4 hidden], for a few rows' recurrent products
 
     LstmSequence(GatePass<A> pass) {
         this.pass = pass;
         gates = cells = tanhCells = outputs = bias = epsilons = gateGrads = cellGrad = recurrentGrad = biasGrad
-                = pass.allocate(0);
+                = recurrentWeights = pass.allocate(0);
     }
 
     /** The sequence for a layer of {@code hidden} units computing in {@code type}. */
@@ -72,18 +74,41 @@ final class LstmSequence<A> {
         bias = fit(bias, gatesWide);
         pass.read(GatePass.dense(b, dt), 0, bias, 0, gatesWide); // added in the gate pass: cheaper than an op
         INDArray hs = ws.create(ArrayType.ACTIVATIONS, dt, new long[] {steps + 1, batch, hidden}, 'c');
-        pass.write(hs, 0, outputs, 0, n);
         boolean fromZero = h0 == null;
-        for (int t = 0; t < steps; t++) {
-            if (t > 0 || !fromZero) {
-                Nd4j.gemm(hs.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()), rw,
-                        rows(z, t), false, false, 1.0, 1.0);
+        if (fewRows(batch, hidden)) {
+            // one image or one character at a time: the recurrent products in Java, no ND4J call per step
+            recurrentWeights = fit(recurrentWeights, hidden * gatesWide);
+            pass.read(GatePass.dense(rw, dt), 0, recurrentWeights, 0, hidden * gatesWide);
+            pass.read(z, 0, gates, 0, steps * batch * gatesWide);
+            for (int t = 0; t < steps; t++) {
+                if (t > 0 || !fromZero) {
+                    pass.recurrent(outputs, t * n, recurrentWeights, gates, t * batch * gatesWide, batch, hidden);
+                }
+                step(t);
             }
-            pass.read(z, t * batch * gatesWide, gates, t * batch * gatesWide, batch * gatesWide);
-            step(t);
-            pass.write(hs, (t + 1) * n, outputs, (t + 1) * n, n);
+            pass.write(hs, 0, outputs, 0, (steps + 1) * n);
+        } else {
+            pass.write(hs, 0, outputs, 0, n);
+            for (int t = 0; t < steps; t++) {
+                if (t > 0 || !fromZero) {
+                    Nd4j.gemm(hs.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()), rw,
+                            rows(z, t), false, false, 1.0, 1.0);
+                }
+                pass.read(z, t * batch * gatesWide, gates, t * batch * gatesWide, batch * gatesWide);
+                step(t);
+                pass.write(hs, (t + 1) * n, outputs, (t + 1) * n, n);
+            }
         }
         return hs.get(NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all(), NDArrayIndex.all()).permute(1, 2, 0);
+    }
+
+    /**
+     * Whether a batch's recurrent products are computed in Java rather than by ND4J, one call per step: up to 2¹⁹
+     * multiply-adds a step (8 rows of 128 units, 2 of 256), where ND4J's call costs more than its arithmetic. The
+     * row LSTM at batch 1 took 2.3 ms with ND4J's products.
+     */
+    static boolean fewRows(int batch, int hidden) {
+        return (long) batch * hidden * 4 * hidden <= SmallProjection.MAX_MULTIPLY_ADDS;
     }
 
     private void step(int t) {

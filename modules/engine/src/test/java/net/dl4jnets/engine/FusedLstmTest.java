@@ -409,4 +409,41 @@ class FusedLstmTest {
         assertEquals(plain.toString().replace("FusedLstm", "LSTM"), fused.toString().replace("FusedLstm", "LSTM"));
         assertEquals(2.5, fused.getForgetGateBiasInit());
     }
+
+    /**
+     * A few rows' recurrent products are Java's (one image: 1 row), a batch's ND4J's (130 rows of 32 units): both
+     * give DL4J's LSTM's outputs, from zero and from a stored state; the other tests' batches of 4 take the Java path.
+     */
+    @ParameterizedTest(name = "batch {0}")
+    @ValueSource(ints = {1, 130})
+    void aFewRowsAndABatchGiveDl4jsOutputs(int batch) {
+        int hidden = 32;
+        assertEquals(batch == 1, LstmSequence.fewRows(batch, hidden));
+        ComputationGraph[] nets = new ComputationGraph[2];
+        for (int n = 0; n < 2; n++) {
+            LSTM plain = new LSTM.Builder().nOut(hidden).activation(Activation.TANH).build();
+            nets[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                    .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).graphBuilder()
+                    .addInputs("in").setInputTypes(InputType.recurrent(IN))
+                    .addLayer("l1", n == 0 ? plain : FusedLstm.of(plain), "in")
+                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                            .activation(Activation.SOFTMAX).build(), "l1")
+                    .setOutputs("out").build());
+            nets[n].init();
+        }
+        nets[1].setParams(nets[0].params());
+        Nd4j.getRandom().setSeed(12);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, IN, STEPS).subi(0.5).muli(4);
+        INDArray expected = nets[0].outputSingle(x);
+        INDArray actual = net.dl4jnets.engine.KernelChecks.ran(FusedLstm.class, () -> nets[1].outputSingle(x));
+        assertTrue(maxDiff(expected, actual) < 1e-5, "differs by " + maxDiff(expected, actual));
+        // one step at a time from the state the last call left, as text generation runs
+        for (ComputationGraph net : nets) {
+            net.rnnClearPreviousState();
+            net.rnnTimeStep(x);
+        }
+        INDArray next = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 1));
+        INDArray a = nets[0].rnnTimeStep(next)[0], b = nets[1].rnnTimeStep(next)[0];
+        assertTrue(maxDiff(a, b) < 1e-5, "a step from a stored state differs by " + maxDiff(a, b));
+    }
 }
