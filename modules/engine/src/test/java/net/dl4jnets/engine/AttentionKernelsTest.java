@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -110,19 +112,11 @@ class AttentionKernelsTest {
         assertEquals(fused, FloatAttention.usable(DataType.FLOAT, t, c / 2));
         assertTrue(!FloatAttention.usable(DataType.DOUBLE, t, c / 2), "double precision keeps ND4J's products");
         for (boolean causal : new boolean[] {false, true}) {
-            ComputationGraph[] graphs = new ComputationGraph[2];
+            ComputationGraph[] graphs = doubleAndFloat(c, t, g -> {
+                g.addLayer("layer", new MultiHeadAttention(c, t, 2, causal, 0.3), "in");
+                return "layer";
+            });
             DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
-            for (int n = 0; n < 2; n++) {
-                graphs[n] = Engine.network(new NeuralNetConfiguration.Builder().seed(5).dataType(types[n])
-                        .updater(new Adam(1e-3)).graphBuilder()
-                        .addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC))
-                        .addLayer("layer", new MultiHeadAttention(c, t, 2, causal, 0.3), "in")
-                        .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                                .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), "layer")
-                        .setOutputs("out").build());
-                graphs[n].init();
-            }
-            graphs[1].setParams(graphs[0].params().castTo(DataType.FLOAT));
             Nd4j.getRandom().setSeed(8);
             INDArray x = Nd4j.randn(DataType.DOUBLE, 3, t, c);
             INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, t, 3);
@@ -180,19 +174,11 @@ class AttentionKernelsTest {
     @CsvSource({"64", "20"})
     void theLayerNormPassesMatchTheLayersOwnInDouble(int c) {
         int t = 5;
-        ComputationGraph[] graphs = new ComputationGraph[2];
-        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
-        for (int n = 0; n < 2; n++) {
-            graphs[n] = Engine.network(new NeuralNetConfiguration.Builder().seed(5).dataType(types[n])
-                    .updater(new Adam(1e-3)).graphBuilder()
-                    .addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC))
-                    .addLayer("lin", new Linear(c, c, t, false, true, 0.5), "in")
-                    .addLayer("norm", new LayerNorm(c, t), "lin")
-                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                            .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), "norm")
-                    .setOutputs("out").build());
-            graphs[n].init();
-        }
+        ComputationGraph[] graphs = doubleAndFloat(c, t, g -> {
+            g.addLayer("lin", new Linear(c, c, t, false, true, 0.5), "in");
+            g.addLayer("norm", new LayerNorm(c, t), "lin");
+            return "norm";
+        });
         // a gain and a bias of their own, so that their gradients and their use in the pass are both seen
         graphs[0].getParam("norm_gain").assign(KernelChecks.uniform(6, DataType.DOUBLE, 0.5, 1.5, 1, 1, c));
         graphs[0].getParam("norm_bias").assign(KernelChecks.uniform(7, DataType.DOUBLE, -0.5, 0.5, 1, 1, c));
@@ -210,5 +196,27 @@ class AttentionKernelsTest {
         assertClose(graphs[0].outputSingle(x), graphs[1].outputSingle(x.castTo(DataType.FLOAT)));
         // the projection before the norm learns through the norm's input gradient
         KernelChecks.assertBlocksClose(exact, fast, 1e-4, c + " channels");
+    }
+
+    /**
+     * The layers {@code layers} adds after input "in" ([batch, t, c] tokens; it returns its last vertex's name), then
+     * a softmax over 3 classes per token: in double, and in float as the engine's door runs it, with the double
+     * graph's parameters.
+     */
+    private static ComputationGraph[] doubleAndFloat(
+            int c, int t, Function<ComputationGraphConfiguration.GraphBuilder, String> layers) {
+        ComputationGraph[] graphs = new ComputationGraph[2];
+        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+        for (int n = 0; n < 2; n++) {
+            var g = new NeuralNetConfiguration.Builder().seed(5).dataType(types[n]).updater(new Adam(1e-3))
+                    .graphBuilder().addInputs("in").setInputTypes(InputType.recurrent(c, t, RNNFormat.NWC));
+            String last = layers.apply(g);
+            graphs[n] = Engine.network(g.addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nOut(3).activation(Activation.SOFTMAX).dataFormat(RNNFormat.NWC).build(), last)
+                    .setOutputs("out").build());
+            graphs[n].init();
+        }
+        graphs[1].setParams(graphs[0].params().castTo(DataType.FLOAT));
+        return graphs;
     }
 }

@@ -319,19 +319,8 @@ class FusedLstmTest {
     @Test
     void aFloatSegmentFromAStoredStateWithDropoutGivesDl4jsGradients() {
         int hidden = 32;
-        ComputationGraph[] nets = new ComputationGraph[2];
-        for (int n = 0; n < 2; n++) {
-            LSTM plain = new LSTM.Builder().nOut(hidden).activation(Activation.TANH).dropOut(0.7).build();
-            nets[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
-                    .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).graphBuilder()
-                    .addInputs("in").setInputTypes(InputType.recurrent(IN))
-                    .addLayer("l1", n == 0 ? plain : FusedLstm.of(plain), "in")
-                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
-                            .activation(Activation.SOFTMAX).build(), "l1")
-                    .setOutputs("out").build());
-            nets[n].init();
-        }
-        nets[1].setParams(nets[0].params());
+        ComputationGraph[] nets = plainAndFused(new LSTM.Builder().nOut(hidden).activation(Activation.TANH)
+                .dropOut(0.7).build());
         INDArray x = input(DataType.FLOAT), y = stepLabels(DataType.FLOAT);
         gradient(nets[0], x, y, null); // sets up the gradient views
         gradient(nets[1], x, y, null);
@@ -419,19 +408,7 @@ class FusedLstmTest {
     void aFewRowsAndABatchGiveDl4jsOutputs(int batch) {
         int hidden = 32;
         assertEquals(batch == 1, LstmSequence.fewRows(batch, hidden));
-        ComputationGraph[] nets = new ComputationGraph[2];
-        for (int n = 0; n < 2; n++) {
-            LSTM plain = new LSTM.Builder().nOut(hidden).activation(Activation.TANH).build();
-            nets[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
-                    .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).graphBuilder()
-                    .addInputs("in").setInputTypes(InputType.recurrent(IN))
-                    .addLayer("l1", n == 0 ? plain : FusedLstm.of(plain), "in")
-                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
-                            .activation(Activation.SOFTMAX).build(), "l1")
-                    .setOutputs("out").build());
-            nets[n].init();
-        }
-        nets[1].setParams(nets[0].params());
+        ComputationGraph[] nets = plainAndFused(new LSTM.Builder().nOut(hidden).activation(Activation.TANH).build());
         Nd4j.getRandom().setSeed(12);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, IN, STEPS).subi(0.5).muli(4);
         INDArray expected = nets[0].outputSingle(x);
@@ -445,5 +422,22 @@ class FusedLstmTest {
         INDArray next = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 1));
         INDArray a = nets[0].rnnTimeStep(next)[0], b = nets[1].rnnTimeStep(next)[0];
         assertTrue(maxDiff(a, b) < 1e-5, "a step from a stored state differs by " + maxDiff(a, b));
+    }
+
+    /** DL4J's LSTM {@code plain} as layer l1 of a float network, and the same with it fused, sharing parameters. */
+    private static ComputationGraph[] plainAndFused(LSTM plain) {
+        ComputationGraph[] nets = new ComputationGraph[2];
+        for (int n = 0; n < 2; n++) {
+            nets[n] = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                    .updater(new Sgd(0.1)).weightInit(WeightInit.XAVIER).graphBuilder()
+                    .addInputs("in").setInputTypes(InputType.recurrent(IN))
+                    .addLayer("l1", n == 0 ? plain : FusedLstm.of(plain), "in")
+                    .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                            .activation(Activation.SOFTMAX).build(), "l1")
+                    .setOutputs("out").build());
+            nets[n].init();
+        }
+        nets[1].setParams(nets[0].params());
+        return nets;
     }
 }
