@@ -66,6 +66,15 @@ public final class FloatMath {
         return isContiguous(a) ? a : a.dup('c');
     }
 
+    /**
+     * The array itself if its elements lie in row order from its offset (a layer's parameter view into DL4J's flat
+     * array does), else such a copy: for passes that read from {@code a.offset()}, a copy of the weights on every
+     * call being an ND4J operation of its own.
+     */
+    public static INDArray rowOrder(INDArray a) {
+        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+    }
+
     /** The elements of a float array whose elements lie one after the other in its buffer (a view at an offset too). */
     public static float[] read(INDArray a) {
         Engine.requireActive(FloatMath.class);

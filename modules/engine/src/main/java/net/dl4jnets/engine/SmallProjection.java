@@ -3,7 +3,6 @@ package net.dl4jnets.engine;
 import static net.dl4jnets.engine.FloatMath.ORDER;
 import static net.dl4jnets.engine.FloatMath.S;
 import static net.dl4jnets.engine.FloatMath.bytes;
-import static net.dl4jnets.engine.FloatMath.contiguous;
 
 import java.nio.ByteBuffer;
 
@@ -32,15 +31,16 @@ final class SmallProjection {
 
     /** rows·W + b ({@code b} may be null), a new {@code [rows, nOut]} array in the current workspace. */
     static INDArray project(INDArray rows, INDArray w, INDArray b) {
-        rows = contiguous(rows);
-        w = contiguous(w);
+        rows = FloatMath.rowOrder(rows);
+        w = FloatMath.rowOrder(w);
         int m = (int) rows.size(0), k = (int) rows.size(1), n = (int) w.size(1);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, m, n);
         Engine.direct(SmallProjection.class);
         ByteBuffer x = bytes(rows), wb = bytes(w), out = bytes(y);
         long xAt = 4 * rows.offset(), wAt = 4 * w.offset();
-        ByteBuffer bias = b == null ? null : bytes(contiguous(b));
-        long bAt = b == null ? 0 : 4 * contiguous(b).offset();
+        INDArray bc = b == null ? null : FloatMath.rowOrder(b);
+        ByteBuffer bias = bc == null ? null : bytes(bc);
+        long bAt = bc == null ? 0 : 4 * bc.offset();
         int vectors = S.loopBound(n);
         for (int r = 0; r < m; r++) {
             int row = (int) (xAt + 4L * r * k);

@@ -45,7 +45,8 @@ public class VectorLayerNorm extends LayerNorm implements Kernel {
         INDArray normalised = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
         INDArray rstd = Nd4j.createUninitialized(DataType.FLOAT, rows, 1);
         Engine.direct(VectorLayerNorm.class);
-        float[] gain = FloatMath.read(contiguous(p.get("gain"))), bias = FloatMath.read(contiguous(p.get("bias")));
+        float[] gain = FloatMath.read(FloatMath.rowOrder(p.get("gain"))),
+                bias = FloatMath.read(FloatMath.rowOrder(p.get("bias")));
         FloatBuffer xs = floats(in), ys = floats(y), ns = floats(normalised), rs = floats(rstd);
         float[] row = new float[c];
         float[] out = new float[c];
@@ -88,7 +89,7 @@ public class VectorLayerNorm extends LayerNorm implements Kernel {
         INDArray normalised = contiguous(saved.get("normalised")), rstd = contiguous(saved.get("rstd"));
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
         Engine.direct(VectorLayerNorm.class);
-        float[] gain = FloatMath.read(contiguous(p.get("gain")));
+        float[] gain = FloatMath.read(FloatMath.rowOrder(p.get("gain")));
         float[] gainGrad = new float[c], biasGrad = new float[c];
         FloatBuffer ds = floats(d), ns = floats(normalised), rs = floats(rstd), out = floats(dx);
         float[] g = new float[c], n = new float[c];
