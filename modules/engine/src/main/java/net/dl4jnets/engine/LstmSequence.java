@@ -75,7 +75,7 @@ final class LstmSequence<A> {
         pass.read(GatePass.dense(b, dt), 0, bias, 0, gatesWide); // added in the gate pass: cheaper than an op
         INDArray hs = ws.create(ArrayType.ACTIVATIONS, dt, new long[] {steps + 1, batch, hidden}, 'c');
         boolean fromZero = h0 == null;
-        if (fewRows(batch, hidden)) {
+        if (fewRows(batch, steps, hidden)) {
             // one image or one character at a time: the recurrent products in Java, no ND4J call per step
             recurrentWeights = fit(recurrentWeights, hidden * gatesWide);
             pass.read(GatePass.dense(rw, dt), 0, recurrentWeights, 0, hidden * gatesWide);
@@ -103,12 +103,15 @@ final class LstmSequence<A> {
     }
 
     /**
-     * Whether a batch's recurrent products are computed in Java rather than by ND4J, one call per step: up to 2¹⁹
-     * multiply-adds a step (8 rows of 128 units, 2 of 256), where ND4J's call costs more than its arithmetic: the
-     * row LSTM at batch 1 took 2.9 ms with ND4J's products, 1.0 with these (2026-12-07).
+     * Whether a sequence's recurrent products are computed in Java rather than by ND4J, one call per step: a few rows
+     * (up to 2¹⁹ multiply-adds a step), weights that stay in the core's cache (at most 128 units: 256 KB) and enough
+     * steps to pay for reading them into Java once. The row LSTM at batch 1 (28 steps of 128 units) took 2.9 ms with
+     * ND4J's products and 1.0 with these; 128 units over 8 steps drew level (0.84 against 0.92 ms); one step at a
+     * time, as text is generated, was slower in Java (128 units 0.81 against 1.27 ms, 256 units 0.86 against 2.91),
+     * and 256 units slower at every length (2026-12-07).
      */
-    static boolean fewRows(int batch, int hidden) {
-        return (long) batch * hidden * 4 * hidden <= SmallProjection.MAX_MULTIPLY_ADDS;
+    static boolean fewRows(int batch, int steps, int hidden) {
+        return (long) batch * hidden * 4 * hidden <= SmallProjection.MAX_MULTIPLY_ADDS && hidden <= 128 && steps >= 16;
     }
 
     private void step(int t) {

@@ -400,17 +400,17 @@ class FusedLstmTest {
     }
 
     /**
-     * A few rows' recurrent products are Java's (one image: 1 row), a batch's ND4J's (130 rows of 32 units): both
-     * give DL4J's LSTM's outputs, from zero and from a stored state; the other tests' batches of 4 take the Java path.
+     * A few rows over enough steps take Java's recurrent products (one image, 20 steps: the float pass for 32 units,
+     * the double one for 6), a batch of 130 or a few steps ND4J's: each gives DL4J's LSTM's outputs, and then a step
+     * from the stored state, as text generation runs.
      */
-    @ParameterizedTest(name = "batch {0}")
-    @ValueSource(ints = {1, 130})
-    void aFewRowsAndABatchGiveDl4jsOutputs(int batch) {
-        int hidden = 32;
-        assertEquals(batch == 1, LstmSequence.fewRows(batch, hidden));
+    @ParameterizedTest(name = "batch {0}, {1} steps, {2} units")
+    @CsvSource({"1, 20, 32, true", "1, 20, 6, true", "130, 20, 32, false", "1, 7, 32, false"})
+    void aFewRowsAndABatchGiveDl4jsOutputs(int batch, int steps, int hidden, boolean inJava) {
+        assertEquals(inJava, LstmSequence.fewRows(batch, steps, hidden));
         ComputationGraph[] nets = plainAndFused(new LSTM.Builder().nOut(hidden).activation(Activation.TANH).build());
         Nd4j.getRandom().setSeed(12);
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, IN, STEPS).subi(0.5).muli(4);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, IN, steps).subi(0.5).muli(4);
         INDArray expected = nets[0].outputSingle(x);
         INDArray actual = net.dl4jnets.engine.KernelChecks.ran(FusedLstm.class, () -> nets[1].outputSingle(x));
         assertTrue(maxDiff(expected, actual) < 1e-5, "differs by " + maxDiff(expected, actual));
