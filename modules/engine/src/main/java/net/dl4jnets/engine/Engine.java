@@ -23,6 +23,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -391,6 +392,9 @@ public final class Engine {
         }
         if (c == BatchNormalization.class) {
             return VectorBatchNorm.of((BatchNormalization) layer);
+        }
+        if (c == SubsamplingLayer.class) {
+            return VectorPooling.of((SubsamplingLayer) layer);
         }
         if (c == LSTM.class) {
             FusedLstm lstm = FusedLstm.of((LSTM) layer);

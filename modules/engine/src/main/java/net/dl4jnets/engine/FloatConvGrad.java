@@ -7,7 +7,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link InputConvolution}'s weight and bias gradients as Java vector loops: for the first layer the product is
@@ -32,10 +31,7 @@ final class FloatConvGrad {
         int out = (int) delta.size(1);
         int positions = (int) delta.size(2);
         ByteBuffer d = FloatMath.bytes(delta);
-        // ND4J's master-thread limit, which the suite's start-up sets with the other: libnd4j 1.0.0-M2.1 ignores a
-        // request for fewer than two "max threads" and reports two, so a run asked for one thread took two here
-        int threads = Math.max(1, Math.min(Nd4j.getEnvironment().maxMasterThreads(), Math.min(n,
-                Runtime.getRuntime().availableProcessors())));
+        int threads = FloatMath.threads(n);
         float[][][] parts = new float[threads][][];
         IntStream.range(0, threads).parallel().forEach(t -> parts[t] = range(d, patches, n * t / threads,
                 n * (t + 1) / threads, n, out, taps, positions));

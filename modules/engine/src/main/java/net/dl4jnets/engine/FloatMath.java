@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Element-wise functions on float vectors of the JDK's Vector API, for the layers' fused passes (16 floats at a time
@@ -54,6 +55,16 @@ public final class FloatMath {
     /** 1 / (1 + e^−x). */
     public static FloatVector sigmoid(FloatVector x) {
         return ONE.div(exp(x.neg()).add(ONE));
+    }
+
+    /**
+     * How many threads a Java pass of {@code parts} independent parts may use: ND4J's master-thread limit, which the
+     * suite's start-up sets with the other (libnd4j 1.0.0-M2.1 ignores a request for fewer than two "max threads"
+     * and reports two, so a run asked for one thread would take two), at most one a part and one a core.
+     */
+    static int threads(int parts) {
+        return Math.max(1, Math.min(Nd4j.getEnvironment().maxMasterThreads(),
+                Math.min(parts, Runtime.getRuntime().availableProcessors())));
     }
 
     /** Whether the array's elements lie in row order from the start of its buffer. */

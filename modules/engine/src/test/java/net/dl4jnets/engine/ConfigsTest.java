@@ -25,7 +25,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -71,6 +73,8 @@ class ConfigsTest {
                         .weightInit(WeightInit.RELU)).build(),
                 new BatchNormalization.Builder().nIn(4).nOut(4).decay(0.8).eps(1e-4).useLogStd(false)
                         .lockGammaBeta(false).build(),
+                new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(3, 2).stride(2, 1).padding(1, 0)
+                        .convolutionMode(ConvolutionMode.Strict).avgPoolIncludePadInDivisor(true).build(),
                 everything(new LSTM.Builder().nIn(6).nOut(16).forgetGateBiasInit(2.0).dataFormat(RNNFormat.NCW)
                         .activation(Activation.TANH)).build(),
                 new MultiHeadAttention(16, 8, 2, true, 0.01),
