@@ -2,6 +2,7 @@ package net.dl4jnets.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -65,6 +66,29 @@ public final class FloatMath {
     static int threads(int parts) {
         return Math.max(1, Math.min(Nd4j.getEnvironment().maxMasterThreads(),
                 Math.min(parts, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /** A pass over parts [from, to) of some work. */
+    interface Parts {
+        void run(int from, int to);
+    }
+
+    /** Elements below which a pass stays on one thread: one image's maps (18,432 floats for cnn2's first pooling). */
+    static final long MIN_SPLIT = 1 << 18;
+
+    /**
+     * {@code pass} over {@code parts} independent parts of {@code elements} in all, in as many ranges as
+     * {@link #threads} allows when there is work for them (a batch's feature maps; one image's stay on the calling
+     * thread). Each part is computed whole on one thread, so the result is the same bits on any number of threads.
+     */
+    static void split(int parts, long elements, Parts pass) {
+        int threads = elements < MIN_SPLIT ? 1 : threads(parts);
+        if (threads == 1) {
+            pass.run(0, parts);
+            return;
+        }
+        IntStream.range(0, threads).parallel().forEach(t -> pass.run((int) ((long) parts * t / threads),
+                (int) ((long) parts * (t + 1) / threads)));
     }
 
     /** Whether the array's elements lie in row order from the start of its buffer. */

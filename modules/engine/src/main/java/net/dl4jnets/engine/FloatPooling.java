@@ -2,7 +2,6 @@ package net.dl4jnets.engine;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -27,8 +26,6 @@ final class FloatPooling {
     private static final IntVector[] TAP = {IntVector.broadcast(I, 0), IntVector.broadcast(I, 1),
             IntVector.broadcast(I, 2), IntVector.broadcast(I, 3)};
     private static final FloatVector ZERO = FloatVector.zero(S);
-    /** Inputs below which a pass stays on one thread: one image's maps (18,432 floats for cnn2's first pooling). */
-    private static final long MIN_SPLIT = 1 << 18;
 
     /** The shape of one pooling: window, stride, and the input and output planes. */
     record Shape(int kH, int kW, int sH, int sW, int h, int w, int oh, int ow) {
@@ -59,7 +56,7 @@ final class FloatPooling {
         FloatBuffer xf = x.data().asNioFloat();
         FloatBuffer yf = y.data().asNioFloat();
         int[] corners = s.corners();
-        split((int) (x.size(0) * x.size(1)), s.h() * s.w(), (from, to) -> {
+        FloatMath.split((int) (x.size(0) * x.size(1)), x.length(), (from, to) -> {
             int inPlane = s.h() * s.w();
             int outPlane = s.oh() * s.ow();
             float[] in = new float[inPlane];
@@ -140,7 +137,7 @@ final class FloatPooling {
         // the same vector scattered to the four taps, as the mean's gradient would be, lost some of its stores
         // once C2 had compiled the loop (JDK 17.0.15; a quarter of a gradient left from the plane before).
         boolean tiled = max && s.pairs() && 2 * s.oh() == s.h() && 2 * s.ow() == s.w();
-        split((int) (dx.size(0) * dx.size(1)), s.h() * s.w(), (from, to) -> {
+        FloatMath.split((int) (dx.size(0) * dx.size(1)), dx.length(), (from, to) -> {
             int inPlane = s.h() * s.w();
             int outPlane = s.oh() * s.ow();
             float[] g = new float[outPlane];
@@ -176,26 +173,6 @@ final class FloatPooling {
                 df.put(p * inPlane, d, 0, inPlane);
             }
         });
-    }
-
-    /** A pass over planes [from, to). */
-    private interface Planes {
-        void run(int from, int to);
-    }
-
-    /**
-     * {@code pass} over all the planes, in as many parts as ND4J has threads when there is work for them (a batch's
-     * feature maps; one image's stay on the calling thread). Planes are independent, so the result is the same bits
-     * on any number of threads.
-     */
-    private static void split(int planes, int plane, Planes pass) {
-        int threads = (long) planes * plane < MIN_SPLIT ? 1 : FloatMath.threads(planes);
-        if (threads == 1) {
-            pass.run(0, planes);
-            return;
-        }
-        IntStream.range(0, threads).parallel().forEach(t -> pass.run(planes * t / threads,
-                planes * (t + 1) / threads));
     }
 
     /**
