@@ -93,9 +93,45 @@ class InputConvolutionTest {
                     KernelChecks.assertBlocksClose(expected, got, 1e-4, s + ", batch " + n + ", order "
                             + in.ordering() + ", offset " + in.offset());
                     assertEquals(dl4j.score(), ours.score(), 1e-6, s.toString());
+                    VectorBatchNormTest.assertClose(dl4j.outputSingle(d[0]), KernelChecks.ran(InputConvolution.class,
+                            () -> ours.outputSingle(in)), 1e-5, "inference, " + s);
                 }
             }
         }
+    }
+
+    /**
+     * The batch ring hands the same array back with other images in it: each forward pass makes its patches from
+     * what the array holds, and back-propagation reads those of the training pass before it.
+     */
+    @Test
+    void readsTheImagesOfARefilledArray() {
+        Setting s = SETTINGS[0];
+        ComputationGraph dl4j = net(graph(s, UnaryOperator.identity(), DataType.FLOAT));
+        ComputationGraph ours = net(graph(s, InputConvolution::of, DataType.FLOAT));
+        ours.setParams(dl4j.params());
+        dl4j.initGradientsView();
+        ours.initGradientsView();
+        org.deeplearning4j.nn.api.Layer stock = dl4j.getLayer("conv");
+        org.deeplearning4j.nn.api.Layer conv = ours.getLayer("conv");
+        var ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray first = data(6, s.channels(), DataType.FLOAT)[0];
+        INDArray second = first.mul(-1).addi(0.4); // other images
+        INDArray ring = first.dup();
+        for (boolean training : new boolean[] {false, true}) {
+            ring.assign(first);
+            conv.setInput(ring, ws);
+            conv.activate(training, ws);
+            ring.assign(second);
+            stock.setInput(second, ws);
+            conv.setInput(ring, ws);
+            VectorBatchNormTest.assertClose(stock.activate(training, ws), conv.activate(training, ws), 1e-5,
+                    "training " + training);
+        }
+        INDArray epsilon = KernelChecks.uniform(3, DataType.FLOAT, -1, 1, 6, 5, 5, 7);
+        INDArray expected = stock.backpropGradient(epsilon, ws).getFirst().getGradientFor("W").dup();
+        INDArray got = conv.backpropGradient(epsilon, ws).getFirst().getGradientFor("W");
+        VectorBatchNormTest.assertClose(expected, got, 1e-4, "weight gradient");
     }
 
     @Test
