@@ -396,6 +396,9 @@ public final class Engine {
         if (c == SubsamplingLayer.class) {
             return VectorPooling.of((SubsamplingLayer) layer);
         }
+        if (c == ActivationLayer.class && ReluLayer.supports((ActivationLayer) layer)) {
+            return ReluLayer.of((ActivationLayer) layer);
+        }
         if (c == LSTM.class) {
             FusedLstm lstm = FusedLstm.of((LSTM) layer);
             return readsData ? lstm.readingData() : lstm;

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** {@link VectorRelu}'s gradient pass over float arrays whose elements lie one after the other from their offsets. */
+/** {@link VectorRelu}'s and {@link ReluLayer}'s passes over float arrays whose elements lie one after the other from their offsets. */
 final class FloatRelu {
     private FloatRelu() {}
 
@@ -15,20 +15,44 @@ final class FloatRelu {
 
     /** z becomes dL/da where z > 0, else 0. */
     static void backward(INDArray z, INDArray dLda) {
+        backward(z, dLda, z);
+    }
+
+    /** {@code out} (z itself, or an array of its shape and order) receives dL/da where z > 0, else 0. */
+    static void backward(INDArray z, INDArray dLda, INDArray out) {
         ByteBuffer zb = FloatMath.bytes(z);
         ByteBuffer gb = FloatMath.bytes(dLda);
+        ByteBuffer ob = FloatMath.bytes(out);
         int zo = 4 * (int) z.offset();
         int go = 4 * (int) dLda.offset();
+        int oo = 4 * (int) out.offset();
         int n = (int) z.length();
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += S.length()) {
             FloatVector zi = FloatVector.fromByteBuffer(S, zb, zo + 4 * i, FloatMath.ORDER);
             FloatVector gi = FloatVector.fromByteBuffer(S, gb, go + 4 * i, FloatMath.ORDER);
-            gi.blend(zero, zi.compare(VectorOperators.LE, 0f)).intoByteBuffer(zb, zo + 4 * i, FloatMath.ORDER);
+            gi.blend(zero, zi.compare(VectorOperators.LE, 0f)).intoByteBuffer(ob, oo + 4 * i, FloatMath.ORDER);
         }
         for (; i < n; i++) {
-            zb.putFloat(zo + 4 * i, zb.getFloat(zo + 4 * i) > 0 ? gb.getFloat(go + 4 * i) : 0f);
+            ob.putFloat(oo + 4 * i, zb.getFloat(zo + 4 * i) > 0 ? gb.getFloat(go + 4 * i) : 0f);
+        }
+    }
+
+    /** {@code a} = max(0, z), for arrays of one shape whose elements lie one after the other from offset 0. */
+    static void forward(INDArray z, INDArray a) {
+        ByteBuffer zb = FloatMath.bytes(z);
+        ByteBuffer ab = FloatMath.bytes(a);
+        int n = (int) z.length();
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += S.length()) {
+            FloatVector zi = FloatVector.fromByteBuffer(S, zb, 4 * i, FloatMath.ORDER);
+            zi.blend(zero, zi.compare(VectorOperators.LE, 0f)).intoByteBuffer(ab, 4 * i, FloatMath.ORDER);
+        }
+        for (; i < n; i++) {
+            float v = zb.getFloat(4 * i);
+            ab.putFloat(4 * i, v > 0 ? v : 0f);
         }
     }
 
