@@ -57,12 +57,6 @@ class InputConvolutionTest {
                 .setOutputs("out").build();
     }
 
-    static ComputationGraph net(ComputationGraphConfiguration conf) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     static INDArray[] data(int channels, DataType type) {
         return data(6, channels, type);
     }
@@ -79,8 +73,8 @@ class InputConvolutionTest {
     @Test
     void givesDl4jsWeightAndBiasGradients() {
         for (Setting s : SETTINGS) {
-            ComputationGraph dl4j = net(graph(s, UnaryOperator.identity(), DataType.FLOAT));
-            ComputationGraph ours = net(graph(s, InputConvolution::of, DataType.FLOAT));
+            ComputationGraph dl4j = KernelChecks.net(graph(s, UnaryOperator.identity(), DataType.FLOAT));
+            ComputationGraph ours = KernelChecks.net(graph(s, InputConvolution::of, DataType.FLOAT));
             assertInstanceOf(InputConvolution.Runtime.class, ours.getLayer("conv"));
             ours.setParams(dl4j.params());
             for (int n : new int[] {6, 5}) { // and an odd batch
@@ -107,8 +101,8 @@ class InputConvolutionTest {
     @Test
     void readsTheImagesOfARefilledArray() {
         Setting s = SETTINGS[0];
-        ComputationGraph dl4j = net(graph(s, UnaryOperator.identity(), DataType.FLOAT));
-        ComputationGraph ours = net(graph(s, InputConvolution::of, DataType.FLOAT));
+        ComputationGraph dl4j = KernelChecks.net(graph(s, UnaryOperator.identity(), DataType.FLOAT));
+        ComputationGraph ours = KernelChecks.net(graph(s, InputConvolution::of, DataType.FLOAT));
         ours.setParams(dl4j.params());
         dl4j.initGradientsView();
         ours.initGradientsView();

@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +30,13 @@ public final class KernelChecks {
         org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().setUseMKLDNN(true);
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+
+    /** The network of {@code conf}, initialised. */
+    public static ComputationGraph net(ComputationGraphConfiguration conf) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
     }
 
     /** Uniform values in [lo, hi) from a fixed seed, 'c' order. */

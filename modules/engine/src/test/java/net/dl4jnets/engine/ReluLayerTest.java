@@ -46,17 +46,11 @@ class ReluLayerTest {
                 .setOutputs("out").build();
     }
 
-    static ComputationGraph net(ComputationGraphConfiguration conf) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     @Test
     void givesDl4jsOutputsAndGradients() {
         // only the activation layer differs: DL4J's with its ReLU, the kernel with the door's
-        ComputationGraph dl4j = net(graph(new ActivationReLU(), UnaryOperator.identity()));
-        ComputationGraph ours = net(graph(new VectorRelu(), ReluLayer::of));
+        ComputationGraph dl4j = KernelChecks.net(graph(new ActivationReLU(), UnaryOperator.identity()));
+        ComputationGraph ours = KernelChecks.net(graph(new VectorRelu(), ReluLayer::of));
         assertInstanceOf(ReluLayer.Runtime.class, ours.getLayer("relu"));
         ours.setParams(dl4j.params());
         // 5·2·5·7 inputs: vectors and a tail; labels of 3 classes
@@ -82,7 +76,7 @@ class ReluLayerTest {
         assertEquals("ReluLayer", Engine.plan(graph(new ActivationReLU(), UnaryOperator.identity())).kernels()
                 .get("relu"));
         assertFalse(Engine.plan(leaky).kernels().containsKey("relu"));
-        ComputationGraph g = net(Engine.plan(leaky).configuration());
+        ComputationGraph g = KernelChecks.net(Engine.plan(leaky).configuration());
         assertFalse(g.getLayer("relu") instanceof ReluLayer.Runtime);
     }
 }

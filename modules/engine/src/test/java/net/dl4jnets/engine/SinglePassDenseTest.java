@@ -54,17 +54,11 @@ class SinglePassDenseTest {
                 .setOutputs("out").build();
     }
 
-    static ComputationGraph net(ComputationGraphConfiguration conf) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     @Test
     void givesDl4jsGradientsWithOneForwardPass() {
         for (boolean first : new boolean[] {false, true}) {
-            ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false, DataType.DOUBLE));
-            ComputationGraph ours = net(graph(SinglePassDense::of, first, DataType.DOUBLE));
+            ComputationGraph dl4j = KernelChecks.net(graph(UnaryOperator.identity(), false, DataType.DOUBLE));
+            ComputationGraph ours = KernelChecks.net(graph(SinglePassDense::of, first, DataType.DOUBLE));
             ours.setParams(dl4j.params());
             for (ComputationGraph g : new ComputationGraph[] {dl4j, ours}) {
                 g.setInputs(X);
@@ -81,8 +75,8 @@ class SinglePassDenseTest {
 
     @Test
     void trainsStepForStepLikeDl4jsLayerInsideWorkspaces() {
-        ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false, DataType.FLOAT, false));
-        ComputationGraph ours = net(graph(SinglePassDense::of, true, DataType.FLOAT, false));
+        ComputationGraph dl4j = KernelChecks.net(graph(UnaryOperator.identity(), false, DataType.FLOAT, false));
+        ComputationGraph ours = KernelChecks.net(graph(SinglePassDense::of, true, DataType.FLOAT, false));
         ours.setParams(dl4j.params());
         DataSet d = new DataSet(X.castTo(DataType.FLOAT), Y.castTo(DataType.FLOAT));
         double untrained = ours.score(d);
@@ -115,8 +109,8 @@ class SinglePassDenseTest {
     void fusedReluPassesGiveDl4jsGradientsAndSteps() {
         INDArray x = X.castTo(DataType.FLOAT);
         INDArray y = Y.castTo(DataType.FLOAT);
-        ComputationGraph dl4j = net(reluGraph(false, true));
-        ComputationGraph withDropout = net(reluGraph(true, true));
+        ComputationGraph dl4j = KernelChecks.net(reluGraph(false, true));
+        ComputationGraph withDropout = KernelChecks.net(reluGraph(true, true));
         withDropout.setParams(dl4j.params());
         var expected = KernelChecks.gradient(dl4j, x, y, 1); // the same dropout mask for both
         var got = KernelChecks.ran(SinglePassDense.class, () -> KernelChecks.gradient(withDropout, x, y, 1));
@@ -125,8 +119,8 @@ class SinglePassDenseTest {
         assertTrue(dl4j.outputSingle(x).equalsWithEps(withDropout.outputSingle(x), 1e-5), "inference differs");
         ComputationGraph ours;
         // step for step without dropout (DL4J's layers draw their masks in another order across a fit)
-        dl4j = net(reluGraph(false, false));
-        ours = net(reluGraph(true, false));
+        dl4j = KernelChecks.net(reluGraph(false, false));
+        ours = KernelChecks.net(reluGraph(true, false));
         ours.setParams(dl4j.params());
         DataSet d = new DataSet(x, y);
         for (int step = 0; step < 5; step++) {
@@ -139,8 +133,8 @@ class SinglePassDenseTest {
     /** 'f'-order and offset inputs, an odd batch: the fused pass reads them as DL4J's layer does. */
     @Test
     void fusedReluPassesTakeEveryLayoutAndOddBatches() {
-        ComputationGraph dl4j = net(reluGraph(false, false));
-        ComputationGraph ours = net(reluGraph(true, false));
+        ComputationGraph dl4j = KernelChecks.net(reluGraph(false, false));
+        ComputationGraph ours = KernelChecks.net(reluGraph(true, false));
         ours.setParams(dl4j.params());
         for (int batch : new int[] {8, 7, 1}) {
             INDArray x = KernelChecks.uniform(batch, DataType.FLOAT, -1, 1, batch, 6);
@@ -164,8 +158,8 @@ class SinglePassDenseTest {
                 ((LayerVertex) back.getVertices().get("h1")).getLayerConf().getLayer());
         assertEquals(false, h1.isInputGradient());
         assertEquals(Activation.RELU.getActivationFunction(), h1.getActivationFn());
-        ComputationGraph a = net(conf);
-        ComputationGraph b = net(back);
+        ComputationGraph a = KernelChecks.net(conf);
+        ComputationGraph b = KernelChecks.net(back);
         b.setParams(a.params());
         assertTrue(a.outputSingle(X).equalsWithEps(b.outputSingle(X), 1e-12));
     }

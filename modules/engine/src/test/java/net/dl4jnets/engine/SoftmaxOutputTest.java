@@ -46,16 +46,10 @@ class SoftmaxOutputTest {
                 .setOutputs("out").build();
     }
 
-    static ComputationGraph net(ComputationGraphConfiguration conf) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     @Test
     void givesDl4jsScoreAndGradientsWithDropout() {
-        ComputationGraph dl4j = net(graph(UnaryOperator.identity(), true));
-        ComputationGraph ours = net(graph(SoftmaxOutput::of, true));
+        ComputationGraph dl4j = KernelChecks.net(graph(UnaryOperator.identity(), true));
+        ComputationGraph ours = KernelChecks.net(graph(SoftmaxOutput::of, true));
         assertInstanceOf(SoftmaxOutput.Runtime.class, ours.getOutputLayer(0));
         ours.setParams(dl4j.params());
         var expected = KernelChecks.gradient(dl4j, X, Y, 1); // the same dropout mask for both
@@ -67,8 +61,8 @@ class SoftmaxOutputTest {
     /** 'f'-order and offset inputs and labels, odd batches. */
     @Test
     void takesEveryLayoutAndOddBatches() {
-        ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false));
-        ComputationGraph ours = net(graph(SoftmaxOutput::of, false));
+        ComputationGraph dl4j = KernelChecks.net(graph(UnaryOperator.identity(), false));
+        ComputationGraph ours = KernelChecks.net(graph(SoftmaxOutput::of, false));
         ours.setParams(dl4j.params());
         for (int batch : new int[] {8, 5, 1}) {
             INDArray x = KernelChecks.uniform(batch, DataType.FLOAT, -2, 2, batch, 6);
@@ -93,8 +87,8 @@ class SoftmaxOutputTest {
      */
     @Test
     void trainsStepForStepLikeDl4jsLayer() {
-        ComputationGraph dl4j = net(graph(UnaryOperator.identity(), false));
-        ComputationGraph ours = net(graph(SoftmaxOutput::of, false));
+        ComputationGraph dl4j = KernelChecks.net(graph(UnaryOperator.identity(), false));
+        ComputationGraph ours = KernelChecks.net(graph(SoftmaxOutput::of, false));
         ours.setParams(dl4j.params());
         DataSet d = new DataSet(X, Y);
         for (int step = 0; step < 5; step++) {

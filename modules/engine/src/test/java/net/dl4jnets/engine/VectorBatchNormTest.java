@@ -52,12 +52,6 @@ class VectorBatchNormTest {
                 .setOutputs("out").build();
     }
 
-    static ComputationGraph net(ComputationGraphConfiguration conf) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
-    }
-
     static DataSet data(int n, int h, int w) {
         // an offset far from zero: the variance must not come from a difference of large sums
         INDArray x = KernelChecks.uniform(11, DataType.FLOAT, 30, 32, n, 2, h, w);
@@ -78,8 +72,8 @@ class VectorBatchNormTest {
     void givesDl4jsOutputsGradientsAndRunningAverages() {
         for (boolean logStd : new boolean[] {true, false}) {
             for (int[] hw : new int[][] {{5, 6}, {8, 8}}) {
-                ComputationGraph dl4j = net(graph(UnaryOperator.identity(), logStd, hw[0], hw[1]));
-                ComputationGraph ours = net(graph(VectorBatchNorm::of, logStd, hw[0], hw[1]));
+                ComputationGraph dl4j = KernelChecks.net(graph(UnaryOperator.identity(), logStd, hw[0], hw[1]));
+                ComputationGraph ours = KernelChecks.net(graph(VectorBatchNorm::of, logStd, hw[0], hw[1]));
                 assertInstanceOf(VectorBatchNorm.Runtime.class, ours.getLayer("bn"));
                 ours.setParams(dl4j.params());
                 DataSet d = data(hw[0] == 5 ? 7 : 6, hw[0], hw[1]); // an odd batch too
@@ -113,8 +107,8 @@ class VectorBatchNormTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "bn")
                 .setOutputs("out").build();
-        ComputationGraph dl4j = net(stock);
-        ComputationGraph ours = net(Engine.plan(stock).configuration());
+        ComputationGraph dl4j = KernelChecks.net(stock);
+        ComputationGraph ours = KernelChecks.net(Engine.plan(stock).configuration());
         assertInstanceOf(VectorBatchNorm.Runtime.class, ours.getLayer("bn"));
         DataSet d = data(5, 5, 6);
         for (INDArray in : KernelChecks.layouts(d.getFeatures())) {
@@ -129,7 +123,7 @@ class VectorBatchNormTest {
     @Test
     void learnsAndSurvivesJson() {
         ComputationGraphConfiguration conf = graph(VectorBatchNorm::of, true, 8, 8);
-        ComputationGraph g = net(conf);
+        ComputationGraph g = KernelChecks.net(conf);
         DataSet d = data(12, 8, 8);
         g.setInputs(d.getFeatures());
         g.setLabels(d.getLabels());
@@ -144,7 +138,7 @@ class VectorBatchNormTest {
                 ((LayerVertex) back.getVertices().get("bn")).getLayerConf().getLayer());
         assertEquals(0.8, bn.getDecay());
         assertTrue(bn.isUseLogStd());
-        ComputationGraph reloaded = net(back);
+        ComputationGraph reloaded = KernelChecks.net(back);
         reloaded.setParams(g.params());
         assertClose(g.outputSingle(d.getFeatures()), reloaded.outputSingle(d.getFeatures()), 1e-6, "reloaded");
     }

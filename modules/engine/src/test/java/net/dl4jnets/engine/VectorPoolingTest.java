@@ -43,9 +43,7 @@ class VectorPoolingTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "pool")
                 .setOutputs("out").build();
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
+        return KernelChecks.net(conf);
     }
 
     static SubsamplingLayer pool(PoolingType type, int k, int stride) {
