@@ -11,12 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link InputConvolution}'s products over its patches (taps × n·h·w, the taps in the tens), as Java vector loops.
- * The forward pass: oneDNN's convolution for one input channel took 1.2 ms of cnn2's step, and the reorders of its
- * output into its blocked layout and back 2.8 more (DNNL_VERBOSE, Intel Xeon, 2 threads). The weight gradient: the
- * product is [out channels × n·h·w] times [n·h·w × taps] with n·h·w in the tens of thousands and the other two sides
- * in the tens, a shape OpenBLAS runs at a fifth of its speed (2.3 ms for the reference CNN, plus 1.2 for ND4J's bias
- * sum). Example by example, both operands of one example sit in the core's cache.
+ * {@link InputConvolution}'s products over its patches (taps × n·h·w, the taps in the tens), as Java vector loops. The
+ * forward pass: oneDNN's convolution for one input channel took 1.2 ms of cnn2's step, and the reorders of its output
+ * into its blocked layout and back 2.8 more (DNNL_VERBOSE, Intel Xeon, 2 threads). The weight gradient: the product is
+ * [out channels × n·h·w] times [n·h·w × taps] with n·h·w in the tens of thousands and the other two sides in the tens,
+ * a shape OpenBLAS runs at a fifth of its speed (2.3 ms for the reference CNN, plus 1.2 for ND4J's bias sum). Example
+ * by example, both operands of one example sit in the core's cache.
  */
 final class FloatInputConv {
     private FloatInputConv() {}
@@ -32,6 +32,7 @@ final class FloatInputConv {
         FloatBuffer zf = z.data().asNioFloat();
         int row = n * positions; // one tap's patches
         int lanes = S.length();
+        int block = 2 * lanes;
         // the weights broadcast once, a vector per (channel, tap): a load in the loop instead of a broadcast
         float[] wide = new float[w.length * lanes];
         for (int i = 0; i < w.length; i++) {
@@ -47,15 +48,17 @@ final class FloatInputConv {
                     int o2 = Math.min(o + 2, out - 1);
                     int o3 = Math.min(o + 3, out - 1);
                     int p = 0;
-                    // two vectors of positions by four channels: eight sums in flight, six loads for eight products
-                    for (; p + 2 * lanes <= positions; p += 2 * lanes) {
+                    // two vectors of positions by four channels: eight sums in flight, six loads for eight products;
+                    // the last block overlaps the one before and computes its shared positions again, to the bit
+                    for (int start = 0; positions >= block && start < positions; start += block) {
+                        int q = Math.min(start, positions - block);
                         FloatVector z0 = FloatVector.broadcast(S, b[o]), y0 = z0;
                         FloatVector z1 = FloatVector.broadcast(S, b[o1]), y1 = z1;
                         FloatVector z2 = FloatVector.broadcast(S, b[o2]), y2 = z2;
                         FloatVector z3 = FloatVector.broadcast(S, b[o3]), y3 = z3;
                         for (int k = 0; k < taps; k++) {
-                            FloatVector x = FloatVector.fromArray(S, patches, k * row + at + p);
-                            FloatVector x2 = FloatVector.fromArray(S, patches, k * row + at + p + lanes);
+                            FloatVector x = FloatVector.fromArray(S, patches, k * row + at + q);
+                            FloatVector x2 = FloatVector.fromArray(S, patches, k * row + at + q + lanes);
                             FloatVector w0 = FloatVector.fromArray(S, wide, (o * taps + k) * lanes);
                             FloatVector w1 = FloatVector.fromArray(S, wide, (o1 * taps + k) * lanes);
                             FloatVector w2 = FloatVector.fromArray(S, wide, (o2 * taps + k) * lanes);
@@ -69,32 +72,17 @@ final class FloatInputConv {
                             y2 = x2.fma(w2, y2);
                             y3 = x2.fma(w3, y3);
                         }
-                        z0.intoArray(maps, o * positions + p);
-                        z1.intoArray(maps, o1 * positions + p);
-                        z2.intoArray(maps, o2 * positions + p);
-                        z3.intoArray(maps, o3 * positions + p);
-                        y0.intoArray(maps, o * positions + p + lanes);
-                        y1.intoArray(maps, o1 * positions + p + lanes);
-                        y2.intoArray(maps, o2 * positions + p + lanes);
-                        y3.intoArray(maps, o3 * positions + p + lanes);
+                        z0.intoArray(maps, o * positions + q);
+                        z1.intoArray(maps, o1 * positions + q);
+                        z2.intoArray(maps, o2 * positions + q);
+                        z3.intoArray(maps, o3 * positions + q);
+                        y0.intoArray(maps, o * positions + q + lanes);
+                        y1.intoArray(maps, o1 * positions + q + lanes);
+                        y2.intoArray(maps, o2 * positions + q + lanes);
+                        y3.intoArray(maps, o3 * positions + q + lanes);
+                        p = positions;
                     }
-                    for (; p + lanes <= positions; p += lanes) {
-                        FloatVector z0 = FloatVector.broadcast(S, b[o]);
-                        FloatVector z1 = FloatVector.broadcast(S, b[o1]);
-                        FloatVector z2 = FloatVector.broadcast(S, b[o2]);
-                        FloatVector z3 = FloatVector.broadcast(S, b[o3]);
-                        for (int k = 0; k < taps; k++) {
-                            FloatVector x = FloatVector.fromArray(S, patches, k * row + at + p);
-                            z0 = x.fma(FloatVector.fromArray(S, wide, (o * taps + k) * lanes), z0);
-                            z1 = x.fma(FloatVector.fromArray(S, wide, (o1 * taps + k) * lanes), z1);
-                            z2 = x.fma(FloatVector.fromArray(S, wide, (o2 * taps + k) * lanes), z2);
-                            z3 = x.fma(FloatVector.fromArray(S, wide, (o3 * taps + k) * lanes), z3);
-                        }
-                        z0.intoArray(maps, o * positions + p);
-                        z1.intoArray(maps, o1 * positions + p);
-                        z2.intoArray(maps, o2 * positions + p);
-                        z3.intoArray(maps, o3 * positions + p);
-                    }
+                    // maps of fewer positions than a block: one position at a time
                     for (; p < positions; p++) {
                         for (int c = o; c < Math.min(o + 4, out); c++) {
                             float sum = b[c];

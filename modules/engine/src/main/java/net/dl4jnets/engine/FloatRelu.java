@@ -7,7 +7,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** {@link VectorRelu}'s and {@link ReluLayer}'s passes over float arrays whose elements lie one after the other from their offsets. */
+/**
+ * {@link VectorRelu}'s and {@link ReluLayer}'s passes over float arrays whose elements lie one after the other from
+ * their offsets.
+ */
 final class FloatRelu {
     private FloatRelu() {}
 

@@ -92,8 +92,11 @@ public class InputConvolution extends ConvolutionLayer implements Kernel {
         return col;
     }
 
-    /** Where a convolution's windows lie: kernel, stride, padding, dilation and the output's height and width. */
-    record Geometry(int kH, int kW, int[] strides, int[] pad, int[] dilation, int[] outSize) {
+    /**
+     * Where a convolution's windows lie: kernel, stride, padding, dilation, the output's height and width, and the
+     * taps a window reads (input channels × kernel).
+     */
+    record Geometry(int kH, int kW, int[] strides, int[] pad, int[] dilation, int[] outSize, int taps) {
         int positions() {
             return outSize[0] * outSize[1];
         }
@@ -133,7 +136,8 @@ public class InputConvolution extends ConvolutionLayer implements Kernel {
                     || positions * c.getNOut() > Integer.MAX_VALUE / 4) {
                 return null; // the patches index a Java array, the maps' bytes an int offset
             }
-            return new Geometry(kernel[0], kernel[1], strides, pad, dilation, outSize);
+            return new Geometry(kernel[0], kernel[1], strides, pad, dilation, outSize,
+                    (int) c.getNIn() * kernel[0] * kernel[1]);
         }
 
         /**
@@ -162,14 +166,13 @@ public class InputConvolution extends ConvolutionLayer implements Kernel {
             ConvolutionLayer c = layerConf();
             int n = (int) input.size(0);
             int out = (int) c.getNOut();
-            int taps = (int) (c.getNIn() * g.kH() * g.kW());
             float[] w = FloatMath.read(FloatMath.rowOrder(
                     getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, ws)));
             float[] b = c.hasBias() ? FloatMath.read(FloatMath.rowOrder(
                     getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, ws))) : new float[out];
             INDArray z = ws.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                     new long[] {n, out, g.outSize()[0], g.outSize()[1]}, 'c');
-            FloatInputConv.forward(patches(input, g, false), taps, w, b, n, out, g.positions(), z);
+            FloatInputConv.forward(patches(input, g, false), g.taps(), w, b, n, out, g.positions(), z);
             patchedInput = training ? input : null;
             return new Pair<>(z, null);
         }
@@ -186,9 +189,8 @@ public class InputConvolution extends ConvolutionLayer implements Kernel {
             INDArray z = preOutput4d(true, true, ws).getFirst();
             INDArray delta = c.getActivationFn().backprop(z, epsilon.castTo(dataType)).getFirst();
             long n = input.size(0);
-            int taps = (int) (c.getNIn() * g.kH() * g.kW());
             INDArray delta3d = FloatMath.contiguous(delta).reshape('c', n, c.getNOut(), g.positions());
-            float[][] dWdB = FloatInputConv.gradients(delta3d, patches(input, g, true), taps);
+            float[][] dWdB = FloatInputConv.gradients(delta3d, patches(input, g, true), g.taps());
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             FloatMath.write(weightGrad, dWdB[0]); // [out][in][kH][kW] in 'c' order: the same order
             Gradient grad = new DefaultGradient();
