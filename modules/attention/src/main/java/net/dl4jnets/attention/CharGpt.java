@@ -109,7 +109,7 @@ public final class CharGpt {
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(NAME, TextSampler.of(CharGpt::generate, CharGpt::next, CharGpt::attention));
+            return Map.of(NAME, TextSampler.of(CharGpt::generate, CharGpt::read));
         }
 
         @Override
@@ -159,34 +159,31 @@ public final class CharGpt {
                 (v, t) -> graph(c.withVocabulary(v), t), CharGpt::generate, sampleLength, true);
     }
 
-    /** The probabilities of the character after {@code text}: its last block read, the last position's softmax. */
-    public static double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
+    /**
+     * What the GPT makes of {@code text}, from one pass over its last {@code blockSize} characters: the probabilities
+     * of the next character (the last position's softmax), and where that last character looks in every block and
+     * head (its attention weights over the characters of the window, itself the last, each row summing to 1).
+     */
+    public static TextSampler.Reading read(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
         int used = Math.min(text.length(), blockSize(graph));
-        INDArray probs = graph.outputSingle(false, window(graph, vocab, text));
+        INDArray window = window(graph, vocab, text);
+        Map<String, INDArray> acts = graph.feedForward(new INDArray[] {window}, false);
+        INDArray probs = acts.get(graph.getConfiguration().getNetworkOutputs().get(0)); // [1, vocabulary, block]
         double[] p = new double[vocab.size()];
         for (int k = 0; k < p.length; k++) {
             p[k] = probs.getDouble(0, k, used - 1);
         }
-        return p;
-    }
-
-    /**
-     * Where the last character of {@code text} looks, in every block and head: its attention weights over the
-     * characters of its window (the last {@code blockSize} of the text, itself the last), each row summing to 1.
-     */
-    public static List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocab, String text) {
-        int used = Math.min(text.length(), blockSize(graph));
-        List<double[][]> out = new ArrayList<>();
-        for (AttentionWeights.Layer l : AttentionWeights.of(graph, window(graph, vocab, text))) {
+        List<double[][]> attention = new ArrayList<>();
+        for (AttentionWeights.Layer l : AttentionWeights.of(graph, acts, window)) {
             double[][] heads = new double[l.heads()][used];
             for (int h = 0; h < l.heads(); h++) {
                 for (int t = 0; t < used; t++) {
                     heads[h][t] = l.weights().getDouble(0, h, used - 1, t);
                 }
             }
-            out.add(heads);
+            attention.add(heads);
         }
-        return out;
+        return new TextSampler.Reading(p, attention);
     }
 
     /** The last {@code blockSize} characters of the text, one-hot, padded on the right: {@code [1, vocabulary, block]}. */

@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import net.dl4jnets.common.cli.Cli;
 import net.dl4jnets.common.cli.TextCommand;
 import net.dl4jnets.common.commands.Generate;
+import net.dl4jnets.common.data.TextCorpus;
 import net.dl4jnets.common.train.StopSignal;
+import net.dl4jnets.common.train.TextSampler;
 import net.dl4jnets.common.train.TextTraining;
 import net.dl4jnets.common.train.TrainingConfig;
 import picocli.CommandLine;
@@ -50,6 +53,33 @@ class CharGptTest {
         var out = g.outputSingle(Nd4j.rand(DataType.FLOAT, 3, 11, 16));
         assertArrayEquals(new long[] {3, 11, 16}, out.shape());
         assertEquals(3 * 16, out.sumNumber().doubleValue(), 1e-3, "a distribution at every position");
+    }
+
+    @Test
+    void oneReadingGivesTheNextCharacterAndWhereEveryHeadLooks() {
+        var vocab = TextCorpus.Vocabulary.of(PATTERN);
+        var c = new CharGpt.Config(vocab.size(), 16, 2, 32, 4, 0);
+        ComputationGraph g = new ComputationGraph(CharGpt.graph(c, TrainingConfig.DEFAULTS));
+        g.init();
+        for (String text : new String[] {"the cat", PATTERN.repeat(2)}) { // inside the window, and past it
+            TextSampler.Reading r = CharGpt.read(g, vocab, text);
+            int used = Math.min(text.length(), 16);
+            var window = Nd4j.zeros(DataType.FLOAT, 1, vocab.size(), 16);
+            for (int t = 0; t < used; t++) {
+                window.putScalar(0, vocab.index(text.charAt(text.length() - used + t)), t, 1);
+            }
+            double[] expected = g.outputSingle(window).get(NDArrayIndex.point(0), NDArrayIndex.all(),
+                    NDArrayIndex.point(used - 1)).toDoubleVector();
+            assertArrayEquals(expected, r.next(), 1e-6, text);
+            assertEquals(2, r.attention().size(), "one entry per block");
+            for (double[][] heads : r.attention()) {
+                assertEquals(4, heads.length);
+                for (double[] row : heads) {
+                    assertEquals(used, row.length, "the last character's weights over its window");
+                    assertEquals(1, Arrays.stream(row).sum(), 1e-5);
+                }
+            }
+        }
     }
 
     @Test

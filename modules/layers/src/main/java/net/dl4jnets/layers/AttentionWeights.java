@@ -27,7 +27,11 @@ public final class AttentionWeights {
 
     /** Every attention layer of the graph, first to last, for these inputs (inference: no dropout). */
     public static List<Layer> of(ComputationGraph graph, INDArray... inputs) {
-        Map<String, INDArray> acts = graph.feedForward(inputs, false);
+        return of(graph, graph.feedForward(inputs, false), inputs);
+    }
+
+    /** The same from activations {@code graph.feedForward(inputs, false)} has already given. */
+    public static List<Layer> of(ComputationGraph graph, Map<String, INDArray> acts, INDArray... inputs) {
         List<Layer> out = new ArrayList<>();
         for (int i : graph.topologicalSortOrder()) {
             GraphVertex v = graph.getVertices()[i];

@@ -95,7 +95,8 @@ public final class CharLstmGenerator {
 
         @Override
         public Map<String, TextSampler> samplers() {
-            return Map.of(NAME, TextSampler.of(TextGenerator::generate, TextGenerator::next));
+            return Map.of(NAME, TextSampler.of(TextGenerator::generate,
+                    (graph, vocab, text) -> TextSampler.Reading.of(TextGenerator.next(graph, vocab, text))));
         }
 
         @Override

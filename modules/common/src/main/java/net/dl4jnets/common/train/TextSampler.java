@@ -24,16 +24,20 @@ public interface TextSampler {
     String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
                   double temperature, int topK, long seed, PrintStream stream);
 
-    /** The model's probabilities for the character after {@code text}, one per vocabulary entry. */
-    double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
+    /** What the model makes of {@code text}, from one pass over it. */
+    Reading read(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
 
     /**
-     * Where the model looks as it reads {@code text}: for each attention layer, first to last, and each of its
-     * heads, the weights of the last character over the characters of its context (the last ones, itself included;
-     * each row sums to 1). Empty for a model without attention.
+     * A model's reading of a text: its probabilities for the next character, one per vocabulary entry; and where it
+     * looks: for each attention layer, first to last, and each of its heads, the weights of the last character over
+     * the characters of its context (the last ones, itself included; each row sums to 1), empty for a model without
+     * attention.
      */
-    default List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
-        return List.of();
+    record Reading(double[] next, List<double[][]> attention) {
+        /** A reading without attention. */
+        public static Reading of(double[] next) {
+            return new Reading(next, List.of());
+        }
     }
 
     /** How a model writes. */
@@ -43,25 +47,14 @@ public interface TextSampler {
                       double temperature, int topK, long seed, PrintStream stream);
     }
 
-    /** What a model expects next. */
+    /** What a model makes of a text. */
     @FunctionalInterface
     interface Reader {
-        double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
-    }
-
-    /** Where a model with attention looks. */
-    @FunctionalInterface
-    interface Attention {
-        List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
+        Reading read(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text);
     }
 
     /** A sampler from a model's writing and reading functions. */
     static TextSampler of(Writer writer, Reader reader) {
-        return of(writer, reader, (graph, vocabulary, text) -> List.of());
-    }
-
-    /** A sampler from a model's writing and reading functions, and where it looks. */
-    static TextSampler of(Writer writer, Reader reader, Attention attention) {
         return new TextSampler() {
             @Override
             public String sample(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String prompt, int length,
@@ -70,13 +63,8 @@ public interface TextSampler {
             }
 
             @Override
-            public double[] next(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
-                return reader.next(graph, vocabulary, text);
-            }
-
-            @Override
-            public List<double[][]> attention(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
-                return attention.attention(graph, vocabulary, text);
+            public Reading read(ComputationGraph graph, TextCorpus.Vocabulary vocabulary, String text) {
+                return reader.read(graph, vocabulary, text);
             }
         };
     }

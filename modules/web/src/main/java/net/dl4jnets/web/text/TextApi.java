@@ -71,16 +71,16 @@ public final class TextApi implements AutoCloseable {
                     throw new Refused(400, "The text must have 1 to " + (MAX_PROMPT + MAX_CHARS) + " characters.");
                 }
                 Generate.TextModel m = model(entry(c));
-                double[] p;
-                List<double[][]> attention;
+                TextSampler.Reading reading;
                 try {
                     synchronized (m) {
-                        p = m.sampler().next(m.graph(), m.vocabulary(), text);
-                        attention = m.sampler().attention(m.graph(), m.vocabulary(), text);
+                        reading = m.sampler().read(m.graph(), m.vocabulary(), text);
                     }
                 } catch (UserError e) {
                     throw new Refused(400, e.getMessage());
                 }
+                double[] p = reading.next();
+                List<double[][]> attention = reading.attention();
                 List<String> chars = new ArrayList<>();
                 for (int k = 0; k < p.length; k++) {
                     chars.add(String.valueOf(m.vocabulary().charAt(k)));
