@@ -9,7 +9,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -93,7 +92,7 @@ public final class FloatMath {
 
     /** Whether the array's elements lie in row order from the start of its buffer. */
     public static boolean isContiguous(INDArray a) {
-        return a.ordering() == 'c' && a.offset() == 0 && Shape.hasDefaultStridesForShape(a);
+        return a.ordering() == 'c' && a.offset() == 0 && inRowOrder(a);
     }
 
     /** The array itself if {@link #isContiguous}, else such a copy. */
@@ -107,7 +106,25 @@ public final class FloatMath {
      * call being an ND4J operation of its own.
      */
     public static INDArray rowOrder(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
+        return a.ordering() == 'c' && inRowOrder(a) ? a : a.dup('c');
+    }
+
+    /**
+     * Whether the strides put the elements one after the other in row order from the array's offset. The stride of a dimension of
+     * size 1 is never used, and ND4J's own test ({@code Shape.hasDefaultStridesForShape}) wants it to be 1: DL4J's
+     * bias and layer-norm views, {@code [1, n]} with strides {@code [n, 1]}, failed it and were copied on every call
+     * (the vision transformer at batch 1, 2026-12-07: a tenth of its ND4J array creations).
+     */
+    static boolean inRowOrder(INDArray a) {
+        long[] shape = a.shape(), stride = a.stride();
+        long step = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != step) {
+                return false;
+            }
+            step *= shape[i];
+        }
+        return true;
     }
 
     /** The elements of a float array whose elements lie one after the other in its buffer (a view at an offset too). */

@@ -41,14 +41,31 @@ final class SmallProjection {
         INDArray bc = b == null ? null : FloatMath.rowOrder(b);
         ByteBuffer bias = bc == null ? null : bytes(bc);
         long bAt = bc == null ? 0 : 4 * bc.offset();
-        int vectors = S.loopBound(n);
+        int l = S.length();
         for (int r = 0; r < m; r++) {
             int row = (int) (xAt + 4L * r * k);
             int j = 0;
-            // each output vector accumulates over the row's k inputs in registers, reading W's rows in order
-            for (; j < vectors; j += S.length()) {
-                FloatVector acc = bias == null ? FloatVector.zero(S)
-                        : FloatVector.fromByteBuffer(S, bias, (int) (bAt + 4L * j), ORDER);
+            // four output vectors at a time accumulate over the row's k inputs in registers, reading W's rows in
+            // order: four independent chains of multiply-adds, where a single chain waited on each add
+            for (; j + 4 * l <= n; j += 4 * l) {
+                FloatVector a0 = start(bias, bAt, j), a1 = start(bias, bAt, j + l), a2 = start(bias, bAt, j + 2 * l),
+                        a3 = start(bias, bAt, j + 3 * l);
+                for (int i = 0; i < k; i++) {
+                    FloatVector xi = FloatVector.broadcast(S, x.getFloat(row + 4 * i));
+                    int at = (int) (wAt + 4L * ((long) i * n + j));
+                    a0 = FloatVector.fromByteBuffer(S, wb, at, ORDER).fma(xi, a0);
+                    a1 = FloatVector.fromByteBuffer(S, wb, at + 4 * l, ORDER).fma(xi, a1);
+                    a2 = FloatVector.fromByteBuffer(S, wb, at + 8 * l, ORDER).fma(xi, a2);
+                    a3 = FloatVector.fromByteBuffer(S, wb, at + 12 * l, ORDER).fma(xi, a3);
+                }
+                int to = 4 * (r * n + j);
+                a0.intoByteBuffer(out, to, ORDER);
+                a1.intoByteBuffer(out, to + 4 * l, ORDER);
+                a2.intoByteBuffer(out, to + 8 * l, ORDER);
+                a3.intoByteBuffer(out, to + 12 * l, ORDER);
+            }
+            for (; j + l <= n; j += l) {
+                FloatVector acc = start(bias, bAt, j);
                 for (int i = 0; i < k; i++) {
                     FloatVector wi = FloatVector.fromByteBuffer(S, wb, (int) (wAt + 4L * ((long) i * n + j)), ORDER);
                     acc = wi.fma(FloatVector.broadcast(S, x.getFloat(row + 4 * i)), acc);
@@ -64,5 +81,10 @@ final class SmallProjection {
             }
         }
         return y;
+    }
+
+    /** The bias's vector at output {@code j}, or zeros. */
+    private static FloatVector start(ByteBuffer bias, long bAt, int j) {
+        return bias == null ? FloatVector.zero(S) : FloatVector.fromByteBuffer(S, bias, (int) (bAt + 4L * j), ORDER);
     }
 }

@@ -147,22 +147,24 @@ class AttentionKernelsTest {
     }
 
     /**
-     * A few rows' projection in Java against ND4J's product and bias: 37 outputs leave a remainder on every vector
-     * length, and the rows are read in every layout a layer hands over; a training batch's product stays ND4J's.
+     * A few rows' projection in Java against ND4J's product and bias, for output widths that take every path, and the rows are read in every layout a layer hands over; a training batch's product stays ND4J's.
      */
     @Test
     void aFewRowsAreProjectedInJavaAsNd4jMultiplies() {
-        INDArray w = KernelChecks.uniform(1, DataType.FLOAT, -1, 1, 20, 37);
-        INDArray b = KernelChecks.uniform(2, DataType.FLOAT, -1, 1, 1, 37);
         INDArray rows = KernelChecks.uniform(3, DataType.FLOAT, -1, 1, 16, 20);
-        INDArray expected = rows.mmul(w).addiRowVector(b);
-        for (INDArray in : KernelChecks.layouts(rows)) {
-            assertTrue(SmallProjection.usable(in, w));
-            assertClose(expected, KernelChecks.ran(SmallProjection.class, () -> SmallProjection.project(in, w, b)));
+        // 37 outputs: whole vectors and a remainder; 5 vectors and 5 more: a block of four vectors too
+        for (int nOut : new int[] {37, 5 * FloatMath.S.length() + 5}) {
+            INDArray w = KernelChecks.uniform(1, DataType.FLOAT, -1, 1, 20, nOut);
+            INDArray b = KernelChecks.uniform(2, DataType.FLOAT, -1, 1, 1, nOut);
+            INDArray expected = rows.mmul(w).addiRowVector(b);
+            for (INDArray in : KernelChecks.layouts(rows)) {
+                assertTrue(SmallProjection.usable(in, w));
+                assertClose(expected, KernelChecks.ran(SmallProjection.class, () -> SmallProjection.project(in, w, b)));
+            }
+            assertClose(rows.mmul(w), SmallProjection.project(rows, w, null));
         }
-        assertClose(rows.mmul(w), SmallProjection.project(rows, w, null));
         INDArray batch = Nd4j.zeros(DataType.FLOAT, SmallProjection.MAX_MULTIPLY_ADDS / (20 * 37) + 1, 20);
-        assertFalse(SmallProjection.usable(batch, w), "a training batch's product is ND4J's GEMM");
+        assertFalse(SmallProjection.usable(batch, Nd4j.zeros(DataType.FLOAT, 20, 37)), "a training batch's product is ND4J's GEMM");
     }
 
     /**
