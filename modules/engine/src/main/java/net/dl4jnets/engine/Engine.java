@@ -42,6 +42,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.layers.PatchEmbedding;
 
 /**
  * The one door to the suite's fast CPU kernels, as DL4J chooses its own cuDNN and oneDNN helpers: at run time, by
@@ -408,6 +409,9 @@ public final class Engine {
         }
         if (c == LayerNorm.class) {
             return VectorLayerNorm.of((LayerNorm) layer);
+        }
+        if (c == PatchEmbedding.class) {
+            return VectorPatchEmbedding.of((PatchEmbedding) layer);
         }
         if (c == Linear.class) {
             VectorLinear l = VectorLinear.of((Linear) layer);

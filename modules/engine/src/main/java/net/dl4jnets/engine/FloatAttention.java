@@ -24,9 +24,11 @@ final class FloatAttention {
     private FloatAttention() {}
 
     static final int L = S.length();
+    /** Queries computed together (the tokens, a multiple of the vector length, are a multiple of it). */
+    private static final int Q = 4;
 
     static boolean usable(DataType type, int tokens, int headSize) {
-        return Engine.active(type) && tokens % L == 0 && headSize % L == 0;
+        return Engine.active(type) && tokens % L == 0 && tokens % Q == 0 && headSize % L == 0;
     }
 
     /** Scratch arrays per thread (two replicas train in two threads), grown as needed and reused across calls. */
@@ -79,25 +81,44 @@ final class FloatAttention {
                 int col0 = h * d; // the head's first channel
                 transpose(ka, row0, col0, c, t, d, kT);
                 int wBase = (b * heads + h) * t * t;
-                for (int i = 0; i < t; i++) {
-                    int qi = (row0 + i) * c + col0;
-                    int wi = wBase + i * t;
-                    for (int j = 0; j < t; j += L) { // scores of query i against keys j..j+L
-                        FloatVector acc = FloatVector.zero(S);
+                // four queries at a time: four independent chains of multiply-adds over the same loaded keys and
+                // values, where one query's chain waited on each add (t is a multiple of the vector length, so of 4)
+                for (int i = 0; i < t; i += Q) {
+                    int q0 = (row0 + i) * c + col0; // query i's channels; the next query's are c further
+                    int w0 = wBase + i * t; // query i's weights; the next query's are t further
+                    for (int j = 0; j < t; j += L) { // scores of queries i..i+3 against keys j..j+L
+                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
                         for (int e = 0; e < d; e++) {
-                            acc = FloatVector.fromArray(S, kT, e * t + j).fma(broadcast(qa[qi + e]), acc);
+                            FloatVector kv = FloatVector.fromArray(S, kT, e * t + j);
+                            a0 = kv.fma(broadcast(qa[q0 + e]), a0);
+                            a1 = kv.fma(broadcast(qa[q0 + c + e]), a1);
+                            a2 = kv.fma(broadcast(qa[q0 + 2 * c + e]), a2);
+                            a3 = kv.fma(broadcast(qa[q0 + 3 * c + e]), a3);
                         }
-                        acc.intoArray(w, wi + j);
+                        a0.intoArray(w, w0 + j);
+                        a1.intoArray(w, w0 + t + j);
+                        a2.intoArray(w, w0 + 2 * t + j);
+                        a3.intoArray(w, w0 + 3 * t + j);
                     }
-                    int n = causal ? i + 1 : t;
-                    FloatSoftmax.row(w, wi, t, n, (float) scale);
-                    for (int e = 0; e < d; e += L) { // output channels e..e+L of query i
-                        FloatVector acc = FloatVector.zero(S);
+                    for (int r = 0; r < Q; r++) {
+                        FloatSoftmax.row(w, w0 + r * t, t, causal ? i + r + 1 : t, (float) scale);
+                    }
+                    // a causal row's weights past its own token are exactly 0: reading them up to the block's last
+                    // token adds nothing
+                    int n = causal ? i + Q : t;
+                    for (int e = 0; e < d; e += L) { // output channels e..e+L of queries i..i+3
+                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
                         for (int j = 0; j < n; j++) {
                             FloatVector vj = FloatVector.fromArray(S, va, (row0 + j) * c + col0 + e);
-                            acc = vj.fma(broadcast(w[wi + j]), acc);
+                            a0 = vj.fma(broadcast(w[w0 + j]), a0);
+                            a1 = vj.fma(broadcast(w[w0 + t + j]), a1);
+                            a2 = vj.fma(broadcast(w[w0 + 2 * t + j]), a2);
+                            a3 = vj.fma(broadcast(w[w0 + 3 * t + j]), a3);
                         }
-                        acc.intoArray(out, qi + e);
+                        a0.intoArray(out, q0 + e);
+                        a1.intoArray(out, q0 + c + e);
+                        a2.intoArray(out, q0 + 2 * c + e);
+                        a3.intoArray(out, q0 + 3 * c + e);
                     }
                 }
             }
@@ -133,40 +154,63 @@ final class FloatAttention {
                 int col0 = h * d;
                 transpose(va, row0, col0, c, t, d, vT);
                 int wBase = (b * heads + h) * t * t;
-                // dS = scale · W ⊙ (dW − Σ dW ⊙ W), row by row, with dW = dOut·vᵀ
-                for (int i = 0; i < t; i++) {
-                    int mi = (row0 + i) * c + col0;
-                    int wi = wBase + i * t;
+                // dS = scale · W ⊙ (dW − Σ dW ⊙ W), row by row, with dW = dOut·vᵀ; four rows at a time, as forward
+                for (int i = 0; i < t; i += Q) {
+                    int m0 = (row0 + i) * c + col0;
+                    int s0 = i * t;
                     for (int j = 0; j < t; j += L) {
-                        FloatVector acc = FloatVector.zero(S);
+                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
                         for (int e = 0; e < d; e++) {
-                            acc = FloatVector.fromArray(S, vT, e * t + j).fma(broadcast(dm[mi + e]), acc);
+                            FloatVector vv = FloatVector.fromArray(S, vT, e * t + j);
+                            a0 = vv.fma(broadcast(dm[m0 + e]), a0);
+                            a1 = vv.fma(broadcast(dm[m0 + c + e]), a1);
+                            a2 = vv.fma(broadcast(dm[m0 + 2 * c + e]), a2);
+                            a3 = vv.fma(broadcast(dm[m0 + 3 * c + e]), a3);
                         }
-                        acc.intoArray(dS, i * t + j);
+                        a0.intoArray(dS, s0 + j);
+                        a1.intoArray(dS, s0 + t + j);
+                        a2.intoArray(dS, s0 + 2 * t + j);
+                        a3.intoArray(dS, s0 + 3 * t + j);
                     }
-                    FloatSoftmax.rowBackward(dS, i * t, w, wi, t, k1);
+                    for (int r = 0; r < Q; r++) {
+                        FloatSoftmax.rowBackward(dS, s0 + r * t, w, wBase + (i + r) * t, t, k1);
+                    }
                 }
-                for (int i = 0; i < t; i++) { // dq_i = Σ_j dS[i,j]·k_j
+                for (int i = 0; i < t; i += Q) { // dq_i = Σ_j dS[i,j]·k_j
+                    int s0 = i * t;
+                    int q0 = (row0 + i) * c + col0;
                     for (int e = 0; e < d; e += L) {
-                        FloatVector acc = FloatVector.zero(S);
+                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
                         for (int j = 0; j < t; j++) {
                             FloatVector kj = FloatVector.fromArray(S, ka, (row0 + j) * c + col0 + e);
-                            acc = kj.fma(broadcast(dS[i * t + j]), acc);
+                            a0 = kj.fma(broadcast(dS[s0 + j]), a0);
+                            a1 = kj.fma(broadcast(dS[s0 + t + j]), a1);
+                            a2 = kj.fma(broadcast(dS[s0 + 2 * t + j]), a2);
+                            a3 = kj.fma(broadcast(dS[s0 + 3 * t + j]), a3);
                         }
-                        acc.intoArray(dq, (row0 + i) * c + col0 + e);
+                        a0.intoArray(dq, q0 + e);
+                        a1.intoArray(dq, q0 + c + e);
+                        a2.intoArray(dq, q0 + 2 * c + e);
+                        a3.intoArray(dq, q0 + 3 * c + e);
                     }
                 }
-                for (int j = 0; j < t; j++) { // dk_j = Σ_i dS[i,j]·q_i;  dv_j = Σ_i W[i,j]·dOut_i
+                for (int j = 0; j < t; j += 2) { // dk_j = Σ_i dS[i,j]·q_i;  dv_j = Σ_i W[i,j]·dOut_i; two keys at a time
                     for (int e = 0; e < d; e += L) {
-                        FloatVector gk = FloatVector.zero(S);
-                        FloatVector gv = FloatVector.zero(S);
+                        FloatVector gk0 = FloatVector.zero(S), gk1 = gk0, gv0 = gk0, gv1 = gk0;
                         for (int i = 0; i < t; i++) {
                             int ri = (row0 + i) * c + col0 + e;
-                            gk = FloatVector.fromArray(S, qa, ri).fma(broadcast(dS[i * t + j]), gk);
-                            gv = FloatVector.fromArray(S, dm, ri).fma(broadcast(w[wBase + i * t + j]), gv);
+                            FloatVector qi = FloatVector.fromArray(S, qa, ri);
+                            FloatVector mi = FloatVector.fromArray(S, dm, ri);
+                            gk0 = qi.fma(broadcast(dS[i * t + j]), gk0);
+                            gk1 = qi.fma(broadcast(dS[i * t + j + 1]), gk1);
+                            gv0 = mi.fma(broadcast(w[wBase + i * t + j]), gv0);
+                            gv1 = mi.fma(broadcast(w[wBase + i * t + j + 1]), gv1);
                         }
-                        gk.intoArray(dk, (row0 + j) * c + col0 + e);
-                        gv.intoArray(dv, (row0 + j) * c + col0 + e);
+                        int k0 = (row0 + j) * c + col0 + e;
+                        gk0.intoArray(dk, k0);
+                        gk1.intoArray(dk, k0 + c);
+                        gv0.intoArray(dv, k0);
+                        gv1.intoArray(dv, k0 + c);
                     }
                 }
             }

@@ -31,10 +31,19 @@ final class SmallProjection {
 
     /** rows·W + b ({@code b} may be null), a new {@code [rows, nOut]} array in the current workspace. */
     static INDArray project(INDArray rows, INDArray w, INDArray b) {
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, rows.size(0), w.size(1));
+        into(rows, w, b, y);
+        return y;
+    }
+
+    /** rows·W + b ({@code b} may be null) written into {@code y}, a contiguous {@code [rows, nOut]} float array. */
+    static void into(INDArray rows, INDArray w, INDArray b, INDArray y) {
+        if (!FloatMath.isContiguous(y) || y.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("a small projection writes a contiguous float array");
+        }
         rows = FloatMath.rowOrder(rows);
         w = FloatMath.rowOrder(w);
         int m = (int) rows.size(0), k = (int) rows.size(1), n = (int) w.size(1);
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, m, n);
         Engine.direct(SmallProjection.class);
         ByteBuffer x = bytes(rows), wb = bytes(w), out = bytes(y);
         long xAt = 4 * rows.offset(), wAt = 4 * w.offset();
@@ -80,7 +89,6 @@ final class SmallProjection {
                 out.putFloat(4 * (r * n + j), acc);
             }
         }
-        return y;
     }
 
     /** The bias's vector at output {@code j}, or zeros. */

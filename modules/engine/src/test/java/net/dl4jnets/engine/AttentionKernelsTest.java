@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import net.dl4jnets.layers.LayerNorm;
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.layers.PatchEmbedding;
+import net.dl4jnets.layers.TokenMean;
 
 /** The engine's passes for the suite's transformer layers against ND4J's operations and the layers' own paths. */
 class AttentionKernelsTest {
@@ -165,6 +168,33 @@ class AttentionKernelsTest {
         }
         INDArray batch = Nd4j.zeros(DataType.FLOAT, SmallProjection.MAX_MULTIPLY_ADDS / (20 * 37) + 1, 20);
         assertFalse(SmallProjection.usable(batch, Nd4j.zeros(DataType.FLOAT, 20, 37)), "a training batch's product is ND4J's GEMM");
+    }
+
+    /**
+     * One image's patch embedding and its classifier's product in Java, as the stock layers compute them: both are a
+     * few rows' projections; a batch's patch embedding is ND4J's GEMM again while its small classifier product is not.
+     */
+    @Test
+    void oneImageIsEmbeddedAndClassifiedInJavaAsTheStockLayersDo() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).graphBuilder()
+                .addInputs("image").setInputTypes(InputType.convolutional(28, 28, 1))
+                .addLayer("embed", new PatchEmbedding(7, 0, 16), "image")
+                .addLayer("pool", new TokenMean(16, 16), "embed")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        assertEquals("VectorPatchEmbedding", Engine.plan(conf).kernels().get("embed"));
+        ComputationGraph stock = KernelChecks.net(conf);
+        ComputationGraph fast = KernelChecks.net(Engine.plan(conf).configuration());
+        fast.setParams(stock.params());
+        for (int batch : new int[] {1, 64}) {
+            INDArray x = KernelChecks.uniform(batch, DataType.FLOAT, 0, 1, batch, 1, 28, 28);
+            long before = Engine.passes(SmallProjection.class);
+            INDArray got = fast.outputSingle(x);
+            assertEquals(batch == 1 ? 2 : 1, Engine.passes(SmallProjection.class) - before,
+                    "batch " + batch + ": the projections taken in Java");
+            assertClose(stock.outputSingle(x), got);
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 import net.dl4jnets.layers.Linear;
 import net.dl4jnets.layers.MultiHeadAttention;
+import net.dl4jnets.layers.PatchEmbedding;
 
 /**
  * The kernels take their settings from DL4J's classes through DL4J's JSON, not by copying private fields: a layer
@@ -78,7 +79,8 @@ class ConfigsTest {
                 everything(new LSTM.Builder().nIn(6).nOut(16).forgetGateBiasInit(2.0).dataFormat(RNNFormat.NCW)
                         .activation(Activation.TANH)).build(),
                 new MultiHeadAttention(16, 8, 2, true, 0.01),
-                new Linear(6, 16, 8, true, false, 0.05).ncw(true, false));
+                new Linear(6, 16, 8, true, false, 0.05).ncw(true, false),
+                new PatchEmbedding(4, 1, 8));
     }
 
     @Test
