@@ -81,45 +81,19 @@ final class FloatAttention {
                 int col0 = h * d; // the head's first channel
                 transpose(ka, row0, col0, c, t, d, kT);
                 int wBase = (b * heads + h) * t * t;
-                // four queries at a time: four independent chains of multiply-adds over the same loaded keys and
-                // values, where one query's chain waited on each add (t is a multiple of the vector length, so of 4)
+                // four queries at a time (usable() asks for a multiple of 4 tokens): four independent chains of
+                // multiply-adds over the same loaded keys and values, where one query's chain waited on each add
                 for (int i = 0; i < t; i += Q) {
                     int q0 = (row0 + i) * c + col0; // query i's channels; the next query's are c further
                     int w0 = wBase + i * t; // query i's weights; the next query's are t further
-                    for (int j = 0; j < t; j += L) { // scores of queries i..i+3 against keys j..j+L
-                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                        for (int e = 0; e < d; e++) {
-                            FloatVector kv = FloatVector.fromArray(S, kT, e * t + j);
-                            a0 = kv.fma(broadcast(qa[q0 + e]), a0);
-                            a1 = kv.fma(broadcast(qa[q0 + c + e]), a1);
-                            a2 = kv.fma(broadcast(qa[q0 + 2 * c + e]), a2);
-                            a3 = kv.fma(broadcast(qa[q0 + 3 * c + e]), a3);
-                        }
-                        a0.intoArray(w, w0 + j);
-                        a1.intoArray(w, w0 + t + j);
-                        a2.intoArray(w, w0 + 2 * t + j);
-                        a3.intoArray(w, w0 + 3 * t + j);
-                    }
+                    fourRows(qa, q0, c, d, kT, 0, t, t, w, w0, t); // their scores against every key
                     for (int r = 0; r < Q; r++) {
                         FloatSoftmax.row(w, w0 + r * t, t, causal ? i + r + 1 : t, (float) scale);
                     }
                     // a causal row's weights past its own token are exactly 0: reading them up to the block's last
                     // token adds nothing
                     int n = causal ? i + Q : t;
-                    for (int e = 0; e < d; e += L) { // output channels e..e+L of queries i..i+3
-                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                        for (int j = 0; j < n; j++) {
-                            FloatVector vj = FloatVector.fromArray(S, va, (row0 + j) * c + col0 + e);
-                            a0 = vj.fma(broadcast(w[w0 + j]), a0);
-                            a1 = vj.fma(broadcast(w[w0 + t + j]), a1);
-                            a2 = vj.fma(broadcast(w[w0 + 2 * t + j]), a2);
-                            a3 = vj.fma(broadcast(w[w0 + 3 * t + j]), a3);
-                        }
-                        a0.intoArray(out, q0 + e);
-                        a1.intoArray(out, q0 + c + e);
-                        a2.intoArray(out, q0 + 2 * c + e);
-                        a3.intoArray(out, q0 + 3 * c + e);
-                    }
+                    fourRows(w, w0, t, n, va, row0 * c + col0, c, d, out, q0, c); // their outputs
                 }
             }
         }
@@ -154,47 +128,19 @@ final class FloatAttention {
                 int col0 = h * d;
                 transpose(va, row0, col0, c, t, d, vT);
                 int wBase = (b * heads + h) * t * t;
-                // dS = scale · W ⊙ (dW − Σ dW ⊙ W), row by row, with dW = dOut·vᵀ; four rows at a time, as forward
+                // four queries at a time, as forward: dS = scale · W ⊙ (dW − Σ dW ⊙ W) row by row, with
+                // dW = dOut·vᵀ; then dq_i = Σ_j dS[i,j]·k_j
                 for (int i = 0; i < t; i += Q) {
-                    int m0 = (row0 + i) * c + col0;
+                    int m0 = (row0 + i) * c + col0; // query i's channels, in dOut and dq alike
                     int s0 = i * t;
-                    for (int j = 0; j < t; j += L) {
-                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                        for (int e = 0; e < d; e++) {
-                            FloatVector vv = FloatVector.fromArray(S, vT, e * t + j);
-                            a0 = vv.fma(broadcast(dm[m0 + e]), a0);
-                            a1 = vv.fma(broadcast(dm[m0 + c + e]), a1);
-                            a2 = vv.fma(broadcast(dm[m0 + 2 * c + e]), a2);
-                            a3 = vv.fma(broadcast(dm[m0 + 3 * c + e]), a3);
-                        }
-                        a0.intoArray(dS, s0 + j);
-                        a1.intoArray(dS, s0 + t + j);
-                        a2.intoArray(dS, s0 + 2 * t + j);
-                        a3.intoArray(dS, s0 + 3 * t + j);
-                    }
+                    fourRows(dm, m0, c, d, vT, 0, t, t, dS, s0, t);
                     for (int r = 0; r < Q; r++) {
                         FloatSoftmax.rowBackward(dS, s0 + r * t, w, wBase + (i + r) * t, t, k1);
                     }
+                    fourRows(dS, s0, t, t, ka, row0 * c + col0, c, d, dq, m0, c);
                 }
-                for (int i = 0; i < t; i += Q) { // dq_i = Σ_j dS[i,j]·k_j
-                    int s0 = i * t;
-                    int q0 = (row0 + i) * c + col0;
-                    for (int e = 0; e < d; e += L) {
-                        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                        for (int j = 0; j < t; j++) {
-                            FloatVector kj = FloatVector.fromArray(S, ka, (row0 + j) * c + col0 + e);
-                            a0 = kj.fma(broadcast(dS[s0 + j]), a0);
-                            a1 = kj.fma(broadcast(dS[s0 + t + j]), a1);
-                            a2 = kj.fma(broadcast(dS[s0 + 2 * t + j]), a2);
-                            a3 = kj.fma(broadcast(dS[s0 + 3 * t + j]), a3);
-                        }
-                        a0.intoArray(dq, q0 + e);
-                        a1.intoArray(dq, q0 + c + e);
-                        a2.intoArray(dq, q0 + 2 * c + e);
-                        a3.intoArray(dq, q0 + 3 * c + e);
-                    }
-                }
-                for (int j = 0; j < t; j += 2) { // dk_j = Σ_i dS[i,j]·q_i;  dv_j = Σ_i W[i,j]·dOut_i; two keys at a time
+                // dk_j = Σ_i dS[i,j]·q_i and dv_j = Σ_i W[i,j]·dOut_i, two keys at a time
+                for (int j = 0; j < t; j += 2) {
                     for (int e = 0; e < d; e += L) {
                         FloatVector gk0 = FloatVector.zero(S), gk1 = gk0, gv0 = gk0, gv1 = gk0;
                         for (int i = 0; i < t; i++) {
@@ -217,6 +163,30 @@ final class FloatAttention {
         }
         long rows = (long) batch * t;
         return new INDArray[] {write(dq, rows, c), write(dk, rows, c), write(dv, rows, c)};
+    }
+
+    /**
+     * Four rows of a small product, out = a·b: row r of {@code a} at {@code a0 + r·aRow} ({@code n} values), row y of
+     * {@code b} at {@code b0 + y·bRow}, row r of {@code out} at {@code o0 + r·oRow}, {@code width} columns (a multiple
+     * of the vector length). Four independent chains of multiply-adds over the same loaded vectors of {@code b}: four
+     * queries' scores (q·kᵀ) or outputs (weights·v), or their gradients.
+     */
+    private static void fourRows(float[] a, int a0, int aRow, int n, float[] b, int b0, int bRow, int width,
+                                 float[] out, int o0, int oRow) {
+        for (int x = 0; x < width; x += L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int y = 0; y < n; y++) {
+                FloatVector by = FloatVector.fromArray(S, b, b0 + y * bRow + x);
+                s0 = by.fma(broadcast(a[a0 + y]), s0);
+                s1 = by.fma(broadcast(a[a0 + aRow + y]), s1);
+                s2 = by.fma(broadcast(a[a0 + 2 * aRow + y]), s2);
+                s3 = by.fma(broadcast(a[a0 + 3 * aRow + y]), s3);
+            }
+            s0.intoArray(out, o0 + x);
+            s1.intoArray(out, o0 + oRow + x);
+            s2.intoArray(out, o0 + 2 * oRow + x);
+            s3.intoArray(out, o0 + 3 * oRow + x);
+        }
     }
 
     private static FloatVector broadcast(float x) {
