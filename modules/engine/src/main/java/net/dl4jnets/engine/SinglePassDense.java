@@ -75,9 +75,9 @@ public class SinglePassDense extends DenseLayer implements Kernel {
     }
 
     /**
-     * x·W + b into a new 'c'-order activations array: a few rows (one image) in one Java pass ({@link SmallProjection}),
-     * else the product written there directly ({@code Nd4j.gemm}): DL4J's {@code mmuli} computes into an 'f'-order
-     * temporary and copies it across, a transposing copy of the whole output.
+     * x·W + b into a new 'c'-order activations array: a few rows (one image; at most {@link Engine#ONE_THREAD_BATCH}) in
+     * one Java pass ({@link SmallProjection}), else the product written there directly ({@code Nd4j.gemm}): DL4J's
+     * {@code mmuli} computes into an 'f'-order temporary and copies it across, a transposing copy of the whole output.
      */
     static INDArray affine(INDArray x, INDArray w, INDArray b, String layer, LayerWorkspaceMgr ws) {
         if (x.rank() != 2 || x.columns() != w.rows()) {
@@ -85,7 +85,9 @@ public class SinglePassDense extends DenseLayer implements Kernel {
                     + " columns, got shape " + Arrays.toString(x.shape()) + ": a missing preprocessor or input type?");
         }
         INDArray z = ws.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-        if (SmallProjection.usable(x, w) && FloatMath.isContiguous(z)) { // one image: a Java pass, no ND4J call
+        // one image: a Java pass, no ND4J call; never a training batch, even one whose product is small (the MLP's
+        // classifier, 128 × 256 × 10, is ND4J's GEMM's to vectorise)
+        if (x.size(0) <= Engine.ONE_THREAD_BATCH && SmallProjection.usable(x, w) && FloatMath.isContiguous(z)) {
             SmallProjection.into(x, w, b, z);
             return z;
         }
