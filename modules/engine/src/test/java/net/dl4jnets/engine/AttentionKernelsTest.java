@@ -1,6 +1,7 @@
 package net.dl4jnets.engine;
 
 import static net.dl4jnets.engine.KernelChecks.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,6 +169,36 @@ class AttentionKernelsTest {
         }
         INDArray batch = Nd4j.zeros(DataType.FLOAT, SmallProjection.MAX_MULTIPLY_ADDS / (20 * 37) + 1, 20);
         assertFalse(SmallProjection.usable(batch, Nd4j.zeros(DataType.FLOAT, 20, 37)), "a training batch's product is ND4J's GEMM");
+    }
+
+    /**
+     * Long enough for C2 to compile the attention's loops (its gathers, its four-query blocks), every call's outputs
+     * and gradients equal to the first call's to the bit: the interpreter's and the compiled code's arithmetic are
+     * the same IEEE operations, so any difference is a value the compiled code lost.
+     */
+    @Test
+    void compiledAttentionKeepsEveryValue() {
+        int t = 16, c = 32;
+        INDArray q = KernelChecks.uniform(21, DataType.FLOAT, -1, 1, 3 * t, c);
+        INDArray k = KernelChecks.uniform(22, DataType.FLOAT, -1, 1, 3 * t, c);
+        INDArray v = KernelChecks.uniform(23, DataType.FLOAT, -1, 1, 3 * t, c);
+        INDArray dOut = KernelChecks.uniform(24, DataType.FLOAT, -1, 1, 3 * t, c);
+        for (boolean causal : new boolean[] {false, true}) {
+            List<float[]> first = null;
+            for (int call = 0; call < 400; call++) {
+                INDArray[] w = new INDArray[1];
+                INDArray out = FloatAttention.forward(q, k, v, t, 2, 0.25, causal, w);
+                INDArray[] grads = FloatAttention.backward(dOut, q, k, v, w[0], t, 2, 0.25);
+                List<float[]> now = List.of(out.data().asFloat(), w[0].data().asFloat(), grads[0].data().asFloat(),
+                        grads[1].data().asFloat(), grads[2].data().asFloat());
+                if (first == null) {
+                    first = now;
+                }
+                for (int i = 0; i < now.size(); i++) {
+                    assertArrayEquals(first.get(i), now.get(i), "causal " + causal + ", call " + call + ", array " + i);
+                }
+            }
+        }
     }
 
     /**
