@@ -75,12 +75,11 @@ final class FloatAttention {
         float[] w = scratch(3, (long) batch * heads * t * t);
         float[] out = scratch(4, (long) batch * t * c);
         float[] kT = scratch(5, (long) d * t);
-        int[] starts = rowStarts(c);
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 int row0 = b * t; // the example's first token row
                 int col0 = h * d; // the head's first channel
-                transpose(ka, row0, col0, c, t, d, kT, starts);
+                transpose(ka, row0, col0, c, t, d, kT);
                 int wBase = (b * heads + h) * t * t;
                 // four queries at a time (usable() asks for a multiple of 4 tokens): four independent chains of
                 // multiply-adds over the same loaded keys and values, where one query's chain waited on each add
@@ -118,7 +117,6 @@ final class FloatAttention {
         float[] w = read(weights, 3);
         float[] dm = read(dOut, 4);
         float[] vT = scratch(5, (long) d * t);
-        int[] starts = rowStarts(c);
         float[] dS = scratch(6, (long) t * t);
         float[] dq = scratch(7, (long) batch * t * c);
         float[] dk = scratch(8, (long) batch * t * c);
@@ -128,7 +126,7 @@ final class FloatAttention {
             for (int h = 0; h < heads; h++) {
                 int row0 = b * t;
                 int col0 = h * d;
-                transpose(va, row0, col0, c, t, d, vT, starts);
+                transpose(va, row0, col0, c, t, d, vT);
                 int wBase = (b * heads + h) * t * t;
                 // four queries at a time, as forward: dS = scale · W ⊙ (dW − Σ dW ⊙ W) row by row, with
                 // dW = dOut·vᵀ; then dq_i = Σ_j dS[i,j]·k_j
@@ -195,26 +193,13 @@ final class FloatAttention {
         return FloatVector.broadcast(S, x);
     }
 
-    /**
-     * The block of rows row0.. (t of them) and channels col0.. (d of them) of a [.., c] array, as [d, t] in into:
-     * each channel's values for L rows in one gather ({@code rows} holds 0, c, 2c, ...), where a scalar copy was 6% of
-     * the vision transformer's Java time in training (JFR, 2026-12-07).
-     */
-    private static void transpose(float[] a, int row0, int col0, int c, int t, int d, float[] into, int[] rows) {
-        for (int j = 0; j < t; j += L) {
+    /** The block of rows row0.. (t of them) and channels col0.. (d of them) of a [.., c] array, as [d, t] in into. */
+    private static void transpose(float[] a, int row0, int col0, int c, int t, int d, float[] into) {
+        for (int j = 0; j < t; j++) {
             int from = (row0 + j) * c + col0;
             for (int e = 0; e < d; e++) {
-                FloatVector.fromArray(S, a, from + e, rows, 0).intoArray(into, e * t + j);
+                into[e * t + j] = a[from + e];
             }
         }
-    }
-
-    /** 0, c, 2c, ... (L of them): where L rows of a [.., c] array start. */
-    private static int[] rowStarts(int c) {
-        int[] rows = new int[L];
-        for (int j = 0; j < L; j++) {
-            rows[j] = j * c;
-        }
-        return rows;
     }
 }
