@@ -202,8 +202,8 @@ class AttentionKernelsTest {
     }
 
     /**
-     * One image's patch embedding and its classifier's product in Java, as the stock layers compute them: both are a
-     * few rows' projections; a training batch's are ND4J's GEMMs again, the classifier's small product too.
+     * One image's patch embedding in Java, as the stock layer computes it, and the network's output with it; a
+     * training batch's product is ND4J's GEMM again.
      */
     @Test
     void oneImageIsEmbeddedAndClassifiedInJavaAsTheStockLayersDo() {
@@ -222,7 +222,8 @@ class AttentionKernelsTest {
             INDArray x = KernelChecks.uniform(batch, DataType.FLOAT, 0, 1, batch, 1, 28, 28);
             long before = Engine.passes(SmallProjection.class);
             INDArray got = fast.outputSingle(x);
-            assertEquals(batch == 1 ? 2 : 0, Engine.passes(SmallProjection.class) - before,
+            // DL4J's classifier keeps its weights in 'f' order: ND4J's product, not a copy for the Java pass
+            assertEquals(batch == 1 ? 1 : 0, Engine.passes(SmallProjection.class) - before,
                     "batch " + batch + ": the projections taken in Java");
             assertClose(stock.outputSingle(x), got);
         }
