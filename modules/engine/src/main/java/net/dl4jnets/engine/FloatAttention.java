@@ -24,7 +24,7 @@ final class FloatAttention {
     private FloatAttention() {}
 
     static final int L = S.length();
-    /** Queries computed together (the tokens, a multiple of the vector length, are a multiple of it). */
+    /** Queries computed together ({@link #usable} asks for a multiple of it). */
     private static final int Q = 4;
 
     static boolean usable(DataType type, int tokens, int headSize) {

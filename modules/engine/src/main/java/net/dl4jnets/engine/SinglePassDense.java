@@ -85,11 +85,9 @@ public class SinglePassDense extends DenseLayer implements Kernel {
                     + " columns, got shape " + Arrays.toString(x.shape()) + ": a missing preprocessor or input type?");
         }
         INDArray z = ws.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-        // one image whose weights lie in row order: a Java pass, no ND4J call; never a training batch (the MLP's
-        // classifier, 128 × 256 × 10, is ND4J's GEMM's to vectorise), nor DL4J's own 'f'-order weights, which the
-        // pass would copy on every call (the MLP at batch 1: 0.4 → 2.4 ms, compare --quick)
-        if (x.size(0) <= Engine.ONE_THREAD_BATCH && w.ordering() == 'c' && SmallProjection.usable(x, w)
-                && FloatMath.isContiguous(z)) {
+        // one image: a Java pass, no ND4J call; never a training batch (the MLP's classifier, 128 × 256 × 10, is
+        // ND4J's GEMM's to vectorise)
+        if (x.size(0) <= Engine.ONE_THREAD_BATCH && SmallProjection.usable(x, w) && FloatMath.isContiguous(z)) {
             SmallProjection.into(x, w, b, z);
             return z;
         }
