@@ -47,7 +47,7 @@ public class FusedAttention extends MultiHeadAttention implements Kernel {
             return super.attendBackward(dMerged, batch, saved);
         }
         return FloatAttention.backward(dMerged, saved.get("q"), saved.get("k"), saved.get("v"), saved.get("weights"),
-                getTokens(), getHeads(), scale());
+                getTokens(), getHeads(), scale(), isCausal());
     }
 
     @Override
