@@ -112,6 +112,11 @@ final class FloatAttention {
         return f;
     }
 
+    /** The queries, keys and values in slots 0, 1 and 2. */
+    private static float[][] read(INDArray q, INDArray k, INDArray v, Shape s) {
+        return new float[][] {read(q, 0, s), read(k, 1, s), read(v, 2, s)};
+    }
+
     /** The elements of {@code a} in a scratch slot. */
     private static float[] readAll(INDArray a, int slot) {
         a = contiguous(a);
@@ -156,9 +161,10 @@ final class FloatAttention {
         int d = s.d;
         int dp = s.dp;
         int c = s.stride();
-        float[] qa = read(q, 0, s);
-        float[] ka = read(k, 1, s);
-        float[] va = read(v, 2, s);
+        float[][] qkv = read(q, k, v, s);
+        float[] qa = qkv[0];
+        float[] ka = qkv[1];
+        float[] va = qkv[2];
         float[] w = scratch(3, (long) s.batch * heads * t * t);
         float[] out = scratch(4, s.length());
         float[] kT = scratch(5, (long) d * t);
@@ -199,9 +205,10 @@ final class FloatAttention {
         int d = s.d;
         int dp = s.dp;
         int c = s.stride();
-        float[] qa = read(q, 0, s);
-        float[] ka = read(k, 1, s);
-        float[] va = read(v, 2, s);
+        float[][] qkv = read(q, k, v, s);
+        float[] qa = qkv[0];
+        float[] ka = qkv[1];
+        float[] va = qkv[2];
         float[] w = readAll(weights, 3);
         float[] dm = read(dOut, 4, s);
         float[] vT = scratch(5, (long) d * t);
