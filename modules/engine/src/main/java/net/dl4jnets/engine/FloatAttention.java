@@ -23,10 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code [batch, heads, tokens, 32]}): a third more multiply-adds in three of the five products, against code for a
  * second vector species, which C2 compiled to boxed vectors when the species was a parameter (the vision
  * transformer's epoch 21.7 → 53 s). Unpadded heads are not repacked: the copies of 16 floats cost the vision
- * transformer about 15% of its epoch. A causal layer's products stop at the last key a block of queries sees: half
- * the arithmetic for the GPT. The keys' and values' gradients are summed row by row through the scores' gradients, not
- * down their columns: the GPT's 128 tokens are rows 512 bytes apart, and four such column walks at once kept missing
- * the cache (its backward pass 50 ms a layer against 11).
+ * transformer 10–15% of its epoch (23.8–25.5 against 21.5 s). A causal layer's products stop at the last key a block
+ * of queries sees: half the arithmetic for the GPT. The keys' and values' gradients are summed row by row through the
+ * scores' gradients, not down their columns: the GPT's 128 tokens are rows 512 bytes apart, and four such column
+ * walks at once kept missing the cache (its backward pass 50 ms a layer against 11).
  *
  * <p>Only for float networks, when the JVM has the Vector API, and when the tokens are a multiple of the vector length
  * ({@link #usable}); otherwise {@link FusedAttention} keeps ND4J's batched products.
