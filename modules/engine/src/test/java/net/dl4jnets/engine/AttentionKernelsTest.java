@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -177,9 +178,10 @@ class AttentionKernelsTest {
      * and gradients equal to the first call's to the bit: the interpreter's and the compiled code's arithmetic are
      * the same IEEE operations, so any difference is a value the compiled code lost.
      */
-    @Test
-    void compiledAttentionKeepsEveryValue() {
-        int t = 16, c = 48; // heads of 24: padded to 32 channels on AVX-512
+    @ParameterizedTest(name = "width {0} in 2 heads")
+    @ValueSource(ints = {32, 48}) // heads of 16, whole vectors; heads of 24, padded to 32 channels on AVX-512
+    void compiledAttentionKeepsEveryValue(int c) {
+        int t = 16;
         INDArray q = KernelChecks.uniform(21, DataType.FLOAT, -1, 1, 3 * t, c);
         INDArray k = KernelChecks.uniform(22, DataType.FLOAT, -1, 1, 3 * t, c);
         INDArray v = KernelChecks.uniform(23, DataType.FLOAT, -1, 1, 3 * t, c);
