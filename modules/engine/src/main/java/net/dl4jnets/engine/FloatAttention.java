@@ -89,6 +89,11 @@ final class FloatAttention {
             return packed() ? dp : heads * d;
         }
 
+        /** Where head h of the r-th row of {@code [batch·t, heads·d]} begins. */
+        int at(int r, int h) {
+            return base(r / t, h) + r % t * stride();
+        }
+
         long length() {
             return (long) batch * heads * t * dp;
         }
@@ -104,8 +109,9 @@ final class FloatAttention {
         int c = s.heads * s.d;
         for (int r = 0; r < s.batch * s.t; r++) {
             for (int h = 0; h < s.heads; h++) {
-                int to = s.base(r / s.t, h) + r % s.t * s.dp;
+                int to = s.at(r, h);
                 System.arraycopy(rows, r * c + h * s.d, f, to, s.d);
+                // no real output reads the padding; zeros keep stale scratch (NaN, subnormals) out of the arithmetic
                 Arrays.fill(f, to + s.d, to + s.dp, 0);
             }
         }
@@ -134,7 +140,7 @@ final class FloatAttention {
             rows = scratch(PACKED, (long) s.batch * s.t * c);
             for (int r = 0; r < s.batch * s.t; r++) {
                 for (int h = 0; h < s.heads; h++) {
-                    System.arraycopy(f, s.base(r / s.t, h) + r % s.t * s.dp, rows, r * c + h * s.d, s.d);
+                    System.arraycopy(f, s.at(r, h), rows, r * c + h * s.d, s.d);
                 }
             }
         }

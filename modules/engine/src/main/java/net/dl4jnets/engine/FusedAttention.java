@@ -10,9 +10,9 @@ import net.dl4jnets.layers.MultiHeadAttention;
  * The suite's {@link MultiHeadAttention}, the same configuration, parameters and maths, with the products between
  * tokens, the scaling, the causal mask and the softmax of every head in one vector pass ({@link FloatAttention}) where
  * the token count is a multiple of the vector length (any head size: the GPT's 24 channels are padded to 32), and the
- * softmax alone in one pass ({@link FloatSoftmax}) elsewhere. ND4J's path split the heads apart with copies, then spent 0.5–0.8 ms in its
- * softmax for the vision transformer's [8192, 16] scores, and six more operations for the scale, the mask and the
- * backward pass. A few rows' projections are computed in Java ({@link SmallProjection}).
+ * softmax alone in one pass ({@link FloatSoftmax}) elsewhere. ND4J's path split the heads apart with copies, then
+ * spent 0.5–0.8 ms in its softmax for the vision transformer's [8192, 16] scores, and six more operations for the
+ * scale, the mask and the backward pass. A few rows' projections are computed in Java ({@link SmallProjection}).
  */
 public class FusedAttention extends MultiHeadAttention implements Kernel {
     /** For JSON. */
