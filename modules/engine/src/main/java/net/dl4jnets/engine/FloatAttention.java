@@ -253,8 +253,8 @@ final class FloatAttention {
     /**
      * Four queries' share of the first n keys' and values' gradients: dk_j += Σ_r dS[r,j]·q_r and
      * dv_j += Σ_r W[r,j]·dOut_r over the queries r at {@code m0 + r·c} (of q and dOut), dS's rows at {@code r·t},
-     * W's at {@code w0 + r·t}, key j's gradients at {@code base + j·c}, dp channels. Row by row through dS and W and the keys in
-     * order: the same sums as a key's walk down its column of dS, without the column walks.
+     * W's at {@code w0 + r·t}, key j's gradients at {@code base + j·c}, dp channels. Row by row through dS and W and
+     * the keys in order: the same sums as a key's walk down its column of dS, without the column walks.
      */
     private static void keyGradients(float[] qa, float[] dm, int m0, int c, int dp, float[] dS, float[] w, int w0,
                                      int t, int n, float[] dk, float[] dv, int base) {
